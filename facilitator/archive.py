@@ -1,0 +1,101 @@
+"""Putting a meeting into a team's yearly archive file.
+
+The newest meeting goes at the top, under the file's H1; a meeting with the same date is
+replaced in place; every other byte of the file stays as it was (line endings included).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from facilitator.markdown import _split_meetings, render_session, template_for
+from facilitator.model import Session, date_key
+from facilitator.templates import Template
+
+
+class ArchiveError(Exception):
+    """An archive file that cannot be read or written; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class ArchiveResult:
+    text: str
+    action: str  # "created", "inserted", "replaced" or "unchanged"
+
+
+def archive_markdown(session: Session, template: Template | None = None) -> str:
+    """The Markdown a yearly archive holds for this meeting (a dated H2 section)."""
+    if session.level == 2 or not session.date:
+        return render_session(session, template)
+    # A single-meeting document goes into a yearly archive under its date.
+    return render_session(replace(session, level=2, heading=session.date), template)
+
+
+def insert_meeting(existing: str | None, session: Session, template: Template | None = None) -> ArchiveResult:
+    """The archive text with this meeting in its place (see the module docstring)."""
+    tpl = template or template_for(session.template)
+    section = archive_markdown(session, tpl)
+    if not existing or not existing.strip():
+        title = tpl.archive_title_for(session.year or session.date[:4])
+        return ArchiveResult(f"# {title}\n\n{section}", "created")
+    newline = "\r\n" if "\r\n" in existing else "\n"
+    if newline != "\n":
+        section = section.replace("\n", newline)
+    raw_lines = existing.splitlines(keepends=True)
+    plain = [ln.rstrip("\r\n") for ln in raw_lines]
+    meetings = _split_meetings(plain)
+    offsets = [0]
+    for ln in raw_lines:
+        offsets.append(offsets[-1] + len(ln))
+    key = date_key(session.date)
+    for k, (start, _level, heading) in enumerate(meetings):
+        if date_key(heading) == key:
+            end = meetings[k + 1][0] if k + 1 < len(meetings) else len(raw_lines)
+            tail = newline if k + 1 < len(meetings) else ""
+            new = existing[: offsets[start]] + section + tail + existing[offsets[end] :]
+            if k + 1 == len(meetings) and not existing.endswith(("\n", "\r")):
+                new = existing[: offsets[start]] + section
+            return ArchiveResult(new, "unchanged" if new == existing else "replaced")
+    for start, _level, heading in meetings:
+        if date_key(heading) < key:
+            pos = offsets[start]
+            return ArchiveResult(existing[:pos] + section + newline + existing[pos:], "inserted")
+    if meetings:  # older than every meeting in the file: goes last
+        sep = "" if existing.endswith(newline + newline) else (newline if existing.endswith(("\n", "\r")) else newline * 2)
+        return ArchiveResult(existing + sep + section, "inserted")
+    # No meeting yet: after the H1 (and anything under it), else at the very top.
+    sep = "" if existing.endswith(newline + newline) else (newline if existing.endswith(("\n", "\r")) else newline * 2)
+    return ArchiveResult(existing + sep + section, "inserted")
+
+
+def read_archive(path: Path) -> str | None:
+    """An archive file's text, None if it does not exist yet."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise ArchiveError(f"{path} is a directory, not an archive file") from None
+    except OSError as exc:
+        raise ArchiveError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if b"\x00" in raw[:8192]:
+        raise ArchiveError(f"{path} is not a text file")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ArchiveError(f"{path} is not UTF-8 text (byte {exc.start})") from None
+
+
+def archive_session(session: Session, path: Path, template: Template | None = None) -> ArchiveResult:
+    """Insert (or replace) the meeting in the archive file at ``path``, atomically."""
+    from facilitator.store import atomic_write_text
+
+    result = insert_meeting(read_archive(path), session, template)
+    if result.action != "unchanged":
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(path, result.text)
+        except OSError as exc:
+            raise ArchiveError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return result

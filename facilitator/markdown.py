@@ -1,0 +1,544 @@
+"""Markdown out and in: sessions as their archive writes them, and archives as sessions.
+
+Rendering lays the session out as its template says, then runs mdformat with the GFM
+plugin (the community's own formatter), so the output is already what their pull request
+would hold. Parsing uses markdown-it-py's block tokens and their line maps to find
+headings and lists, and keeps the source lines themselves: anything that fits no
+structure stays as a raw block in place, so nothing a person wrote is dropped.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from facilitator import lines
+from facilitator.model import DATE_RE, AgendaItem, Attendee, Section, Session
+from facilitator.templates import DEFAULT_TEMPLATE, Template, builtin_templates, get_template
+
+# -- helpers shared by render and parse ---------------------------------------------
+
+_MARKER = re.compile(r"^(?P<indent> *)(?P<marker>[-*+]|\d{1,9}[.)])(?P<space> +|$)")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_BARE_URL = re.compile(r"(?<![<\[(=/\w\"'`])(https?://[^\s<>\[\]()`]*[^\s<>\[\]().,;:!?'\"*_`])")
+_HEADING_LINE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$")
+_DATE_HEADING = re.compile(r"^(\d{4}-\d{1,2}(?:-\d{1,2})?)(?![\d-])")
+
+
+def autolink(text: str) -> str:
+    """Bare URLs become ``<autolinks>`` (outside code spans and existing links)."""
+    if "http" not in text:
+        return text
+    out = []
+    for n, part in enumerate(text.split("`")):
+        out.append(part if n % 2 else _BARE_URL.sub(r"<\1>", part))
+    return "`".join(out)
+
+
+def bulletize(notes: str) -> str:
+    """Notes typed as indented lines become nested bullets; Markdown stays as it is.
+
+    A line with no list marker becomes a bullet at its indentation, unless it continues
+    a bullet written with a marker (indented under it, no blank line between).
+    """
+    out: list[str] = []
+    in_fence = ""
+    cont_col: int | None = None  # set while a bullet written with a marker continues
+    for line in notes.split("\n"):
+        stripped = line.lstrip(" ")
+        indent = len(line) - len(stripped)
+        fence = _FENCE.match(line)
+        if in_fence:
+            out.append(line)
+            if fence and fence.group(1)[0] == in_fence[0] and len(fence.group(1)) >= len(in_fence):
+                in_fence = ""
+            continue
+        if fence:
+            in_fence = fence.group(1)
+            out.append(line)
+            continue
+        if not stripped:
+            out.append(line)
+            cont_col = None
+            continue
+        m = _MARKER.match(line)
+        if m:
+            out.append(line)
+            cont_col = indent + len(m.group("marker")) + max(1, len(m.group("space")))
+            continue
+        if cont_col is not None:  # Markdown's lazy continuation of the bullet above
+            out.append(line)
+            continue
+        level = indent // 2
+        out.append("  " * level + "- " + stripped)
+        cont_col = None
+    return "\n".join(out)
+
+
+def _indent(text: str, prefix: str = "  ") -> str:
+    return "\n".join(prefix + ln if ln.strip() else "" for ln in text.split("\n"))
+
+
+def _bullet(first: str, rest: str = "") -> str:
+    head = f"- {first}" if first else "-"
+    if rest.strip():
+        return head + "\n" + _indent(rest.strip("\n"))
+    return head
+
+
+@lru_cache(maxsize=1)
+def _mdformat():
+    import mdformat
+
+    return mdformat
+
+
+def mdformat_text(text: str) -> str:
+    """The community's formatter: mdformat with the GFM plugin."""
+    return _mdformat().text(text, extensions={"gfm"})
+
+
+# -- render --------------------------------------------------------------------------
+
+
+def _render_section(sec: Section, tpl: Template, out: list[str], typed: bool) -> None:
+    def prose(text: str) -> str:
+        return autolink(text) if typed and tpl.autolink else text
+
+    if sec.kind == "topic":
+        item = sec.items[0] if sec.items else AgendaItem(text=sec.heading)
+        out.append("#" * max(1, sec.level) + " " + item.text)
+        if item.notes.strip():
+            out.append(prose(item.notes.strip("\n")))
+        if sec.body.strip():
+            out.append(sec.body.strip("\n"))
+        return
+    if sec.level > 0:
+        out.append(("#" * sec.level + " " + sec.heading).rstrip())
+    if sec.intro.strip():
+        out.append(sec.intro.strip("\n"))
+    bullets: list[str] = []
+    if sec.kind == "checkin":
+        bullets = [_bullet(a.text) for a in sec.attendees]
+    elif sec.kind == "agenda":
+        bullets = [_bullet(i.text, prose(bulletize(i.notes) if typed else i.notes)) for i in sec.items]
+    elif sec.kind in ("celebrations", "list", "roles"):
+        for entry in sec.entries:
+            first, _, rest = entry.partition("\n")
+            bullets.append(_bullet(prose(first), prose(rest)))
+    if bullets:
+        out.append(("\n\n" if sec.loose else "\n").join(bullets))
+    if sec.outro.strip():
+        out.append(sec.outro.strip("\n"))
+    if sec.body.strip():
+        out.append(sec.body.strip("\n"))
+
+
+def render_session(session: Session, template: Template | None = None, *, formatted: bool = True) -> str:
+    """The Markdown of one meeting exactly as its archive holds it."""
+    tpl = template or template_for(session.template)
+    out: list[str] = []
+    if session.front.strip():
+        out.append(session.front.strip("\n"))
+    heading = session.heading or session.date or session.title
+    if session.level > 0:
+        out.append("#" * session.level + " " + heading)
+    if session.cancelled.strip():
+        out.append(session.cancelled.strip("\n"))
+    typed = not session.source  # imported text is rendered as it was written
+    for sec in session.sections:
+        _render_section(sec, tpl, out, typed)
+    text = "\n\n".join(out) + "\n"
+    return mdformat_text(text) if formatted else text
+
+
+def template_for(name: str) -> Template:
+    """The template a session names, or the default one if it is not known here."""
+    try:
+        return get_template(name)
+    except Exception:
+        return get_template(DEFAULT_TEMPLATE)
+
+
+# -- parse ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+@dataclass
+class Block:
+    """A top-level Markdown block: its kind and its source lines [start, end)."""
+
+    kind: str
+    start: int
+    end: int
+    level: int = 0  # heading level
+    items: list[tuple[int, int]] = field(default_factory=list)  # list item ranges
+    loose: bool = False
+    ordered: bool = False
+
+
+def _blocks(text_lines: list[str]) -> list[Block]:
+    source = "\n".join(text_lines)
+    tokens = _parser().parse(source)
+    blocks: list[Block] = []
+    list_depth = 0
+    current: Block | None = None
+    for tok in tokens:
+        t = tok.type
+        if tok.level == 0 and tok.nesting >= 0 and tok.map is not None:
+            if t == "heading_open":
+                blocks.append(Block("heading", tok.map[0], tok.map[1], level=int(tok.tag[1])))
+            elif t in ("bullet_list_open", "ordered_list_open"):
+                current = Block("list", tok.map[0], tok.map[1], ordered=t == "ordered_list_open")
+                blocks.append(current)
+            else:
+                blocks.append(Block(t.replace("_open", ""), tok.map[0], tok.map[1]))
+        if current is not None:
+            if t in ("bullet_list_open", "ordered_list_open"):
+                list_depth += 1
+            elif t in ("bullet_list_close", "ordered_list_close"):
+                list_depth -= 1
+                if list_depth == 0:
+                    current = None
+            elif t == "list_item_open" and list_depth == 1 and tok.map is not None:
+                current.items.append((tok.map[0], tok.map[1]))
+            elif t == "paragraph_open" and list_depth == 1 and tok.level == 2 and not tok.hidden:
+                current.loose = True
+    return blocks
+
+
+def _strip_blank(text_lines: list[str]) -> str:
+    start, end = 0, len(text_lines)
+    while start < end and not text_lines[start].strip():
+        start += 1
+    while end > start and not text_lines[end - 1].strip():
+        end -= 1
+    return "\n".join(ln.rstrip() if not ln.strip() else ln for ln in text_lines[start:end])
+
+
+def _item_text(text_lines: list[str], start: int, end: int) -> tuple[str, str]:
+    """A list item's lead (first paragraph lines) and the rest, dedented."""
+    first = text_lines[start]
+    m = _MARKER.match(first)
+    if not m:
+        return first.strip(), _strip_blank(text_lines[start + 1 : end])
+    space = len(m.group("space"))
+    col = len(m.group("indent")) + len(m.group("marker")) + (space if 0 < space <= 4 else 1)
+    lead = [first[col:] if len(first) > col else first[len(m.group(0)) :]]
+    body: list[str] = []
+    for ln in text_lines[start + 1 : end]:
+        stripped = ln.lstrip(" ")
+        ind = len(ln) - len(stripped)
+        body.append(ln[min(ind, col) :] if stripped else "")
+    n = 0
+    while n < len(body) and body[n].strip() and not _MARKER.match(body[n]) and not _FENCE.match(body[n]):
+        n += 1
+    lead.extend(x.lstrip() for x in body[:n])
+    return "\n".join(lead).strip(), _strip_blank(body[n:])
+
+
+def _heading_text(line: str) -> str:
+    m = _HEADING_LINE.match(line)
+    return m.group(2).strip() if m else line.strip()
+
+
+_KEYWORDS = (
+    ("checkin", ("check-in", "checkin", "check in", "roll call", "attendees", "welcome to the", "sign in", "who's here")),
+    ("celebrations", ("celebrat", "shout-out", "shout out", "reports and")),
+    ("agenda", ("agenda",)),
+    ("list", ("ice breaker", "icebreaker", "quick updates", "introduce yourself", "updates")),
+)
+
+
+def classify_heading(heading: str, tpl: Template) -> str:
+    plain = lines.plain_heading(heading).lower()
+    for spec in tpl.sections:
+        names = (spec.heading, *spec.aliases)
+        if any(lines.plain_heading(n).lower() == plain for n in names if n):
+            return spec.kind
+    for kind, words in _KEYWORDS:
+        if any(w in plain for w in words):
+            return kind
+    return "raw"
+
+
+def _fill_list_section(sec: Section, text_lines: list[str], blocks: list[Block], start: int, end: int) -> Section:
+    """Intro, one bullet list, outro; anything else keeps the section raw."""
+    lists = [b for b in blocks if b.kind == "list"]
+    if len(lists) > 1 or (lists and lists[0].ordered):
+        sec.kind = "raw"
+        sec.body = _strip_blank(text_lines[start:end])
+        return sec
+    if not lists:
+        sec.intro = _strip_blank(text_lines[start:end])
+        return sec
+    lst = lists[0]
+    sec.intro = _strip_blank(text_lines[start : lst.start])
+    sec.outro = _strip_blank(text_lines[lst.end : end])
+    sec.loose = lst.loose
+    for s, e in lst.items:
+        lead, rest = _item_text(text_lines, s, e)
+        if sec.kind == "checkin":
+            if rest:  # sub-bullets under a name: not a plain roll call, keep it whole
+                sec.kind = "list"
+                return _fill_list_section(sec, text_lines, blocks, start, end)
+            sec.attendees.append(Attendee(text=lead))
+        elif sec.kind == "agenda":
+            sec.items.append(AgendaItem(text=lead, notes=rest))
+        else:
+            sec.entries.append(lead + ("\n" + rest if rest else ""))
+    if sec.kind == "roles" and not all(lines.parse_role(e) for e in sec.entries):
+        sec.kind = "list"
+    return sec
+
+
+def _sections(text_lines: list[str], blocks: list[Block], tpl: Template, end_line: int) -> tuple[list[Section], str]:
+    """The sections of one meeting (blocks after its heading) and its cancelled note."""
+    sections: list[Section] = []
+    headings = [b for b in blocks if b.kind == "heading"]
+    first = headings[0].start if headings else end_line
+    pre_blocks = [b for b in blocks if b.end <= first]
+    cancelled = ""
+    if pre_blocks:
+        start = pre_blocks[0].start
+        if not headings and len(pre_blocks) == 1 and pre_blocks[0].kind == "paragraph":
+            cancelled = _strip_blank(text_lines[start:first])
+        else:
+            sec = Section(kind="roles", heading="", level=0)
+            _fill_list_section(sec, text_lines, pre_blocks, start, first)
+            if sec.kind == "roles" and not sec.entries:
+                sec.kind = "raw"
+                sec.body, sec.intro = sec.intro, ""
+            sections.append(sec)
+    i = 0
+    while i < len(headings):
+        h = headings[i]
+        heading = _heading_text(text_lines[h.start]) if h.end - h.start == 1 else " ".join(
+            ln.strip() for ln in text_lines[h.start : h.end - 1]
+        )
+        kind = classify_heading(heading, tpl)
+        if kind == "raw" and tpl.agenda_style == "headings" and h.level == tpl.topic_level:
+            kind = "topic"
+        j = i + 1
+        if kind == "topic":
+            while j < len(headings) and headings[j].level > h.level:
+                j += 1
+        sec_end = headings[j].start if j < len(headings) else end_line
+        body_blocks = [b for b in blocks if b.start >= h.end and b.end <= sec_end]
+        sec = Section(kind=kind, heading=heading, level=h.level)
+        if kind == "topic":
+            sec.heading = ""
+            sec.items = [AgendaItem(text=heading, notes=_strip_blank(text_lines[h.end : sec_end]))]
+        elif kind == "raw":
+            sec.body = _strip_blank(text_lines[h.end : sec_end])
+        else:
+            _fill_list_section(sec, text_lines, body_blocks, h.end, sec_end)
+        sections.append(sec)
+        i = j
+    return sections, cancelled
+
+
+@dataclass
+class ParsedDocument:
+    """What an imported file holds: its title line, its meetings, and the words before them."""
+
+    template: str
+    title: str = ""
+    preamble: str = ""
+    sessions: list[Session] = field(default_factory=list)
+
+
+def normalize_text(text: str) -> str:
+    """CRLF to LF, a BOM dropped, tabs in indentation as spaces (4 columns)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\t" in text:
+        text = re.sub(r"(?m)^[ \t]+", lambda m: m.group(0).expandtabs(4), text)
+    return text
+
+
+def detect_template(text: str) -> str:
+    """The built-in template whose marks the text carries most (the default if none)."""
+    best, best_score = DEFAULT_TEMPLATE, 0
+    for name, tpl in builtin_templates().items():
+        score = sum(min(3, text.count(mark)) for mark in tpl.detect)
+        if score > best_score:
+            best, best_score = name, score
+    return best
+
+
+def _split_meetings(text_lines: list[str]) -> list[tuple[int, int, str]]:
+    """Line ranges of dated meeting headings (outside fences), with the heading text."""
+    found: list[tuple[int, int, str]] = []
+    fence = ""
+    for n, ln in enumerate(text_lines):
+        fm = _FENCE.match(ln)
+        if fence:
+            if fm and fm.group(1)[0] == fence[0] and len(fm.group(1)) >= len(fence) and not ln.strip()[len(fm.group(1)):].strip():
+                fence = ""
+            continue
+        if fm:
+            fence = fm.group(1)
+            continue
+        if ln.startswith("#") or ln.startswith(" #"):
+            m = _HEADING_LINE.match(ln)
+            if m and _DATE_HEADING.match(m.group(2).strip()):
+                found.append((n, len(m.group(1)), m.group(2).strip()))
+    # Meetings are the headings at the shallowest level that carries dates.
+    if not found:
+        return []
+    top = min(level for _, level, _ in found)
+    starts = [(n, heading) for n, level, heading in found if level == top]
+    return [(n, top, heading) for n, heading in starts]
+
+
+_DATE_LINE = re.compile(r"\*\*Date:?\*\*:?\s*(?P<d>.+)", re.I)
+_MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august",
+     "september", "october", "november", "december"], 1)}
+
+
+def guess_date(text: str) -> str:
+    """An ISO date from a document's ``**Date:** Tuesday 19th July 2022`` line, if any."""
+    m = _DATE_LINE.search(text)
+    line = m.group("d") if m else ""
+    if not line:
+        m2 = re.search(r"Opening Date:?\s*(.+)", text)
+        line = m2.group(1) if m2 else ""
+    iso = re.search(r"(\d{4})-(\d{2})-(\d{2})", line)
+    if iso:
+        return iso.group(0)
+    year = re.search(r"\b(19|20)\d{2}\b", line)
+    month = next((v for k, v in _MONTHS.items() if k[:3] in line.lower()), None)
+    day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", re.sub(r"\b(19|20)\d{2}\b", "", line))
+    if year and month and day:
+        return f"{year.group(0)}-{month:02d}-{int(day.group(1)):02d}"
+    return ""
+
+
+def parse_document(text: str, template: str | None = None, source: str = "import") -> ParsedDocument:
+    """Every meeting in a yearly archive, or the one meeting of a single document.
+
+    ``source`` (the file name) is recorded on each session, so that it renders as written.
+    """
+    text = normalize_text(text)
+    name = template or detect_template(text)
+    tpl = get_template(name)
+    text_lines = text.split("\n")
+    if text_lines and text_lines[-1] == "":
+        text_lines.pop()
+    doc = ParsedDocument(template=name)
+    meetings = _split_meetings(text_lines)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # token trees are short-lived; collecting mid-parse only costs time
+    try:
+        if not meetings:
+            doc.sessions.append(_parse_single(text_lines, tpl, name, source))
+            return doc
+        head_end = meetings[0][0]
+        for n in range(head_end):
+            m = _HEADING_LINE.match(text_lines[n])
+            if m and len(m.group(1)) == 1 and not doc.title:
+                doc.title = m.group(2).strip()
+                doc.preamble = _strip_blank(text_lines[:n] + text_lines[n + 1 : head_end])
+                break
+        else:
+            doc.preamble = _strip_blank(text_lines[:head_end])
+        for k, (start, level, heading) in enumerate(meetings):
+            end = meetings[k + 1][0] if k + 1 < len(meetings) else len(text_lines)
+            chunk = text_lines[start + 1 : end]
+            blocks = _blocks(chunk)
+            sections, cancelled = _sections(chunk, blocks, tpl, len(chunk))
+            date = _DATE_HEADING.match(heading).group(1)  # type: ignore[union-attr]
+            doc.sessions.append(
+                Session(
+                    id="",
+                    date=date,
+                    template=name,
+                    title=tpl.meeting_title,
+                    heading=heading,
+                    level=level,
+                    sections=sections,
+                    cancelled=cancelled,
+                    status="cancelled" if cancelled and not sections else "finished",
+                    slot_minutes=tpl.slot_minutes,
+                    source=source,
+                )
+            )
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return doc
+
+
+def _parse_single(text_lines: list[str], tpl: Template, name: str, source: str) -> Session:
+    """A whole document as one meeting: its H1 is the meeting's heading."""
+    blocks = _blocks(text_lines)
+    title, level, skip = "", 1, 0
+    h1 = next((b for b in blocks if b.kind == "heading" and b.level == 1), None)
+    leading_raw = ""
+    if h1 is not None and all(b.kind in ("hr", "heading", "paragraph") for b in blocks if b.end <= h1.start):
+        title = _heading_text(text_lines[h1.start])
+        leading_raw = _strip_blank(text_lines[: h1.start])
+        skip = h1.end
+    chunk = text_lines[skip:]
+    body_blocks = [Block(b.kind, b.start - skip, b.end - skip, b.level, [(s - skip, e - skip) for s, e in b.items], b.loose, b.ordered) for b in blocks if b.start >= skip]
+    sections, cancelled = _sections(chunk, body_blocks, tpl, len(chunk))
+    session = Session(
+        id="",
+        date=guess_date("\n".join(text_lines)),
+        template=name,
+        title=title or tpl.meeting_title,
+        heading=title,
+        level=level if title else 0,
+        sections=sections,
+        cancelled=cancelled,
+        status="finished",
+        slot_minutes=tpl.slot_minutes,
+        front=leading_raw,
+        source=source,
+    )
+    return session
+
+
+def parse_agenda_items(text: str, template: Template) -> list[AgendaItem]:
+    """Agenda items as people write them before a call: bullets, or one per line."""
+    text = normalize_text(text)
+    text_lines = text.split("\n")
+    blocks = _blocks(text_lines)
+    items: list[AgendaItem] = []
+    for b in blocks:
+        if b.kind == "list":
+            for s, e in b.items:
+                lead, rest = _item_text(text_lines, s, e)
+                if lead:
+                    items.append(AgendaItem(text=lead, notes=rest))
+        elif b.kind in ("paragraph",):
+            for ln in text_lines[b.start : b.end]:
+                if ln.strip():
+                    items.append(AgendaItem(text=ln.strip()))
+        elif b.kind == "heading" and template.agenda_style == "headings":
+            items.append(AgendaItem(text=_heading_text(text_lines[b.start])))
+    return items
+
+
+def session_words(session: Session) -> str:
+    """All text a session holds, for checks that nothing was lost and for search."""
+    parts: list[Any] = [session.heading, session.cancelled]
+    for sec in session.sections:
+        parts += [sec.heading, sec.intro, sec.outro, sec.body]
+        parts += [a.text for a in sec.attendees]
+        parts += list(sec.entries)
+        for item in sec.items:
+            parts += [item.text, item.notes]
+    return "\n".join(p for p in parts if p)

@@ -1,0 +1,360 @@
+"""The meeting model: what a session holds, independent of files and screens.
+
+Lines people wrote (a check-in line, an agenda item's lead line, a role line) are kept
+as written; their parts (name, handle, owner, timebox...) are read from the text when
+asked for. That way an imported archive re-renders byte for byte, and editing a field
+rewrites only that part of the line.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from facilitator import lines
+
+FORMAT_VERSION = 1
+
+ITEM_STATUSES = ("pending", "running", "done", "deferred")
+SESSION_STATUSES = ("planned", "live", "finished", "cancelled")
+SECTION_KINDS = ("checkin", "celebrations", "list", "agenda", "topic", "roles", "raw")
+
+
+def new_id() -> str:
+    """A short random id for agenda items (stable across reorders)."""
+    return uuid.uuid4().hex[:10]
+
+
+@dataclass
+class Attendee:
+    """One check-in line, e.g. ``Min / @minrk / Simula (late)``."""
+
+    text: str
+
+    @property
+    def parsed(self) -> lines.CheckinLine:
+        return lines.parse_checkin(self.text)
+
+    @property
+    def name(self) -> str:
+        return self.parsed.name
+
+    @property
+    def handle(self) -> str:
+        return self.parsed.handle
+
+    @property
+    def affiliation(self) -> str:
+        return self.parsed.affiliation
+
+    @property
+    def is_placeholder(self) -> bool:
+        return self.parsed.placeholder
+
+    @property
+    def note(self) -> str:
+        return self.parsed.note
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Attendee:
+        return cls(text=str(d["text"]))
+
+
+@dataclass
+class AgendaItem:
+    """One agenda item: its lead line as written, its notes (Markdown) and its time."""
+
+    text: str
+    notes: str = ""
+    status: str = "pending"
+    actual_seconds: float = 0.0
+    extra_seconds: int = 0
+    carried_from: str = ""
+    id: str = field(default_factory=new_id)
+
+    @property
+    def parsed(self) -> lines.AgendaLine:
+        return lines.parse_agenda(self.text)
+
+    @property
+    def owner(self) -> str:
+        return self.parsed.owner
+
+    @property
+    def timebox(self) -> str:
+        return self.parsed.timebox
+
+    @property
+    def title(self) -> str:
+        return self.parsed.title
+
+    @property
+    def minutes(self) -> int | None:
+        return self.parsed.minutes
+
+    @property
+    def planned_seconds(self) -> int:
+        """Planned time: the timebox as written plus any extension given live."""
+        return (self.minutes or 0) * 60 + self.extra_seconds
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"id": self.id, "text": self.text}
+        if self.notes:
+            d["notes"] = self.notes
+        d["status"] = self.status
+        if self.actual_seconds:
+            d["actual_seconds"] = round(float(self.actual_seconds), 3)
+        if self.extra_seconds:
+            d["extra_seconds"] = int(self.extra_seconds)
+        if self.carried_from:
+            d["carried_from"] = self.carried_from
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> AgendaItem:
+        status = str(d.get("status", "pending"))
+        if status not in ITEM_STATUSES:
+            raise ValueError(f"unknown item status {status!r}")
+        return cls(
+            text=str(d["text"]),
+            notes=str(d.get("notes", "")),
+            status=status,
+            actual_seconds=float(d.get("actual_seconds", 0.0)),
+            extra_seconds=int(d.get("extra_seconds", 0)),
+            carried_from=str(d.get("carried_from", "")),
+            id=str(d.get("id") or new_id()),
+        )
+
+
+@dataclass
+class Section:
+    """A part of a meeting under its own heading (or none, for the opening lines).
+
+    ``kind`` says what the list holds: ``checkin`` (attendees), ``celebrations`` and
+    ``list`` (free entries), ``roles`` (role lines), ``agenda`` (bulleted items),
+    ``topic`` (one item written as a heading, its notes below) or ``raw`` (Markdown kept
+    as written). ``intro``/``outro`` hold the Markdown around the list.
+    """
+
+    kind: str
+    heading: str = ""
+    level: int = 3
+    intro: str = ""
+    outro: str = ""
+    body: str = ""
+    attendees: list[Attendee] = field(default_factory=list)
+    entries: list[str] = field(default_factory=list)
+    items: list[AgendaItem] = field(default_factory=list)
+    loose: bool = False
+
+    @property
+    def title(self) -> str:
+        """The heading without emoji shortcodes, for display."""
+        return lines.plain_heading(self.heading) or self.kind
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"kind": self.kind, "heading": self.heading, "level": self.level}
+        for key in ("intro", "outro", "body"):
+            if getattr(self, key):
+                d[key] = getattr(self, key)
+        if self.loose:
+            d["loose"] = True
+        if self.attendees:
+            d["attendees"] = [a.to_dict() for a in self.attendees]
+        if self.entries:
+            d["entries"] = list(self.entries)
+        if self.items:
+            d["items"] = [i.to_dict() for i in self.items]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Section:
+        kind = str(d.get("kind", "raw"))
+        if kind not in SECTION_KINDS:
+            raise ValueError(f"unknown section kind {kind!r}")
+        return cls(
+            kind=kind,
+            heading=str(d.get("heading", "")),
+            level=int(d.get("level", 3)),
+            intro=str(d.get("intro", "")),
+            outro=str(d.get("outro", "")),
+            body=str(d.get("body", "")),
+            loose=bool(d.get("loose", False)),
+            attendees=[Attendee.from_dict(a) for a in d.get("attendees", [])],
+            entries=[str(e) for e in d.get("entries", [])],
+            items=[AgendaItem.from_dict(i) for i in d.get("items", [])],
+        )
+
+
+@dataclass
+class Clock:
+    """What the meeting clock was doing when last saved.
+
+    Wall-clock epoch seconds are stored (not monotonic ones, which mean nothing after a
+    restart), so a reopened session keeps counting the time that passed.
+    """
+
+    current_item: str = ""
+    running: bool = False
+    run_started_at: float = 0.0
+    meeting_started_at: float = 0.0
+    meeting_ended_at: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "current_item": self.current_item,
+            "running": self.running,
+            "run_started_at": self.run_started_at,
+            "meeting_started_at": self.meeting_started_at,
+            "meeting_ended_at": self.meeting_ended_at,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Clock:
+        return cls(
+            current_item=str(d.get("current_item", "")),
+            running=bool(d.get("running", False)),
+            run_started_at=float(d.get("run_started_at", 0.0)),
+            meeting_started_at=float(d.get("meeting_started_at", 0.0)),
+            meeting_ended_at=float(d.get("meeting_ended_at", 0.0)),
+        )
+
+
+DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
+
+
+def date_key(date: str) -> tuple[int, int, int]:
+    """Sortable (year, month, day) of an ISO day or month; (0, 0, 0) if it is neither."""
+    m = DATE_RE.match(date.strip().split(" ")[0] if date.strip() else "")
+    if not m:
+        return (0, 0, 0)
+    return (int(m.group(1)), int(m.group(2)), int(m.group(3) or 0))
+
+
+@dataclass
+class Session:
+    """One meeting, live or past.
+
+    ``heading``/``level`` are the meeting's own heading as written (``## 2024-11-19`` in
+    an archive, ``# Team Meeting`` in a single HackMD document). ``cancelled`` holds the
+    one-line note of a meeting that did not happen. ``source`` names the file a session
+    was imported from: its text is then rendered as written, with no bullets or
+    autolinks added. ``front`` is what a document holds above its title (front matter).
+    """
+
+    id: str
+    date: str
+    template: str
+    title: str = ""
+    heading: str = ""
+    level: int = 2
+    sections: list[Section] = field(default_factory=list)
+    cancelled: str = ""
+    status: str = "planned"
+    slot_minutes: int = 60
+    clock: Clock = field(default_factory=Clock)
+    archived_in: str = ""
+    source: str = ""
+    front: str = ""
+
+    # -- derived views -------------------------------------------------------------
+    @property
+    def year(self) -> str:
+        m = DATE_RE.match(self.date)
+        return m.group(1) if m else ""
+
+    def sections_of(self, *kinds: str) -> Iterator[Section]:
+        return (s for s in self.sections if s.kind in kinds)
+
+    @property
+    def attendees(self) -> list[Attendee]:
+        return [a for s in self.sections_of("checkin") for a in s.attendees if not a.is_placeholder]
+
+    @property
+    def agenda_items(self) -> list[AgendaItem]:
+        return [i for s in self.sections_of("agenda", "topic") for i in s.items]
+
+    @property
+    def celebrations(self) -> list[str]:
+        return [e for s in self.sections_of("celebrations") for e in s.entries]
+
+    def find_item(self, item_id: str) -> AgendaItem | None:
+        for item in self.agenda_items:
+            if item.id == item_id:
+                return item
+        return None
+
+    @property
+    def roles(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for s in self.sections_of("roles"):
+            for e in s.entries:
+                role = lines.parse_role(e)
+                if role:
+                    out[role[0]] = role[1]
+        return out
+
+    @property
+    def planned_minutes(self) -> int:
+        return sum(i.minutes or 0 for i in self.agenda_items if i.status != "deferred")
+
+    # -- serialisation -------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "format_version": FORMAT_VERSION,
+            "id": self.id,
+            "date": self.date,
+            "title": self.title,
+            "template": self.template,
+            "heading": self.heading,
+            "level": self.level,
+            "status": self.status,
+            "slot_minutes": self.slot_minutes,
+        }
+        if self.cancelled:
+            d["cancelled"] = self.cancelled
+        if self.archived_in:
+            d["archived_in"] = self.archived_in
+        if self.source:
+            d["source"] = self.source
+        if self.front:
+            d["front"] = self.front
+        d["clock"] = self.clock.to_dict()
+        d["sections"] = [s.to_dict() for s in self.sections]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Session:
+        version = int(d.get("format_version", 0))
+        if version < 1 or version > FORMAT_VERSION:
+            raise ValueError(
+                f"session format version {version} is not one this release reads "
+                f"(it reads 1 to {FORMAT_VERSION})"
+            )
+        status = str(d.get("status", "planned"))
+        if status not in SESSION_STATUSES:
+            raise ValueError(f"unknown session status {status!r}")
+        for key in ("id", "date", "template"):
+            if not isinstance(d.get(key), str) or not d.get(key):
+                raise ValueError(f"missing or empty {key!r}")
+        return cls(
+            id=d["id"],
+            date=d["date"],
+            template=d["template"],
+            title=str(d.get("title", "")),
+            heading=str(d.get("heading", "")),
+            level=int(d.get("level", 2)),
+            status=status,
+            slot_minutes=int(d.get("slot_minutes", 60)),
+            cancelled=str(d.get("cancelled", "")),
+            archived_in=str(d.get("archived_in", "")),
+            source=str(d.get("source", "")),
+            front=str(d.get("front", "")),
+            clock=Clock.from_dict(d.get("clock", {})),
+            sections=[Section.from_dict(s) for s in d.get("sections", [])],
+        )
