@@ -1,0 +1,45 @@
+"""Where facilitator keeps things: sessions, styles, user templates."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import facilitator
+
+SESSIONS_ENV = "FACILITATOR_SESSIONS"
+TEMPLATES_ENV = "FACILITATOR_TEMPLATES"
+
+
+def resolve_sessions_dir(arg: str | None) -> Path:
+    """``--sessions DIR``, else ``$FACILITATOR_SESSIONS``, else ``./sessions``."""
+    if arg:
+        return Path(arg).expanduser()
+    env = os.environ.get(SESSIONS_ENV)
+    if env:
+        return Path(env).expanduser()
+    return Path.cwd() / "sessions"
+
+
+def styles_dir() -> Path:
+    """The Textual CSS directory.
+
+    A wheel carries it inside the package (hatch force-include); an editable install
+    does not (hatchling skips force-include there), so fall back to the repo's styles/.
+    """
+    package = Path(facilitator.__file__).resolve().parent
+    inside = package / "styles"
+    if inside.is_dir():
+        return inside
+    return package.parent / "styles"
+
+
+def user_templates_dir() -> Path:
+    """``$FACILITATOR_TEMPLATES``, else ``$XDG_CONFIG_HOME/facilitator/templates``."""
+    env = os.environ.get(TEMPLATES_ENV)
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_CONFIG_HOME")
+    # XDG says a relative value is invalid and must be ignored.
+    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".config"
+    return base / "facilitator" / "templates"

@@ -1,0 +1,554 @@
+"""Sessions on disk: one TOML file per session, ``<sessions dir>/<id>.toml``.
+
+Writes are atomic (temp file + rename) so a crash mid-save never leaves a half file.
+A file this release cannot read is reported and left untouched, never "repaired".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import sys
+import tempfile
+import time
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import tomli_w
+
+from facilitator.model import FORMAT_VERSION, Session
+
+INDEX_NAME = ".index.json"
+# Bump when SessionSummary's fields or how they are computed change.
+INDEX_VERSION = 1
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
+SAFE_ID_MAX = 60
+
+
+class StoreError(Exception):
+    """A one-line, user-facing reason a session could not be read or written."""
+
+
+class SessionLocked(StoreError):
+    """The session is open in another running facilitator."""
+
+
+# -- writing ------------------------------------------------------------------------
+
+# Read once: mkstemp creates 0600 files, and new files should get the usual mode.
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` (UTF-8) so readers see the old or the new file, never half.
+
+    The temp file sits in the same directory (``os.replace`` is only atomic within one
+    filesystem) and is removed if anything fails.
+    """
+    path = Path(path)
+    directory = path.parent
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            mode = os.stat(path).st_mode & 0o7777
+        except FileNotFoundError:
+            mode = 0o666 & ~_UMASK
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    _fsync_dir(directory)
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make the rename itself durable; best effort (not possible on every OS/filesystem)."""
+    try:
+        dfd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dfd)
+    except OSError:
+        pass
+    finally:
+        os.close(dfd)
+
+
+# -- ids ------------------------------------------------------------------------------
+
+
+def safe_id(text: str) -> str:
+    """A slug usable as a file name: ``a-z``, ``0-9`` and ``-`` only (may be empty)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:SAFE_ID_MAX].rstrip("-")
+
+
+def validate_id(session_id: str) -> str:
+    """Return ``session_id`` if it is a plain slug; anything else could name a path outside the store."""
+    if not isinstance(session_id, str) or not ID_RE.fullmatch(session_id):
+        raise StoreError(
+            f"invalid session id {session_id!r} (use lowercase letters, digits and '-')"
+        )
+    return session_id
+
+
+# -- reading --------------------------------------------------------------------------
+
+
+def read_session_file(path: Path, session_id: str | None = None) -> Session:
+    """Parse one session file; every failure becomes a StoreError naming the file.
+
+    The file name is the session's identity (``show ID`` finds it by name), so the id
+    inside a copied or renamed file is replaced by its file name's.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise StoreError(f"{path}: file not found") from None
+    except OSError as e:
+        raise StoreError(f"{path}: cannot read: {e.strerror or e}") from None
+    if not raw.strip():
+        raise StoreError(f"{path}: empty file")
+    if b"\x00" in raw:
+        raise StoreError(f"{path}: not a text file (binary data)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise StoreError(f"{path}: not UTF-8 text (bad byte at offset {e.start})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        # tomllib's message ends with "(at line L, column C)".
+        raise StoreError(f"{path}: invalid TOML: {e}") from None
+    if "format_version" not in data:
+        raise StoreError(f"{path}: not a facilitator session (no format_version)")
+    try:
+        session = Session.from_dict(data)
+    except KeyError as e:
+        raise StoreError(f"{path}: not a facilitator session (missing {e})") from None
+    except (ValueError, TypeError, AttributeError) as e:
+        raise StoreError(f"{path}: {e}") from None
+    session.id = session_id or path.stem
+    return session
+
+
+def _has_crlf(obj: Any) -> bool:
+    if isinstance(obj, str):
+        return "\r\n" in obj
+    if isinstance(obj, dict):
+        return any(_has_crlf(v) for v in obj.values())
+    if isinstance(obj, list):
+        return any(_has_crlf(v) for v in obj)
+    return False
+
+
+def dumps_session(session: Session) -> str:
+    """TOML text of a session; notes become multi-line strings so the file reads like notes.
+
+    tomli_w turns CRLF into LF inside multi-line strings, so a session holding CRLF keeps
+    one-line escaped strings (exact round trip matters more than looks).
+    """
+    data = session.to_dict()
+    return tomli_w.dumps(data, multiline_strings=not _has_crlf(data))
+
+
+# -- scanning -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """What a session list shows, without holding the whole session."""
+
+    id: str
+    date: str
+    heading: str
+    title: str
+    template: str
+    status: str
+    attendees: int
+    agenda_items: int
+    archived_in: str
+    path: Path
+    mtime: float
+
+    @classmethod
+    def of(cls, session: Session, path: Path, mtime: float) -> SessionSummary:
+        return cls(
+            id=session.id,
+            date=session.date,
+            heading=session.heading,
+            title=session.title,
+            template=session.template,
+            status=session.status,
+            attendees=len(session.attendees),
+            agenda_items=len(session.agenda_items),
+            archived_in=session.archived_in,
+            path=path,
+            mtime=mtime,
+        )
+
+
+@dataclass(frozen=True)
+class BrokenFile:
+    """A file in the sessions directory that could not be read, and why."""
+
+    path: Path
+    reason: str
+
+
+@dataclass
+class ScanResult:
+    sessions: list[SessionSummary]
+    broken: list[BrokenFile]
+
+
+_SUMMARY_FIELDS = (
+    "id", "date", "heading", "title", "template", "status",
+    "attendees", "agenda_items", "archived_in",
+)  # fmt: skip
+
+
+def _from_entry(entry: dict[str, Any], path: Path, mtime: float) -> SessionSummary | BrokenFile | None:
+    """An index entry as a result; None if the entry is damaged (then the file is parsed)."""
+    if "broken" in entry:
+        return BrokenFile(path, str(entry["broken"]))
+    try:
+        fields = {f: entry["summary"][f] for f in _SUMMARY_FIELDS}
+    except (KeyError, TypeError):
+        return None
+    return SessionSummary(**fields, path=path, mtime=mtime)
+
+
+# -- locking --------------------------------------------------------------------------
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False  # os.kill(0, ...) would signal our whole process group
+    if sys.platform == "win32":
+        return _win_pid_alive(pid)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    except OSError:
+        return False
+    return True
+
+
+def _win_pid_alive(pid: int) -> bool:
+    """os.kill(pid, 0) on Windows sends CTRL_C_EVENT, so ask the process table instead."""
+    import ctypes
+
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+    if not handle:
+        return False
+    try:
+        code = ctypes.c_ulong()
+        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        return code.value == 259  # STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(handle)
+
+
+def _describe_since(started: Any) -> str:
+    try:
+        t = time.localtime(float(started))
+    except (TypeError, ValueError, OverflowError, OSError):
+        return "an unknown time"
+    if time.strftime("%Y-%m-%d", t) == time.strftime("%Y-%m-%d"):
+        return time.strftime("%H:%M", t)
+    return time.strftime("%Y-%m-%d %H:%M", t)
+
+
+class SessionLock:
+    """``<id>.lock`` beside the session: one facilitator edits a session at a time.
+
+    A lock left by a process that has exited (a crash) is stale and taken over.
+    """
+
+    # A lock file is created empty then filled; give a writer this long before
+    # calling an unreadable lock stale.
+    FILL_GRACE = 1.0
+
+    def __init__(self, path: Path, session_id: str) -> None:
+        self.path = Path(path)
+        self.session_id = session_id
+        self._content: bytes | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._content is not None
+
+    def acquire(self) -> SessionLock:
+        if self.held:
+            return self
+        content = json.dumps(
+            {
+                "pid": os.getpid(),
+                "host": socket.gethostname(),
+                "started": time.time(),
+                "token": os.urandom(8).hex(),
+            }
+        ).encode()
+        for _ in range(5):
+            try:
+                fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                self._check_existing()  # raises if held; removes it if stale
+                continue
+            except OSError as e:
+                raise StoreError(f"cannot create lock {self.path}: {e.strerror or e}") from None
+            try:
+                os.write(fd, content)
+            finally:
+                os.close(fd)
+            self._content = content
+            return self
+        raise StoreError(f"could not lock session {self.session_id!r} ({self.path} keeps reappearing)")
+
+    def _check_existing(self) -> None:
+        deadline = time.monotonic() + self.FILL_GRACE
+        while True:
+            try:
+                raw = self.path.read_bytes()
+            except FileNotFoundError:
+                return  # released meanwhile; try again
+            except OSError:
+                raw = b""
+            info = _parse_lock(raw)
+            if info is not None or time.monotonic() >= deadline:
+                break
+            try:
+                if time.time() - self.path.stat().st_mtime > self.FILL_GRACE:
+                    break
+            except OSError:
+                return
+            time.sleep(0.05)
+        if info is not None:
+            pid, host, started = info
+            if host != socket.gethostname():
+                raise SessionLocked(
+                    f"session {self.session_id!r} is open in facilitator on {host} "
+                    f"(pid {pid} since {_describe_since(started)}); close it there first, "
+                    f"or delete {self.path} if that is stale"
+                )
+            if _pid_alive(pid):
+                raise SessionLocked(
+                    f"session {self.session_id!r} is open in another facilitator "
+                    f"(pid {pid} since {_describe_since(started)}); close it there first"
+                )
+        # Stale: remove it, unless it changed since we read it (someone else took over).
+        try:
+            if self.path.read_bytes() == raw:
+                self.path.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError as e:
+            raise StoreError(f"cannot remove stale lock {self.path}: {e.strerror or e}") from None
+
+    def release(self) -> None:
+        """Remove the lock file if it is still the one this object wrote."""
+        if self._content is None:
+            return
+        try:
+            if self.path.read_bytes() == self._content:
+                self.path.unlink()
+        except OSError:
+            pass
+        self._content = None
+
+    def __enter__(self) -> SessionLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def _parse_lock(raw: bytes) -> tuple[int, str, Any] | None:
+    try:
+        d = json.loads(raw)
+        return int(d["pid"]), str(d.get("host", "")), d.get("started")
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+# -- the store ------------------------------------------------------------------------
+
+
+class SessionStore:
+    """The sessions directory. Created on first save, not before (listing creates nothing)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._root_made = False
+
+    # -- single sessions --------------------------------------------------------------
+    def path_for(self, session_id: str) -> Path:
+        return self.root / f"{validate_id(session_id)}.toml"
+
+    def exists(self, session_id: str) -> bool:
+        if not isinstance(session_id, str) or not ID_RE.fullmatch(session_id):
+            return False
+        return (self.root / f"{session_id}.toml").exists()
+
+    def make_id(self, date: str, title: str = "") -> str:
+        """An unused id: the date (``2024-11-19``), then ``-2``, ``-3``... if taken.
+
+        Without a date the title's slug stands in, else ``session``.
+        """
+        base = safe_id(date) or safe_id(title) or "session"
+        candidate, n = base, 1
+        while self.exists(candidate) or (self.root / f"{candidate}.lock").exists():
+            n += 1
+            candidate = f"{base}-{n}"
+        return candidate
+
+    def _ensure_root(self) -> None:
+        if not self._root_made:
+            try:
+                self.root.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise StoreError(f"cannot create sessions directory {self.root}: {e.strerror or e}") from None
+            self._root_made = True
+
+    def save(self, session: Session) -> Path:
+        path = self.path_for(session.id)
+        self._ensure_root()
+        text = dumps_session(session)
+        try:
+            atomic_write_text(path, text)
+        except FileNotFoundError:
+            # The directory vanished under us (deleted while the app ran): recreate once.
+            self._root_made = False
+            self._ensure_root()
+            atomic_write_text(path, text)
+        except OSError as e:
+            raise StoreError(f"cannot save {path}: {e.strerror or e}") from None
+        return path
+
+    def load(self, session_id: str) -> Session:
+        path = self.path_for(session_id)
+        if not path.exists():
+            raise StoreError(f"no session {session_id!r} in {self.root}")
+        return read_session_file(path, session_id)
+
+    def lock(self, session_id: str) -> SessionLock:
+        """Lock a session for editing; raises SessionLocked if another live facilitator has it."""
+        validate_id(session_id)
+        self._ensure_root()
+        return SessionLock(self.root / f"{session_id}.lock", session_id).acquire()
+
+    # -- all sessions -----------------------------------------------------------------
+    @property
+    def index_path(self) -> Path:
+        return self.root / INDEX_NAME
+
+    def _read_index(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.index_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if (
+            not isinstance(data, dict)
+            or data.get("version") != INDEX_VERSION
+            or data.get("format_version") != FORMAT_VERSION
+            or not isinstance(data.get("files"), dict)
+        ):
+            return {}
+        return data["files"]
+
+    def _write_index(self, files: dict[str, Any]) -> None:
+        data = {"version": INDEX_VERSION, "format_version": FORMAT_VERSION, "files": files}
+        try:
+            atomic_write_text(self.index_path, json.dumps(data, separators=(",", ":")))
+        except OSError:
+            pass  # only a cache: a read-only sessions directory still lists fine
+
+    def scan(self) -> ScanResult:
+        """Summaries of every session file, newest first, plus the files that could not be read.
+
+        One bad file never hides the others. Unchanged files (same mtime, size and inode)
+        are summarised from ``.index.json`` instead of being parsed again.
+        """
+        sessions: list[SessionSummary] = []
+        broken: list[BrokenFile] = []
+        try:
+            entries = list(os.scandir(self.root))
+        except FileNotFoundError:
+            return ScanResult(sessions, broken)
+        except OSError as e:
+            raise StoreError(f"cannot list {self.root}: {e.strerror or e}") from None
+        old = self._read_index()
+        new: dict[str, Any] = {}
+        for entry in entries:
+            name = entry.name
+            if name.startswith(".") or not name.endswith(".toml"):
+                continue
+            path = Path(entry.path)
+            try:
+                if not entry.is_file():
+                    continue
+                st = entry.stat()
+            except OSError as e:
+                broken.append(BrokenFile(path, f"cannot read: {e.strerror or e}"))
+                continue
+            key = [st.st_mtime_ns, st.st_size, st.st_ino]
+            mtime = st.st_mtime_ns / 1e9
+            result = None
+            cached = old.get(name)
+            if isinstance(cached, dict) and cached.get("key") == key:
+                result = _from_entry(cached, path, mtime)
+            if result is None:  # new, changed, or a damaged index entry
+                cached = {"key": key, **self._summarise(path, name[: -len(".toml")])}
+                result = _from_entry(cached, path, mtime)
+            new[name] = cached
+            if isinstance(result, SessionSummary):
+                sessions.append(result)
+            elif result is not None:
+                broken.append(result)
+        if new != old:
+            self._write_index(new)
+        sessions.sort(key=lambda s: (s.date, s.id), reverse=True)
+        broken.sort(key=lambda b: b.path.name)
+        return ScanResult(sessions, broken)
+
+    def _summarise(self, path: Path, stem: str) -> dict[str, Any]:
+        if not ID_RE.fullmatch(stem):
+            return {"broken": "file name is not a session id (use lowercase letters, digits and '-')"}
+        try:
+            session = read_session_file(path, stem)
+        except StoreError as e:
+            # The reason without the leading "<path>: " (BrokenFile carries the path).
+            reason = str(e)
+            prefix = f"{path}: "
+            return {"broken": reason[len(prefix) :] if reason.startswith(prefix) else reason}
+        summary = SessionSummary.of(session, path, 0.0)
+        return {"summary": {f: getattr(summary, f) for f in _SUMMARY_FIELDS}}
+
+    def load_all(self) -> Iterator[tuple[SessionSummary, Session]]:
+        """Every readable session with its summary, newest first (broken files skipped)."""
+        for summary in self.scan().sessions:
+            try:
+                yield summary, read_session_file(summary.path, summary.id)
+            except StoreError:
+                continue  # changed or removed since the scan
