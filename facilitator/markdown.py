@@ -418,7 +418,7 @@ def guess_date(text: str) -> str:
     iso = re.search(r"(\d{4})-(\d{2})-(\d{2})", line)
     if iso:
         return iso.group(0)
-    year = re.search(r"\b(19|20)\d{2}\b", line)
+    year = re.search(r"\b(19|20)\d{2}\b", line) or re.search(r"\b(19|20)\d{2}\b", text[:2000])
     month = next((v for k, v in _MONTHS.items() if k[:3] in line.lower()), None)
     day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", re.sub(r"\b(19|20)\d{2}\b", "", line))
     if year and month and day:
