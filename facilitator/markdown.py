@@ -17,7 +17,7 @@ from typing import Any
 
 from facilitator import lines
 from facilitator.model import DATE_RE, AgendaItem, Attendee, Section, Session
-from facilitator.templates import DEFAULT_TEMPLATE, Template, builtin_templates, get_template
+from facilitator.templates import DEFAULT_TEMPLATE, Template, TemplateError, builtin_templates, get_template
 
 # -- helpers shared by render and parse ---------------------------------------------
 
@@ -112,7 +112,8 @@ def _render_section(sec: Section, tpl: Template, out: list[str], typed: bool) ->
         item = sec.items[0] if sec.items else AgendaItem(text=sec.heading)
         out.append("#" * max(1, sec.level) + " " + item.text)
         if item.notes.strip():
-            out.append(prose(item.notes.strip("\n")))
+            notes = bulletize(item.notes) if typed else item.notes
+            out.append(prose(notes.strip("\n")))
         if sec.body.strip():
             out.append(sec.body.strip("\n"))
         return
@@ -159,7 +160,7 @@ def template_for(name: str) -> Template:
     """The template a session names, or the default one if it is not known here."""
     try:
         return get_template(name)
-    except Exception:
+    except TemplateError:
         return get_template(DEFAULT_TEMPLATE)
 
 

@@ -246,12 +246,12 @@ def new_session(
         elif spec.kind == "checkin":
             sec.attendees = [Attendee(text=t) for t in spec.items]
         elif spec.kind == "roles":
-            sec.entries = [template.role_text(r, "") .rstrip() for r in template.roles]
+            sec.entries = [template.role_text(r, "").rstrip() for r in template.roles]
         sections.append(sec)
     if template.agenda_style == "headings" and agenda:
         for item in agenda:
             sections.append(
-                Section(kind="topic", heading=item.text, level=template.topic_level, items=[item])
+                Section(kind="topic", heading="", level=template.topic_level, items=[item])
             )
     if template.agenda_style == "bullets" and agenda and not any(s.kind == "agenda" for s in sections):
         sections.append(Section(kind="agenda", heading="Agenda", level=template.meeting_level + 1, items=list(agenda)))
