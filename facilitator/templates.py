@@ -8,6 +8,7 @@ reported with its file, line and reason and does not stop the others.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,7 +86,21 @@ _STR_FIELDS = (
 
 
 def _fail(path: str, msg: str) -> TemplateError:
-    return TemplateError(f"template {path}: {msg}")
+    err = TemplateError(f"template {path}: {msg}")
+    err.key = msg.split("'")[1] if msg.count("'") >= 2 else ""  # type: ignore[attr-defined]
+    return err
+
+
+def _line_of(text: str, key: str, section: int | None) -> int | None:
+    """The line where ``key =`` is set (in the n-th [[sections]] table when given)."""
+    seen = 0
+    for n, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("[[sections]]"):
+            seen += 1
+        if (section is None or seen == section) and stripped.split("=")[0].strip() == key:
+            return n
+    return None
 
 
 def template_from_dict(data: dict[str, Any], path: str = "<template>") -> Template:
@@ -169,7 +184,17 @@ def load_template_file(path: Path) -> Template:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise _fail(str(path), f"is not valid TOML: {exc}") from None
-    return template_from_dict(data, str(path))
+    try:
+        return template_from_dict(data, str(path))
+    except TemplateError as exc:
+        msg = str(exc)
+        m = re.search(r"section (\d+):", msg)
+        line = _line_of(text, getattr(exc, "key", ""), int(m.group(1)) if m else None)
+        if line is None and m:
+            line = _line_of(text, "[[sections]]", None)
+        if line is not None:
+            msg = msg.replace(f"template {path}:", f"template {path}, line {line}:", 1)
+        raise TemplateError(msg) from None
 
 
 @dataclass
