@@ -1,0 +1,154 @@
+"""CLI commands over past sessions: search, stats, people, next.
+
+``facilitator.cli`` registers them with :func:`add_commands` and calls :func:`run` when
+``args.command`` is one of :data:`COMMANDS`. ``python -m facilitator.history_cli`` runs
+them on their own (with ``--sessions DIR``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, TextIO
+
+from facilitator.store import SessionStore, StoreError
+
+COMMANDS = {"search", "stats", "people", "next"}
+
+
+def add_commands(subparsers: Any) -> None:
+    p = subparsers.add_parser("search", help="find words in past sessions", description="Find past sessions' lines holding all the words (prefixes match, case ignored).")
+    p.add_argument("words", nargs="+", help="words to find (all must occur in one item or section)")
+    p.add_argument("--limit", type=int, default=0, help="show at most this many hits")
+
+    p = subparsers.add_parser("stats", help="planned vs actual time per item", description="Time review: each item's planned and actual minutes; overruns marked.")
+    p.add_argument("id", nargs="?", help="one session (default: every session in the range, newest first)")
+    p.add_argument("--from", dest="date_from", metavar="DATE", help="first date (YYYY-MM-DD or YYYY-MM)")
+    p.add_argument("--to", dest="date_to", metavar="DATE", help="last date (YYYY-MM-DD or YYYY-MM)")
+
+    p = subparsers.add_parser("people", help="attendance per person", description="Who attended how many sessions, first and last seen.")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = subparsers.add_parser("next", help="create the next session from a past one", description="Create the next session: same template, next date, unfinished and deferred items carried over.")
+    p.add_argument("id", help="the past session")
+    p.add_argument("--date", help="the new session's date (YYYY-MM-DD; default: by --rule)")
+    p.add_argument("--rule", default="monthly-nth-weekday", help="monthly-nth-weekday (default) or weeks:N")
+
+
+def _err(msg: str, err: TextIO) -> int:
+    print(f"facilitator: error: {' '.join(str(msg).split())}", file=err)
+    return 1
+
+
+def run(args: argparse.Namespace, store: SessionStore, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        if args.command == "search":
+            return _search(args, store, out)
+        if args.command == "stats":
+            return _stats(args, store, out, err)
+        if args.command == "people":
+            return _people(args, store, out)
+        if args.command == "next":
+            return _next(args, store, out)
+    except BrokenPipeError:
+        # `facilitator search x | head`: the reader left; say nothing more (Python docs recipe).
+        if out is sys.stdout:
+            import os
+
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except (StoreError, ValueError, OSError) as e:
+        return _err(str(e), err)
+    return _err(f"unknown command {args.command!r}", err)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _search(args: argparse.Namespace, store: SessionStore, out: TextIO) -> int:
+    from facilitator.search import query_words, search
+
+    query = " ".join(args.words)
+    if not query_words(query):
+        raise ValueError("nothing to search for (give at least one word)")
+    hits = search(store, query, args.limit or None)
+    for h in hits:
+        where = h.section + (f"/{_one_line(h.item_title)}" if h.item_id else "")
+        print(f"{h.date}  {_one_line(h.title)}  {where}: {_one_line(h.line)}", file=out)
+    if not hits:
+        print(f"no session mentions {query!r}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _stats(args: argparse.Namespace, store: SessionStore, out: TextIO, err: TextIO) -> int:
+    from facilitator import stats
+
+    for d in (args.date_from, args.date_to):
+        if d:
+            stats.check_date(d)
+    if args.id:
+        times = [stats.session_times(store.load(args.id))]
+    else:
+        times = stats.summary(store, args.date_from, args.date_to)
+        if not times:
+            raise ValueError("no sessions in that range")
+    for n, t in enumerate(times):
+        if n:
+            print(file=out)
+        print(f"{t.date}  {_one_line(t.title)}  ({t.session_id}, {t.status})", file=out)
+        if not t.items:
+            print("  no agenda items", file=out)
+            continue
+        for line in stats.table_lines(t):
+            print("  " + line, file=out)
+        if not t.timed:
+            print("  (not timed: imported or never run with the clock)", file=out)
+    return 0
+
+
+def _people(args: argparse.Namespace, store: SessionStore, out: TextIO) -> int:
+    from facilitator import people
+
+    folks = people.attendance(store)
+    if args.json:
+        json.dump(people.as_json(folks), out, ensure_ascii=False, indent=2)
+        print(file=out)
+        return 0
+    rows = [("NAME", "HANDLE", "SESSIONS", "FIRST", "LAST")]
+    rows += [(p.name, f"@{p.handle}" if p.handle else "", str(p.count), p.first_seen, p.last_seen) for p in folks]
+    widths = [max(len(r[c]) for r in rows) for c in range(5)]
+    for r in rows:
+        print("  ".join(r[c].ljust(widths[c]) for c in range(5)).rstrip(), file=out)
+    return 0
+
+
+def _next(args: argparse.Namespace, store: SessionStore, out: TextIO) -> int:
+    from facilitator.nextmeeting import check_rule, create_next
+
+    new = create_next(store, args.id, date=args.date, rule=check_rule(args.rule))
+    print(new.id, file=out)
+    carried = [i for i in new.agenda_items if i.carried_from]
+    if carried:
+        print(f"carried over {len(carried)} item(s) from {args.id}", file=sys.stderr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from facilitator.paths import resolve_sessions_dir
+
+    parser = argparse.ArgumentParser(prog="facilitator")
+    parser.add_argument("--sessions", metavar="DIR", help="sessions directory")
+    sub = parser.add_subparsers(dest="command", required=True)
+    add_commands(sub)
+    args = parser.parse_args(argv)
+    return run(args, SessionStore(resolve_sessions_dir(args.sessions)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+"""Who came when: attendance per person over past sessions, and check-in completion.
+
+A person is recognised by their GitHub handle (lower-cased) when the check-in line has
+one, else by their name (lower-cased, spaces collapsed): "Erik / @consideRatio" and
+"Erik Sundell / @consideratio" are the same person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from facilitator.model import Session, date_key
+from facilitator.store import SessionStore
+
+BLOCK_ON = "▇"
+BLOCK_OFF = "▁"
+
+
+@dataclass
+class Person:
+    key: str
+    name: str = ""
+    handle: str = ""
+    affiliation: str = ""
+    dates: list[str] = field(default_factory=list)  # oldest first, one per session attended
+    session_ids: list[str] = field(default_factory=list)
+    last_line: str = ""  # the check-in line as written the last time
+    names: set[str] = field(default_factory=set)  # every name written with this handle
+
+    @property
+    def count(self) -> int:
+        return len(self.dates)
+
+    @property
+    def first_seen(self) -> str:
+        return self.dates[0] if self.dates else ""
+
+    @property
+    def last_seen(self) -> str:
+        return self.dates[-1] if self.dates else ""
+
+
+def person_key(name: str, handle: str) -> str:
+    if handle.strip():
+        return "@" + handle.strip().lstrip("@").lower()
+    return " ".join(name.split()).lower()
+
+
+def _ordered(sessions: Iterable[Session]) -> list[Session]:
+    return sorted(sessions, key=lambda s: (date_key(s.date), s.date, s.id))
+
+
+def attendance_of(sessions: Iterable[Session]) -> list[Person]:
+    """People over the given sessions, most sessions first (then most recent, then name)."""
+    people: dict[str, Person] = {}
+    for s in _ordered(sessions):
+        for a in s.attendees:
+            name, handle = a.name.strip(), a.handle.strip()
+            if not name and not handle:
+                continue
+            key = person_key(name, handle)
+            p = people.get(key)
+            if p is None:
+                p = people[key] = Person(key=key)
+            # The newest line wins for display (people change how they write their name).
+            p.name = name or p.name
+            p.handle = handle or p.handle
+            p.affiliation = a.affiliation.strip() or p.affiliation
+            p.last_line = a.text.strip()
+            if name:
+                p.names.add(" ".join(name.split()).lower())
+            if not p.session_ids or p.session_ids[-1] != s.id:
+                p.dates.append(s.date)
+                p.session_ids.append(s.id)
+    _merge_unnamed(people)
+    out = list(people.values())
+    out.sort(key=lambda p: (-p.count, tuple(-x for x in date_key(p.last_seen)), p.name.lower()))
+    return out
+
+
+def _merge_unnamed(people: dict[str, Person]) -> None:
+    """A line with no handle ("Sarah Gibson / / 2i2c") joins the one handle written with that name."""
+    by_name: dict[str, list[Person]] = {}
+    for p in people.values():
+        if p.handle:
+            for n in p.names:
+                by_name.setdefault(n, []).append(p)
+    for key, p in list(people.items()):
+        if p.handle:
+            continue
+        owners = by_name.get(key, [])
+        if len(owners) != 1:
+            continue  # unknown or ambiguous: keep them apart
+        target = owners[0]
+        newer = date_key(p.last_seen) > date_key(target.last_seen)
+        merged = sorted(zip(target.dates + p.dates, target.session_ids + p.session_ids), key=lambda d: (date_key(d[0]), d[0], d[1]))
+        seen: set[str] = set()
+        target.dates, target.session_ids = [], []
+        for date, sid in merged:
+            if sid not in seen:
+                seen.add(sid)
+                target.dates.append(date)
+                target.session_ids.append(sid)
+        if newer:
+            target.last_line = p.last_line
+        del people[key]
+
+
+def attendance(store: SessionStore) -> list[Person]:
+    return attendance_of(s for _, s in store.load_all())
+
+
+def meeting_dates(sessions: Iterable[Session]) -> list[str]:
+    """Dates of the sessions that had a check-in, oldest first (the columns of a chart)."""
+    seen: list[str] = []
+    for s in _ordered(sessions):
+        if s.attendees and s.date not in seen:
+            seen.append(s.date)
+    return seen
+
+
+def chart(person: Person, dates: list[str]) -> str:
+    """One block per meeting date: tall if the person came, low if not."""
+    mine = set(person.dates)
+    return "".join(BLOCK_ON if d in mine else BLOCK_OFF for d in dates)
+
+
+def completions_of(sessions: Iterable[Session]) -> list[str]:
+    """The most recent check-in line of each person, most frequent attendee first."""
+    return [p.last_line for p in attendance_of(sessions) if p.last_line]
+
+
+def completions(store: SessionStore) -> list[str]:
+    return completions_of(s for _, s in store.load_all())
+
+
+def as_json(people: list[Person]) -> list[dict]:
+    return [
+        {
+            "name": p.name,
+            "handle": p.handle,
+            "affiliation": p.affiliation,
+            "sessions": p.count,
+            "first_seen": p.first_seen,
+            "last_seen": p.last_seen,
+            "dates": list(p.dates),
+            "last_line": p.last_line,
+        }
+        for p in people
+    ]

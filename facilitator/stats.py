@@ -1,0 +1,185 @@
+"""Time review: how long each item was planned for and how long it took.
+
+Imported sessions were never timed (their actual seconds are 0): their actual time is
+shown as "—", never as zero minutes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from facilitator.model import Session, date_key
+from facilitator.store import SessionStore
+
+DASH = "—"
+
+
+@dataclass(frozen=True)
+class ItemTime:
+    item_id: str
+    title: str
+    owner: str
+    status: str
+    planned_seconds: int  # 0 when the item has no timebox
+    actual_seconds: float  # 0 when never timed
+
+    @property
+    def timed(self) -> bool:
+        return self.actual_seconds > 0
+
+    @property
+    def overrun_seconds(self) -> float:
+        """Seconds beyond the plan (0 if within it, untimed, or never planned)."""
+        if not self.timed or not self.planned_seconds:
+            return 0.0
+        return max(0.0, self.actual_seconds - self.planned_seconds)
+
+    @property
+    def overrun(self) -> bool:
+        return self.overrun_seconds >= 1
+
+
+@dataclass(frozen=True)
+class SessionTimes:
+    session_id: str
+    date: str
+    title: str
+    status: str
+    slot_minutes: int
+    items: tuple[ItemTime, ...] = field(default_factory=tuple)
+
+    @property
+    def timed(self) -> bool:
+        """Whether the meeting was run with the clock (any item has an actual time)."""
+        return any(i.timed for i in self.items)
+
+    @property
+    def planned_seconds(self) -> int:
+        return sum(i.planned_seconds for i in self.items if i.status != "deferred")
+
+    @property
+    def actual_seconds(self) -> float:
+        return sum(i.actual_seconds for i in self.items)
+
+    @property
+    def slot_seconds(self) -> int:
+        return self.slot_minutes * 60
+
+    @property
+    def overruns(self) -> int:
+        return sum(1 for i in self.items if i.overrun)
+
+    @property
+    def over_slot_seconds(self) -> float:
+        """How far the timed total went past the slot (0 if within it or untimed)."""
+        return max(0.0, self.actual_seconds - self.slot_seconds) if self.timed else 0.0
+
+
+def session_times(session: Session) -> SessionTimes:
+    items = tuple(
+        ItemTime(
+            item_id=i.id,
+            title=i.title or i.text.strip(),
+            owner=i.owner,
+            status=i.status,
+            planned_seconds=i.planned_seconds,
+            actual_seconds=float(i.actual_seconds or 0.0),
+        )
+        for i in session.agenda_items
+    )
+    return SessionTimes(
+        session_id=session.id,
+        date=session.date,
+        title=session.title or session.heading,
+        status=session.status,
+        slot_minutes=session.slot_minutes,
+        items=items,
+    )
+
+
+def in_range(date: str, start: str | None, end: str | None) -> bool:
+    """Whether an ISO day or month falls within [start, end] (either may be open)."""
+    key = date_key(date)
+    if start and key < date_key(start):
+        return False
+    if end:
+        e = date_key(end)
+        if e[2] == 0:  # a month as the end: the whole month
+            e = (e[0], e[1], 99)
+        if key > e:
+            return False
+    return True
+
+
+def check_date(text: str) -> str:
+    """``text`` if it is an ISO day or month, else ValueError."""
+    if date_key(text) == (0, 0, 0):
+        raise ValueError(f"not a date: {text!r} (use YYYY-MM-DD or YYYY-MM)")
+    return text
+
+
+def summary(store: SessionStore, start: str | None = None, end: str | None = None) -> list[SessionTimes]:
+    """Every readable session in [start, end], newest first."""
+    return summarise(s for _, s in store.load_all() if in_range(s.date, start, end))
+
+
+def summarise(sessions: Iterable[Session]) -> list[SessionTimes]:
+    out = [session_times(s) for s in sessions]
+    out.sort(key=lambda t: (date_key(t.date), t.session_id), reverse=True)
+    return out
+
+
+# -- formatting ---------------------------------------------------------------------
+
+
+def minutes_text(seconds: float, timed: bool = True) -> str:
+    """``12m`` / ``1m 30s`` style, or "—" for a time never measured."""
+    if not timed:
+        return DASH
+    s = int(round(seconds))
+    m, r = divmod(s, 60)
+    if r == 0:
+        return f"{m}m"
+    if m == 0:
+        return f"{r}s"
+    return f"{m}m {r:02d}s"
+
+
+def planned_text(seconds: int) -> str:
+    return minutes_text(seconds) if seconds else DASH
+
+
+def bar(seconds: float, scale_seconds: float, width: int = 20) -> str:
+    """A bar of ``width`` cells at most, ``scale_seconds`` being the full width."""
+    if scale_seconds <= 0 or seconds <= 0:
+        return ""
+    cells = seconds / scale_seconds * width
+    full = int(cells)
+    part = cells - full
+    eighths = " ▏▎▍▌▋▊▉"
+    out = "█" * min(full, width)
+    if full < width and part >= 1 / 8:
+        out += eighths[int(part * 8)]
+    return out
+
+
+def table_lines(t: SessionTimes) -> list[str]:
+    """The time review of one session as plain text lines (for the CLI)."""
+    rows = [("ITEM", "OWNER", "PLANNED", "ACTUAL", "")]
+    for i in t.items:
+        mark = f"OVERRUN +{minutes_text(i.overrun_seconds)}" if i.overrun else ("deferred" if i.status == "deferred" else "")
+        rows.append((_clip(i.title, 48), _clip(i.owner, 20), planned_text(i.planned_seconds),
+                     minutes_text(i.actual_seconds, i.timed), mark))
+    rows.append(("TOTAL", "", planned_text(t.planned_seconds), minutes_text(t.actual_seconds, t.timed),
+                 f"slot {t.slot_minutes}m" + (f", over by {minutes_text(t.over_slot_seconds)}" if t.over_slot_seconds >= 1 else "")))
+    widths = [max(len(r[c]) for r in rows) for c in range(4)]
+    return [
+        "  ".join(r[c].ljust(widths[c]) for c in range(4)).rstrip() + (f"  {r[4]}" if r[4] else "")
+        for r in rows
+    ]
+
+
+def _clip(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
