@@ -10,7 +10,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 run: $(VENV)/.installed
-	$(VENV)/bin/facilitator --sessions sessions
+	$(VENV)/bin/facilitator --sessions sessions --demo
 
 test: $(VENV)/.installed
 	$(PY) -m pytest

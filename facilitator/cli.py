@@ -1,0 +1,425 @@
+"""The ``facilitator`` command: the app, plus scriptable commands over the sessions directory.
+
+Every user error (a missing file, an unknown template or session, a corrupt session file,
+a session open in a running app...) ends with exit status 1 and exactly one line
+``facilitator: error: ...`` on stderr, never a traceback. The Textual app is imported only
+when it is started, so the scriptable commands start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import datetime as _dt
+import json
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+from typing import Any, Callable, NoReturn, Sequence
+
+from facilitator import archive, clipboard, markdown, paths, store, templates
+from facilitator.model import Session
+from facilitator.store import SessionStore, StoreError
+from facilitator.templates import Template, TemplateError, TemplateSet
+
+PROG = "facilitator"
+DEMO_DIR = Path(__file__).parent / "demo"
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class CliError(Exception):
+    """A user error found by the command layer itself (message is shown as is)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (exit 2) instead of usage + message."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{PROG} --help')\n")
+
+
+# -- helpers ------------------------------------------------------------------------
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _oserror_text(exc: OSError) -> str:
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    if exc.filename is not None:
+        return f"{exc.filename}: {reason}"
+    return reason
+
+
+def _load_templates(args: argparse.Namespace) -> TemplateSet:
+    user_dir = Path(args.templates).expanduser() if args.templates else paths.user_templates_dir()
+    return templates.load_templates(user_dir)
+
+
+def _get_template(tset: TemplateSet, name: str | None) -> Template:
+    """The template asked for; if a broken user file is what would have defined it, say why."""
+    try:
+        return tset.get(name)
+    except TemplateError:
+        wanted = name or templates.DEFAULT_TEMPLATE
+        for err in tset.errors:
+            # "template /path/NAME.toml[, line N]: reason"
+            m = re.match(r"template (?P<path>.+?\.toml)(?:, line \d+)?: ", err)
+            if m and Path(m.group("path")).stem == wanted:
+                raise TemplateError(err) from None
+        raise
+
+
+def _template_of(tset: TemplateSet, session: Session) -> Template:
+    """The template a session names (a user's own wins), else the default one."""
+    return tset.templates.get(session.template) or markdown.template_for(session.template)
+
+
+def _read_text_file(path: Path, what: str = "file") -> str:
+    """A user's text file as str; binary or non-UTF-8 content is a clear error."""
+    if path.is_dir():
+        raise CliError(f"{path} is a directory, not a {what}")
+    raw = path.read_bytes()  # OSError (missing, unreadable) is reported at the top
+    if b"\x00" in raw:
+        raise CliError(f"{path} is a binary file, not Markdown text")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CliError(f"{path} is not UTF-8 text (bad byte at offset {exc.start})") from None
+
+
+def _write_stdout(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _warn(message: str) -> None:
+    print(f"{PROG}: warning: {_one_line(message)}", file=sys.stderr)
+
+
+def _valid_day(text: str) -> str:
+    if not _ISO_DAY.match(text):
+        raise CliError(f"invalid date {text!r} (use YYYY-MM-DD)")
+    try:
+        _dt.date.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"invalid date {text!r} (no such day)") from None
+    return text
+
+
+def _save_locked(st: SessionStore, session: Session) -> Path:
+    """Save under the session's lock, so a running app editing it refuses the write."""
+    with st.lock(session.id):
+        return st.save(session)
+
+
+def seed_demo(sessions_dir: Path) -> int:
+    """Copy the demo sessions into ``sessions_dir`` if it holds no session yet; how many were copied."""
+    sessions_dir = Path(sessions_dir)
+    if sessions_dir.is_dir() and any(sessions_dir.glob("*.toml")):
+        return 0
+    sources = sorted(DEMO_DIR.glob("*.toml"))
+    if not sources:
+        return 0
+    sessions_dir.mkdir(parents=True, exist_ok=True)
+    for src in sources:
+        store.atomic_write_text(sessions_dir / src.name, src.read_text(encoding="utf-8"))
+    return len(sources)
+
+
+# -- commands -----------------------------------------------------------------------
+
+
+def cmd_app(args: argparse.Namespace, st: SessionStore) -> int:
+    open_id = getattr(args, "id", None)
+    if open_id is not None:
+        st.load(open_id)  # a bad or unknown id is reported here, before the screen opens
+    try:
+        from facilitator.app import run_app
+    except ImportError as exc:
+        raise CliError(f"cannot start the app: {exc}") from None
+    user_dir = Path(args.templates).expanduser() if args.templates else paths.user_templates_dir()
+    if open_id is not None:
+        rc = run_app(st.root, user_dir, open_id=open_id)
+    else:
+        rc = run_app(st.root, user_dir)
+    return int(rc or 0)
+
+
+def cmd_templates(args: argparse.Namespace, st: SessionStore) -> int:
+    tset = _load_templates(args)
+    width = max((len(n) for n in tset.templates), default=0)
+    for name in sorted(tset.templates):
+        print(f"{name:<{width}}  {tset.templates[name].label}")
+    for err in tset.errors:
+        _warn(err)
+    return 0
+
+
+def cmd_new(args: argparse.Namespace, st: SessionStore) -> int:
+    tset = _load_templates(args)
+    tpl = _get_template(tset, args.template)
+    date = _valid_day(args.date) if args.date else templates.today()
+    agenda = []
+    if args.agenda:
+        if args.agenda == "-":
+            text = sys.stdin.read()
+        else:
+            text = _read_text_file(Path(args.agenda), "agenda file")
+        agenda = markdown.parse_agenda_items(text, tpl)
+    session_id = st.make_id(date, tpl.meeting_title)
+    session = templates.new_session(tpl, session_id, date, agenda=agenda)
+    _save_locked(st, session)
+    print(session.id)
+    return 0
+
+
+def _file_date(path: Path) -> str:
+    return _dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
+
+
+def cmd_import(args: argparse.Namespace, st: SessionStore) -> int:
+    path = Path(args.file)
+    text = _read_text_file(path)
+    if not text.lstrip("\ufeff").strip():
+        raise CliError(f"{path} is empty: no meetings to import")
+    name = None
+    if args.template:
+        tset = _load_templates(args)
+        _get_template(tset, args.template)  # unknown name: a clear error listing the known ones
+        if args.template not in templates.builtin_templates():
+            raise CliError(
+                f"template '{args.template}' is a user template; import reads with the "
+                f"built-in templates only ({', '.join(sorted(templates.builtin_templates()))})"
+            )
+        name = args.template
+    doc = markdown.parse_document(text, template=name, source=path.name)
+    # Importing the same file again replaces its sessions instead of duplicating them.
+    previous: dict[tuple[str, str], list[Session]] = {}
+    for _summary, old in st.load_all():
+        if old.source == path.name:
+            previous.setdefault((old.date, old.source), []).append(old)
+    for olds in previous.values():
+        olds.sort(key=lambda s: s.id)
+    ids = []
+    for session in doc.sessions:
+        if not session.date:
+            session.date = _file_date(path)
+        olds = previous.get((session.date, session.source))
+        if olds:
+            old = olds.pop(0)
+            session.id = old.id
+            session.archived_in = old.archived_in
+        else:
+            session.id = st.make_id(session.date, session.title or path.stem)
+        _save_locked(st, session)
+        ids.append(session.id)
+        print(session.id)
+    return 0
+
+
+def _summary_dict(s: store.SessionSummary) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "date": s.date,
+        "heading": s.heading,
+        "title": s.title,
+        "template": s.template,
+        "status": s.status,
+        "attendees": s.attendees,
+        "agenda_items": s.agenda_items,
+        "archived_in": s.archived_in,
+        "path": str(s.path),
+    }
+
+
+def cmd_list(args: argparse.Namespace, st: SessionStore) -> int:
+    result = st.scan()
+    for bad in result.broken:
+        _warn(f"{bad.path}: {bad.reason}")
+    if args.json:
+        _write_stdout(json.dumps([_summary_dict(s) for s in result.sessions], indent=2, ensure_ascii=False) + "\n")
+        return 0
+    if not result.sessions:
+        print(f"no sessions in {st.root}", file=sys.stderr)
+        return 0
+    idw = max(len(s.id) for s in result.sessions)
+    out = []
+    for s in result.sessions:
+        people = f"{s.attendees} {'person' if s.attendees == 1 else 'people'}"
+        items = f"{s.agenda_items} {'item' if s.agenda_items == 1 else 'items'}"
+        line = f"{s.id:<{idw}}  {s.date:<10}  {s.status:<9}  {people:>10}  {items:>9}  {s.title}"
+        if s.archived_in:
+            line += f"  [archived: {s.archived_in}]"
+        out.append(line)
+    _write_stdout("\n".join(out) + "\n")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace, st: SessionStore) -> int:
+    session = st.load(args.id)
+    tset = _load_templates(args)
+    _write_stdout(archive.archive_markdown(session, _template_of(tset, session)))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, st: SessionStore) -> int:
+    session = st.load(args.id)
+    tset = _load_templates(args)
+    text = markdown.render_session(session, _template_of(tset, session))
+    out_path = Path(args.output) if args.output else None
+    if out_path is not None:
+        if out_path.is_dir():
+            raise CliError(f"{out_path} is a directory; give a file name with -o")
+        store.atomic_write_text(out_path, text)
+        print(f"wrote {out_path}", file=sys.stderr)
+    else:
+        _write_stdout(text)
+    if args.copy:
+        result = clipboard.copy_text(text)
+        print(clipboard.describe(result, out_path), file=sys.stderr)
+    return 0
+
+
+def cmd_archive(args: argparse.Namespace, st: SessionStore) -> int:
+    session_id = store.validate_id(args.id)
+    if not st.exists(session_id):
+        st.load(session_id)  # raises the usual "no session" error
+    with st.lock(session_id):
+        session = st.load(session_id)  # read under the lock: the newest saved state
+        tset = _load_templates(args)
+        tpl = _template_of(tset, session)
+        if args.into:
+            target = Path(args.into)
+        else:
+            if not session.year:
+                raise CliError(
+                    f"session {session_id!r} has no ISO date ({session.date!r}); give the file with --into"
+                )
+            target = Path(tpl.archive_path_for(session.year))
+        result = archive.archive_session(session, target, tpl)
+        if session.archived_in != str(target):
+            session.archived_in = str(target)
+            st.save(session)
+    print(f"{result.action} {target}")
+    return 0
+
+
+# -- the parser ---------------------------------------------------------------------
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, SessionStore], int]] = {
+    "open": cmd_app,
+    "templates": cmd_templates,
+    "new": cmd_new,
+    "import": cmd_import,
+    "list": cmd_list,
+    "show": cmd_show,
+    "export": cmd_export,
+    "archive": cmd_archive,
+}
+
+
+def _history_module() -> Any:
+    """The history commands (search, stats, people, next), if that module is installed."""
+    try:
+        history_cli = importlib.import_module("facilitator.history_cli")
+    except ImportError:
+        return None
+    if callable(getattr(history_cli, "add_commands", None)) and callable(getattr(history_cli, "run", None)):
+        return history_cli
+    return None
+
+
+def build_parser(history: Any = None) -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Facilitate a community call: run the meeting, keep its notes, archive them.",
+        epilog="With no command, opens the app. Sessions dir: --sessions, else $FACILITATOR_SESSIONS, else ./sessions.",
+    )
+    parser.add_argument("--sessions", metavar="DIR", help="the sessions directory")
+    parser.add_argument("--templates", metavar="DIR", help="your own templates (default: the user templates dir)")
+    parser.add_argument("--demo", action="store_true", help="first copy the demo sessions into an empty sessions dir")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("open", help="open the app on one session")
+    p.add_argument("id", metavar="ID")
+
+    sub.add_parser("templates", help="list the agenda templates")
+
+    p = sub.add_parser("new", help="create a planned session and print its id")
+    p.add_argument("--template", metavar="NAME", help=f"template name (default: {templates.DEFAULT_TEMPLATE})")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="the meeting's day (default: today)")
+    p.add_argument("--agenda", metavar="FILE", help="agenda items, one per line or bullet ('-' reads stdin)")
+
+    p = sub.add_parser("import", help="import the meetings of a Markdown file; prints one id per line")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--template", metavar="NAME", help="read it as this built-in template (default: detected)")
+
+    p = sub.add_parser("list", help="list the sessions, newest first")
+    p.add_argument("--json", action="store_true", help="a JSON array instead of text")
+
+    p = sub.add_parser("show", help="print the Markdown the archive would hold for a session")
+    p.add_argument("id", metavar="ID")
+
+    p = sub.add_parser("export", help="the session's notes as Markdown (stdout, a file, the clipboard)")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    p.add_argument("--copy", action="store_true", help="also copy the notes to the clipboard")
+
+    p = sub.add_parser("archive", help="insert (or replace) the meeting in its yearly archive file")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--into", metavar="FILE", help="the archive file (default: the template's path for the year)")
+
+    if history is not None:
+        history.add_commands(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    history = _history_module()
+    parser = build_parser(history)
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    try:
+        st = SessionStore(paths.resolve_sessions_dir(args.sessions))
+        if args.demo:
+            seed_demo(st.root)
+        command = args.command
+        if command is None:
+            return cmd_app(args, st)
+        handler = COMMANDS.get(command)
+        if handler is None and history is not None:
+            return int(history.run(args, st) or 0)
+        if handler is None:  # pragma: no cover - argparse rejects unknown commands
+            parser.error(f"unknown command {command!r}")
+        return handler(args, st)
+    except BrokenPipeError:
+        # The reader went away (``facilitator list | head``): stop quietly.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 0
+    except (CliError, StoreError, TemplateError, archive.ArchiveError, UnicodeDecodeError, ValueError) as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        return _fail(_oserror_text(exc))
+
+
+def _fail(message: str) -> int:
+    print(f"{PROG}: error: {_one_line(message) or 'unknown error'}", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
