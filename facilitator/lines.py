@@ -15,6 +15,10 @@ from functools import lru_cache
 _BOLD = re.compile(r"^\*\*(?P<bold>.+?)\*\*(?P<after>.*)$", re.S)
 _PAREN_END = re.compile(r"^(?P<head>.*?)\s*\((?P<tb>[^()]*)\)\s*:?\s*$", re.S)
 _PAREN_START = re.compile(r"^\s*\((?P<tb>[^()]*)\)\s*:?\s*(?P<rest>.*)$", re.S)
+_BARE_START = re.compile(
+    r"^\s*(?P<tb>[~<]?\d+(?:\s*(?:-|–|to)\s*\d+)?\s*(?:m|min|mins|minutes?|h|hrs?|hours?)\b)\s*:?\s*(?P<rest>.*)$",
+    re.S | re.I,
+)
 _TIME_HINT = re.compile(
     r"\d+\s*(?:m|mn|min|mins|minute|minutes|h|hr|hrs|hour|hours)\b|\btime\b|^\W*\d+\W*$",
     re.I,
@@ -72,6 +76,8 @@ def parse_agenda(text: str) -> AgendaLine:
             owner, timebox = pm.group("head").strip(), pm.group("tb").strip()
         else:
             pm = _PAREN_START.match(after)
+            if not (pm and is_timebox(pm.group("tb"))):
+                pm = _BARE_START.match(after)  # "**Dan** 10-15 mins: Title"
             if pm and is_timebox(pm.group("tb")):
                 timebox = pm.group("tb").strip()
                 after = pm.group("rest")
