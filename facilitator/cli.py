@@ -217,7 +217,9 @@ def cmd_import(args: argparse.Namespace, st: SessionStore) -> int:
             session.id = st.make_id(session.date, session.title or path.stem)
         _save_locked(st, session)
         ids.append(session.id)
-        print(session.id)
+    # Print only once everything is saved: a reader that goes away early
+    # (``facilitator import FILE | head -3``) must not cut the import short.
+    _write_stdout("".join(f"{i}\n" for i in ids))
     return 0
 
 
