@@ -1,0 +1,211 @@
+"""The Textual app: home screen, meeting screen, export, presenter view.
+
+Only Textual and the light core modules are imported here; markdown/mdformat and
+pyperclip are imported where they are used so the first frame comes quickly.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import time
+from functools import partial
+from pathlib import Path
+from typing import Callable, Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from facilitator.paths import styles_dir
+
+
+class FacilitatorApp(App[int]):
+    """A meeting facilitator's console.
+
+    ``now`` (monotonic seconds), ``wall`` (epoch seconds) and ``today`` (ISO date) can
+    be injected so tests and snapshots see a clock that only moves when told to.
+    """
+
+    TITLE = "facilitator"
+    CSS_PATH = [styles_dir() / "app.tcss"]
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("f1", "help", "Help", priority=True),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        sessions_dir: Path,
+        templates_dir: Path | None = None,
+        open_id: str | None = None,
+        *,
+        now: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
+        today: Callable[[], str] | None = None,
+        archive_root: Path | None = None,
+        blink: bool = True,
+        copy: Callable[[str], object] | None = None,
+    ) -> None:
+        super().__init__()
+        from facilitator.store import SessionStore
+
+        self.sessions_dir = Path(sessions_dir)
+        self.templates_dir = templates_dir
+        self.open_id = open_id
+        self.now = now
+        self.wall = wall
+        self.today = today or (lambda: _dt.date.today().isoformat())
+        self.archive_root = Path(archive_root) if archive_root else Path.cwd()
+        self.blink = blink
+        self.copy_function = copy
+        self.store = SessionStore(self.sessions_dir)
+        self._templates = None
+        self.past_attendees: list[str] = []
+        self._past_loaded = False
+        self.exit_code = 0
+
+    # -- shared data ---------------------------------------------------------------
+    @property
+    def templates(self):
+        if self._templates is None:
+            from facilitator.templates import load_templates
+
+            self._templates = load_templates(self.templates_dir)
+        return self._templates
+
+    def template_named(self, name: str):
+        from facilitator.templates import DEFAULT_TEMPLATE
+
+        ts = self.templates
+        return ts.templates.get(name) or ts.templates.get(DEFAULT_TEMPLATE) or next(iter(ts.templates.values()))
+
+    def load_past_attendees(self) -> list[str]:
+        """Check-in lines of everyone seen before, newest first, one per person (runs in a thread)."""
+        seen: dict[str, str] = {}
+        try:
+            for _summary, session in self.store.load_all():
+                for a in session.attendees:
+                    key = (a.handle or a.name).strip().lower()
+                    text = a.text.strip()
+                    if a.note:  # "(late)" and such belong to that day only
+                        text = text[: text.rfind("(")].rstrip()
+                    if key and text and key not in seen:
+                        seen[key] = text
+        except Exception:  # a broken history must never stop a meeting
+            pass
+        return list(seen.values())
+
+    # -- lifecycle -----------------------------------------------------------------
+    def on_mount(self) -> None:
+        from facilitator.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        if self.open_id:
+            self.call_after_refresh(self.open_session, self.open_id)
+        self.call_after_refresh(self._start_past_worker)
+
+    def _start_past_worker(self) -> None:
+        self.run_worker(self._past_worker, thread=True, exclusive=True, group="past", exit_on_error=False)
+
+    def _past_worker(self) -> None:
+        names = self.load_past_attendees()
+        self.call_from_thread(self._set_past, names)
+
+    def _set_past(self, names: list[str]) -> None:
+        self.past_attendees = names
+        self._past_loaded = True
+        from facilitator.screens.meeting import MeetingScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, MeetingScreen):
+                screen.update_suggestions()
+
+    # -- opening sessions ----------------------------------------------------------
+    def open_session(self, session_id: str) -> bool:
+        """Lock, load and show a session; a clear notification (not a crash) if that fails."""
+        from facilitator.screens.meeting import MeetingScreen
+        from facilitator.store import SessionLocked, StoreError
+
+        for screen in self.screen_stack:
+            if isinstance(screen, MeetingScreen) and screen.session.id == session_id:
+                while self.screen is not screen:
+                    self.pop_screen()
+                return True
+        try:
+            lock = self.store.lock(session_id)
+        except SessionLocked as e:
+            self.notify(str(e), title="Session is open elsewhere", severity="error", timeout=10)
+            return False
+        except StoreError as e:
+            self.notify(str(e), title="Cannot open session", severity="error", timeout=10)
+            return False
+        try:
+            session = self.store.load(session_id)
+        except StoreError as e:
+            lock.release()
+            self.notify(str(e), title="Cannot open session", severity="error", timeout=10)
+            return False
+        self.push_screen(MeetingScreen(session, lock))
+        return True
+
+    def open_new_session(self, session) -> bool:
+        """Save a new session (made on the home screen) and open it."""
+        from facilitator.store import StoreError
+
+        try:
+            self.store.save(session)
+        except StoreError as e:
+            self.notify(str(e), title="Cannot save", severity="error", timeout=10)
+            return False
+        return self.open_session(session.id)
+
+    # -- actions -------------------------------------------------------------------
+    def action_help(self) -> None:
+        from facilitator.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    async def action_quit(self) -> None:
+        """Quit at once; every open session saves on the way out (nothing is asked)."""
+        self.save_all()
+        self.exit(self.exit_code)
+
+    def save_all(self) -> None:
+        from facilitator.screens.meeting import MeetingScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, MeetingScreen):
+                screen.save_now()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        seen: set[str] = set()
+        target = screen
+        for binding_screen in (screen,):
+            for b in getattr(binding_screen, "BINDINGS", []):
+                if not isinstance(b, Binding) or not b.description or b.action in seen:
+                    continue
+                seen.add(b.action)
+                key = b.key_display or b.key.split(",")[0]
+                yield SystemCommand(
+                    b.description, f"{key} — {getattr(binding_screen, 'ACTION_HELP', {}).get(b.action, '')}".rstrip(" —"),
+                    partial(self._run_on, target, b.action),
+                )
+        for title, help_text, action in getattr(screen, "EXTRA_COMMANDS", ()):
+            yield SystemCommand(title, help_text, partial(self._run_on, target, action))
+
+    def _run_on(self, screen: Screen, action: str) -> None:
+        self.call_later(screen.run_action, action)
+
+
+def run_app(sessions_dir: Path, templates_dir: Path | None = None, open_id: str | None = None) -> int:
+    """Run the app until the user quits; the process exit code."""
+    app = FacilitatorApp(Path(sessions_dir), templates_dir, open_id)
+    result = app.run()
+    if app.return_code:
+        return app.return_code
+    return int(result or 0)

@@ -1,0 +1,1 @@
+"""Screens of the facilitator app (imported where used, to keep startup fast)."""

@@ -1,0 +1,166 @@
+"""Finish: the Markdown exactly as the archive will hold it, and where to put it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from facilitator.widgets.inputs import LineInput
+from textual.widgets import Button, Footer, Input, Static, TextArea
+
+if TYPE_CHECKING:
+    from facilitator.screens.meeting import MeetingScreen
+
+
+class FinishScreen(Screen):
+    """Preview (read-only, literal text), copy, archive, save."""
+
+    BINDINGS = [
+        Binding("ctrl+k,f5", "copy", "Copy", key_display="ctrl+k", priority=True),
+        Binding("ctrl+r,f6", "archive", "Into archive", key_display="ctrl+r", priority=True),
+        Binding("ctrl+s,f7", "save_md", "Save .md", key_display="ctrl+s", priority=True),
+        Binding("escape,f10", "back", "Back to meeting", key_display="Esc", priority=True),
+    ]
+    ACTION_HELP = {
+        "copy": "copy the notes to the clipboard (and save a .md next to the session)",
+        "archive": "insert the meeting into the yearly archive file named below",
+        "save_md": "save the notes as a .md file next to the session",
+        "back": "back to the meeting (the session stays finished until a timer starts)",
+    }
+
+    def __init__(self, meeting: MeetingScreen) -> None:
+        super().__init__()
+        self.meeting = meeting
+        self.markdown: str | None = None
+
+    @property
+    def session(self):
+        return self.meeting.session
+
+    def compose(self) -> ComposeResult:
+        tpl = self.meeting.template
+        archive = self.app.archive_root / tpl.archive_path_for(self.session.year or self.session.date[:4])
+        with Vertical(id="finish"):
+            yield Static(Text("Export preview — exactly what the archive will hold", style="bold"), id="finish-title")
+            yield TextArea("Rendering…", read_only=True, soft_wrap=True, id="preview")
+            with Horizontal(id="finish-archive"):
+                yield Static("Archive:", id="archive-label")
+                yield LineInput(str(archive), id="archive-path")
+            with Horizontal(id="finish-buttons"):
+                yield Button("Copy (ctrl+k)", id="copy", variant="primary")
+                yield Button("Into archive (ctrl+r)", id="archive")
+                yield Button("Save .md (ctrl+s)", id="save-md")
+                yield Button("Back (Esc)", id="back")
+            yield Static("", id="finish-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#preview", TextArea).cursor_blink = self.app.blink
+        self.render_markdown()
+
+    @work(thread=True, exclusive=True, group="render")
+    def render_markdown(self) -> None:
+        from facilitator.archive import archive_markdown
+
+        self.meeting.state.sync()
+        try:
+            text = archive_markdown(self.session, self.meeting.template)
+        except Exception as e:  # a rendering bug must not lose the meeting
+            self.app.call_from_thread(self.status, f"Could not render the notes: {e}", "error")
+            return
+        self.app.call_from_thread(self._rendered, text)
+
+    def _rendered(self, text: str) -> None:
+        self.markdown = text
+        self.query_one("#preview", TextArea).load_text(text)
+        self.query_one("#copy", Button).focus()
+
+    def status(self, message: str, severity: str = "information") -> None:
+        s = self.query_one("#finish-status", Static)
+        s.update(Text(message))
+        s.set_class(severity == "error", "-error")
+        self.app.notify(message, severity=severity, timeout=6, markup=False)
+
+    def _need_text(self) -> str | None:
+        if self.markdown is None:
+            self.status("Still rendering; try again in a moment.")
+        return self.markdown
+
+    def export_path(self) -> Path:
+        return self.app.store.root / f"{self.session.id}.md"
+
+    def _save_export(self) -> Path | None:
+        from facilitator.store import atomic_write_text
+
+        text = self._need_text()
+        if text is None:
+            return None
+        path = self.export_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(path, text)
+        except OSError as e:
+            self.status(f"Could not save {path}: {e.strerror or e}", "error")
+            return None
+        return path
+
+    # -- actions -------------------------------------------------------------------
+    def action_copy(self) -> None:
+        text = self._need_text()
+        if text is None:
+            return
+        path = self._save_export()
+        from facilitator.clipboard import copy_text
+
+        copy = self.app.copy_function or copy_text
+        result = copy(text)
+        if getattr(result, "ok", False):
+            where = f" Also saved to {path}." if path else ""
+            self.status(f"Copied to the system clipboard.{where}")
+            return
+        self.app.copy_to_clipboard(text)
+        reason = getattr(result, "message", "") or "no system clipboard"
+        self.status(
+            f"Sent via OSC 52 (terminal clipboard) — if your terminal does not support it, "
+            f"the file is at {path}. (System clipboard: {reason}.)"
+        )
+
+    def action_archive(self) -> None:
+        from facilitator.archive import ArchiveError, archive_session
+
+        if self._need_text() is None:
+            return
+        raw = self.query_one("#archive-path", Input).value.strip()
+        if not raw:
+            self.status("Type the archive file's path first.", "error")
+            return
+        path = Path(raw).expanduser()
+        if not path.is_absolute():
+            path = self.app.archive_root / path
+        try:
+            result = archive_session(self.session, path, self.meeting.template)
+        except ArchiveError as e:
+            self.status(str(e), "error")
+            return
+        self.session.archived_in = str(path)
+        self.meeting.save_now()
+        self.status(f"{result.action.capitalize()}: {path}")
+
+    def action_save_md(self) -> None:
+        path = self._save_export()
+        if path is not None:
+            self.status(f"Saved {path}")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        action = {"copy": "copy", "archive": "archive", "save-md": "save_md", "back": "back"}.get(event.button.id or "")
+        if action:
+            await self.run_action(action)

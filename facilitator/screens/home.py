@@ -1,0 +1,262 @@
+"""Home: start a new meeting from a template, or resume / open a session."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from facilitator.widgets.inputs import LineInput
+from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from facilitator.widgets.notes import NotesArea
+
+
+def browse_available() -> bool:
+    try:
+        return importlib.util.find_spec("facilitator.screens.browse") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+class HomeScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+s", "create", "Create meeting", priority=True),
+        Binding("ctrl+o", "open_selected", "Open session", priority=True),
+        Binding("ctrl+b", "browse", "Browse history", priority=True),
+        Binding("ctrl+l", "import_file", "Import agenda file", priority=True),
+        Binding("ctrl+g", "paste", "Paste agenda", priority=True),
+    ]
+    ACTION_HELP = {
+        "create": "create the meeting from the template, date and agenda, and open it",
+        "open_selected": "open the session selected on the right (Enter there does it too)",
+        "browse": "past meetings: browse, search, stats",
+        "import_file": "read the agenda from the Markdown file named in the path box",
+        "paste": "read the agenda from the system clipboard",
+    }
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.template_names: list[str] = []
+        self.session_ids: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        blink = self.app.blink
+        with Horizontal(id="home"):
+            with Vertical(id="home-new"):
+                yield Static(Text("New meeting", style="bold"), classes="pane-title")
+                yield OptionList(id="templates")
+                with Horizontal(classes="field"):
+                    yield Static("Date", classes="field-label")
+                    yield LineInput(self.app.today(), id="date")
+                yield Static(
+                    Text("Agenda (optional): one item a line, e.g. **Min (10m):** Binder federation", style="dim"),
+                    classes="field-note",
+                )
+                yield NotesArea("", continue_bullets=False, id="agenda-input")
+                with Horizontal(classes="field"):
+                    yield LineInput(placeholder="…or a Markdown file to import (ctrl+l)", id="import-path")
+                    yield Button("Paste (ctrl+g)", id="paste")
+                yield Button("Create meeting (ctrl+s)", id="create", variant="primary")
+            with Vertical(id="home-sessions"):
+                yield Static(Text("Sessions — newest first", style="bold"), classes="pane-title")
+                yield OptionList(id="sessions")
+                yield Static("", id="sessions-hint", markup=False, classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#agenda-input", NotesArea).cursor_blink = self.app.blink
+        self.call_after_refresh(self.load_lists)
+
+    def on_screen_resume(self) -> None:
+        self.load_sessions()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "browse":
+            return browse_available()
+        return True
+
+    def load_lists(self) -> None:
+        ts = self.app.templates
+        from facilitator.templates import DEFAULT_TEMPLATE
+
+        names = sorted(ts.templates, key=lambda n: (n != DEFAULT_TEMPLATE, n))
+        self.template_names = names
+        lst = self.query_one("#templates", OptionList)
+        options = []
+        for n in names:
+            t = ts.templates[n]
+            label = Text(t.label, style="bold")
+            if t.description:
+                label.append("\n  " + t.description, style="dim")
+            options.append(Option(label))
+        lst.set_options(options)
+        if names:
+            lst.highlighted = 0
+        for err in ts.errors:
+            self.app.notify(err, title="Template skipped", severity="warning", timeout=8, markup=False)
+        self.load_sessions()
+        lst.focus()
+
+    def load_sessions(self) -> None:
+        from facilitator.store import StoreError
+
+        lst = self.query_one("#sessions", OptionList)
+        try:
+            result = self.app.store.scan()
+        except StoreError as e:
+            self.query_one("#sessions-hint", Static).update(Text(str(e)))
+            return
+        options = []
+        self.session_ids = []
+        for s in result.sessions:
+            label = Text()
+            if s.status == "live":
+                label.append("● live ", style="bold green")
+            elif s.status == "planned":
+                label.append("○ planned ", style="yellow")
+            label.append(s.date, style="bold")
+            label.append(f"  {s.title or s.heading}")
+            detail = f"\n  {s.template} · {s.attendees} people · {s.agenda_items} items"
+            if s.archived_in:
+                detail += " · archived"
+            label.append(detail, style="dim")
+            options.append(Option(label))
+            self.session_ids.append(s.id)
+        lst.set_options(options)
+        if options:
+            lst.highlighted = 0
+        hint = "Enter opens the selected session"
+        if browse_available():
+            hint += " · ctrl+b browses history"
+        if result.broken:
+            hint += f" · {len(result.broken)} file(s) could not be read"
+        if not options:
+            hint = "No sessions yet in " + str(self.app.store.root)
+        self.query_one("#sessions-hint", Static).update(Text(hint))
+
+    # -- new meeting ---------------------------------------------------------------
+    def selected_template(self):
+        lst = self.query_one("#templates", OptionList)
+        if not self.template_names:
+            return self.app.template_named("")
+        idx = lst.highlighted if lst.highlighted is not None else 0
+        return self.app.templates.templates[self.template_names[idx]]
+
+    @on(OptionList.OptionSelected, "#templates")
+    def template_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.query_one("#date", Input).focus()
+
+    @on(Input.Submitted, "#date")
+    def date_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#agenda-input", NotesArea).focus()
+
+    @on(Input.Submitted, "#import-path")
+    def import_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_import_file()
+
+    def action_create(self) -> None:
+        from facilitator.model import date_key
+        from facilitator.templates import new_session
+
+        tpl = self.selected_template()
+        date = self.query_one("#date", Input).value.strip()
+        if date_key(date) == (0, 0, 0):
+            self.app.notify("The date must look like 2025-01-21.", severity="error", timeout=5)
+            self.query_one("#date", Input).focus()
+            return
+        text = self.query_one("#agenda-input", NotesArea).text
+        items = []
+        if text.strip():
+            from facilitator.markdown import parse_agenda_items
+
+            items = parse_agenda_items(text, tpl)
+        store = self.app.store
+        session = new_session(tpl, store.make_id(date), date=date, agenda=items)
+        if self.app.open_new_session(session):
+            self.query_one("#agenda-input", NotesArea).load_text("")
+
+    def action_import_file(self) -> None:
+        raw = self.query_one("#import-path", Input).value.strip()
+        if not raw:
+            self.app.notify("Type the path of a Markdown file in the box first.", timeout=4)
+            self.query_one("#import-path", Input).focus()
+            return
+        path = Path(raw).expanduser()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            self.app.notify(f"Cannot read {path}: {e}", severity="error", timeout=6, markup=False)
+            return
+        self._set_agenda(text, f"Imported {path.name}")
+
+    def _set_agenda(self, text: str, message: str) -> None:
+        area = self.query_one("#agenda-input", NotesArea)
+        area.load_text(text.replace("\r\n", "\n"))
+        area.focus()
+        self.app.notify(message, timeout=3, markup=False)
+
+    def action_paste(self) -> None:
+        self._paste_worker()
+
+    @work(thread=True, exclusive=True, group="paste")
+    def _paste_worker(self) -> None:
+        text, error = "", ""
+        try:
+            import pyperclip
+
+            text = pyperclip.paste()
+        except Exception as e:  # no clipboard tool, no display...
+            error = str(e).splitlines()[0] if str(e) else type(e).__name__
+        if text:
+            self.app.call_from_thread(self._set_agenda, text, "Pasted the agenda from the clipboard")
+        else:
+            why = f" ({error})" if error else ""
+            self.app.call_from_thread(
+                self.app.notify,
+                f"Nothing to paste from the system clipboard{why}. Paste into the agenda box with your terminal instead (ctrl+shift+v).",
+                severity="warning",
+                timeout=6,
+                markup=False,
+            )
+
+    @on(Button.Pressed, "#paste")
+    def paste_pressed(self) -> None:
+        self.action_paste()
+
+    @on(Button.Pressed, "#create")
+    def create_pressed(self) -> None:
+        self.action_create()
+
+    # -- existing sessions ---------------------------------------------------------
+    @on(OptionList.OptionSelected, "#sessions")
+    def session_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if 0 <= event.option_index < len(self.session_ids):
+            self.app.open_session(self.session_ids[event.option_index])
+
+    def action_open_selected(self) -> None:
+        lst = self.query_one("#sessions", OptionList)
+        if lst.highlighted is not None and self.session_ids:
+            self.app.open_session(self.session_ids[lst.highlighted])
+
+    def action_browse(self) -> None:
+        if not browse_available():
+            self.app.notify("History browsing is not available in this build.", timeout=4)
+            return
+        from facilitator.screens.browse import BrowseScreen
+
+        def opened(result) -> None:
+            if isinstance(result, str) and result:
+                self.app.open_session(result)
+
+        self.app.push_screen(BrowseScreen(self.app.store), opened)

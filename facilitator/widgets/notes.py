@@ -1,0 +1,99 @@
+"""The notetaker's pane: a plain TextArea that knows about bullets and indentation."""
+
+from __future__ import annotations
+
+import re
+
+from textual import events
+from textual.binding import Binding
+from textual.widgets import TextArea
+
+INDENT = "  "
+_BULLET = re.compile(r"^(?P<indent> *)(?P<marker>[-*+]|\d{1,9}[.)])(?P<space> +)(?P<rest>.*)$")
+
+
+class NotesArea(TextArea, inherit_bindings=False):
+    """Multi-line notes: Tab/shift+Tab indent and dedent by two spaces, Enter continues a bullet.
+
+    No syntax highlighting (it slows down on long notes); soft wrap on. TextArea's own
+    F6/F7 (select line/all) are left out: those keys run the meeting.
+    """
+
+    BINDINGS = [
+        b for b in TextArea.BINDINGS
+        if (b.key if isinstance(b, Binding) else b[0]) not in ("f6", "f7")
+    ]
+
+    def __init__(self, text: str = "", continue_bullets: bool = True, **kwargs) -> None:
+        self.continue_bullets = continue_bullets
+        kwargs.setdefault("soft_wrap", True)
+        kwargs.setdefault("tab_behavior", "indent")
+        kwargs.setdefault("show_line_numbers", False)
+        super().__init__(text, **kwargs)
+        self.indent_width = 2
+
+    def on_mount(self) -> None:
+        self.cursor_blink = getattr(self.app, "blink", True)
+
+    def _selected_rows(self) -> range:
+        (r1, _c1), (r2, c2) = sorted(self.selection)
+        if r2 > r1 and c2 == 0:
+            r2 -= 1
+        return range(r1, r2 + 1)
+
+    def indent_lines(self) -> None:
+        row, col = self.cursor_location
+        rows = self._selected_rows()
+        for r in rows:
+            self.insert(INDENT, (r, 0))
+        self.move_cursor((row, col + len(INDENT)))
+
+    def dedent_lines(self) -> None:
+        row, col = self.cursor_location
+        removed_here = 0
+        for r in self._selected_rows():
+            line = self.document[r]
+            n = min(len(INDENT), len(line) - len(line.lstrip(" ")))
+            if n:
+                self.delete((r, 0), (r, n))
+                if r == row:
+                    removed_here = n
+        self.move_cursor((row, max(0, col - removed_here)))
+
+    def newline(self) -> None:
+        """Enter: continue a bullet at the same indent; on an empty bullet, end the list."""
+        row, col = self.cursor_location
+        line = self.document[row]
+        m = _BULLET.match(line)
+        if m is None or not self.continue_bullets or self.selection.start != self.selection.end:
+            self.replace("\n", *self.selection)
+            return
+        if not m.group("rest").strip() and col >= len(line.rstrip()):
+            # An empty bullet: Enter ends the list instead of adding another empty one.
+            self.replace(m.group("indent"), (row, 0), (row, len(line)))
+            self.move_cursor((row, len(m.group("indent"))))
+            return
+        marker = m.group("marker")
+        if marker[0].isdigit():
+            marker = f"{int(marker[:-1]) + 1}{marker[-1]}"
+        self.replace("\n" + m.group("indent") + marker + " ", self.cursor_location, self.cursor_location)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.read_only:
+            return await super()._on_key(event)
+        if event.key == "tab":
+            event.stop()
+            event.prevent_default()
+            self.indent_lines()
+            return
+        if event.key == "shift+tab":
+            event.stop()
+            event.prevent_default()
+            self.dedent_lines()
+            return
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.newline()
+            return
+        await super()._on_key(event)
