@@ -23,7 +23,24 @@ from facilitator.templates import DEFAULT_TEMPLATE, Template, TemplateError, bui
 
 _MARKER = re.compile(r"^(?P<indent> *)(?P<marker>[-*+]|\d{1,9}[.)])(?P<space> +|$)")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_BARE_URL = re.compile(r"(?<![<\[(=/\w\"'`])(https?://[^\s<>\[\]()`]*[^\s<>\[\]().,;:!?'\"*_`])")
+_BARE_URL = re.compile(r"(?<![<\[(=/\w\"'`])https?://[^\s<>`]+")
+_TRAILING = ".,;:!?'\"*_"
+
+
+def _link_url(m: re.Match[str]) -> str:
+    """``<url>`` for a bare URL, leaving sentence punctuation and unmatched closers outside."""
+    url = m.group(0)
+    while url:
+        last = url[-1]
+        if last in _TRAILING or (last == ")" and url.count("(") < url.count(")")) or (
+            last == "]" and url.count("[") < url.count("]")
+        ):
+            url = url[:-1]
+            continue
+        break
+    if len(url) <= len("https://"):
+        return m.group(0)
+    return f"<{url}>{m.group(0)[len(url):]}"
 _HEADING_LINE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$")
 _DATE_HEADING = re.compile(r"^(\d{4}-\d{1,2}(?:-\d{1,2})?)(?![\d-])")
 
@@ -34,7 +51,7 @@ def autolink(text: str) -> str:
         return text
     out = []
     for n, part in enumerate(text.split("`")):
-        out.append(part if n % 2 else _BARE_URL.sub(r"<\1>", part))
+        out.append(part if n % 2 else _BARE_URL.sub(_link_url, part))
     return "`".join(out)
 
 

@@ -106,3 +106,16 @@ def test_seed_000_is_nearly_an_mdformat_fixed_point() -> None:
     assert len(a) == len(b)
     diff = [(x, y) for x, y in zip(a, b) if x != y]
     assert len(diff) == 2 and all("  " in x and x.replace("  ", " ") == y for x, y in diff)
+
+
+def test_autolink_keeps_brackets_and_leaves_punctuation_outside() -> None:
+    from facilitator.markdown import autolink, mdformat_text
+
+    assert autolink("see https://x.org/a?b=[c] now") == "see <https://x.org/a?b=[c]> now"
+    assert autolink("end https://x.org/a.") == "end <https://x.org/a>."
+    assert autolink("a https://x.y/z) b") == "a <https://x.y/z>) b"
+    # Links already written as links, autolinks or code stay as they are.
+    for kept in ("[https://a.b](https://a.b)", "<https://a.b>", "`https://a.b`"):
+        assert autolink(kept) == kept
+    # and mdformat keeps the result as one autolink
+    assert mdformat_text("- <https://x.org/a?b=[c]>\n") == "- <https://x.org/a?b=[c]>\n"
