@@ -117,5 +117,6 @@ def test_autolink_keeps_brackets_and_leaves_punctuation_outside() -> None:
     # Links already written as links, autolinks or code stay as they are.
     for kept in ("[https://a.b](https://a.b)", "<https://a.b>", "`https://a.b`"):
         assert autolink(kept) == kept
-    # and mdformat keeps the result as one autolink
-    assert mdformat_text("- <https://x.org/a?b=[c]>\n") == "- <https://x.org/a?b=[c]>\n"
+    # mdformat keeps it one autolink (it percent-encodes the brackets, as the
+    # community's own formatting run would)
+    assert mdformat_text("- <https://x.org/a?b=[c]>\n") == "- <https://x.org/a?b=%5Bc%5D>\n"
