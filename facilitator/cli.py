@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, NoReturn, Sequence
 
-from facilitator import archive, clipboard, markdown, paths, store, templates
+from facilitator import paths, store, templates
 from facilitator.model import Session
 from facilitator.store import SessionStore, StoreError
 from facilitator.templates import Template, TemplateError, TemplateSet
@@ -75,6 +75,8 @@ def _get_template(tset: TemplateSet, name: str | None) -> Template:
 
 def _template_of(tset: TemplateSet, session: Session) -> Template:
     """The template a session names (a user's own wins), else the default one."""
+    from facilitator import markdown
+
     return tset.templates.get(session.template) or markdown.template_for(session.template)
 
 
@@ -160,6 +162,8 @@ def cmd_templates(args: argparse.Namespace, st: SessionStore) -> int:
 
 
 def cmd_new(args: argparse.Namespace, st: SessionStore) -> int:
+    from facilitator import markdown
+
     tset = _load_templates(args)
     tpl = _get_template(tset, args.template)
     date = _valid_day(args.date) if args.date else templates.today()
@@ -182,6 +186,8 @@ def _file_date(path: Path) -> str:
 
 
 def cmd_import(args: argparse.Namespace, st: SessionStore) -> int:
+    from facilitator import markdown
+
     path = Path(args.file)
     text = _read_text_file(path)
     if not text.lstrip("\ufeff").strip():
@@ -262,6 +268,8 @@ def cmd_list(args: argparse.Namespace, st: SessionStore) -> int:
 
 
 def cmd_show(args: argparse.Namespace, st: SessionStore) -> int:
+    from facilitator import archive
+
     session = st.load(args.id)
     tset = _load_templates(args)
     _write_stdout(archive.archive_markdown(session, _template_of(tset, session)))
@@ -269,6 +277,8 @@ def cmd_show(args: argparse.Namespace, st: SessionStore) -> int:
 
 
 def cmd_export(args: argparse.Namespace, st: SessionStore) -> int:
+    from facilitator import clipboard, markdown
+
     session = st.load(args.id)
     tset = _load_templates(args)
     text = markdown.render_session(session, _template_of(tset, session))
@@ -287,6 +297,8 @@ def cmd_export(args: argparse.Namespace, st: SessionStore) -> int:
 
 
 def cmd_archive(args: argparse.Namespace, st: SessionStore) -> int:
+    from facilitator import archive
+
     session_id = store.validate_id(args.id)
     if not st.exists(session_id):
         st.load(session_id)  # raises the usual "no session" error
@@ -302,7 +314,10 @@ def cmd_archive(args: argparse.Namespace, st: SessionStore) -> int:
                     f"session {session_id!r} has no ISO date ({session.date!r}); give the file with --into"
                 )
             target = Path(tpl.archive_path_for(session.year))
-        result = archive.archive_session(session, target, tpl)
+        try:
+            result = archive.archive_session(session, target, tpl)
+        except archive.ArchiveError as exc:
+            raise CliError(str(exc)) from None
         if session.archived_in != str(target):
             session.archived_in = str(target)
             st.save(session)
@@ -412,7 +427,7 @@ def _main(argv: Sequence[str] | None) -> int:
         except (OSError, ValueError):
             pass
         return 0
-    except (CliError, StoreError, TemplateError, archive.ArchiveError, UnicodeDecodeError, ValueError) as exc:
+    except (CliError, StoreError, TemplateError, UnicodeDecodeError, ValueError) as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(_oserror_text(exc))
