@@ -452,3 +452,28 @@ def test_styles_dir_has_app_css() -> None:
     from facilitator.paths import styles_dir
 
     assert (styles_dir() / "app.tcss").is_file()
+
+
+
+_LONG_NOTES = {
+    "plain": "\n".join(f"- note {n}: plain text, tabs\tand unicode \u2713 {n}" for n in range(400)),
+    "quotes-backslashes": "\n".join(f'- note {n} with a "quote" and a back\\slash' for n in range(400)),
+    "trailing-newline": "\n".join(f"- note {n}" for n in range(400)) + "\n",
+    "leading-newline-ends-with-quote": "\n" + "\n".join(f'- line {n} ends with a quote: "' for n in range(400)),
+    "one-long-line": "x" * 5000,
+    "short": "short\nnotes",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_LONG_NOTES))
+def test_dumps_session_matches_tomli_w(kind: str) -> None:
+    """Long notes skip tomli_w's escaping loop (autosave speed) but the text is byte for byte the same."""
+    import tomli_w
+
+    notes = _LONG_NOTES[kind]
+    session = make_session()
+    items = session.sections[2].items
+    items[0].notes = notes
+    items.append(AgendaItem(text="**Sam (5m):** two", notes=notes[:3000]))
+    expected = tomli_w.dumps(session.to_dict(), multiline_strings=True)
+    assert store_mod.dumps_session(session) == expected

@@ -6,10 +6,38 @@ import re
 
 from textual import events
 from textual.binding import Binding
+from textual.document._wrapped_document import WrappedDocument
 from textual.widgets import TextArea
 
 INDENT = "  "
 _BULLET = re.compile(r"^(?P<indent> *)(?P<marker>[-*+]|\d{1,9}[.)])(?P<space> +)(?P<rest>.*)$")
+
+
+class _CachedHeightWrappedDocument(WrappedDocument):
+    """Textual's WrappedDocument, with ``height`` kept between edits.
+
+    TextArea reads ``height`` for every line it paints and Textual recomputes it over all
+    lines each time: with 5,000 lines of notes that was most of a keystroke's cost. The
+    wrap offsets only change in ``wrap`` and ``wrap_range``, which drop the cached value.
+    """
+
+    _cached_height: int | None = None
+
+    def wrap(self, width: int, tab_width: int | None = None) -> None:
+        self._cached_height = None
+        super().wrap(width, tab_width)
+        self._cached_height = None
+
+    def wrap_range(self, start, old_end, new_end) -> None:
+        self._cached_height = None
+        super().wrap_range(start, old_end, new_end)
+        self._cached_height = None
+
+    @property
+    def height(self) -> int:
+        if self._cached_height is None:
+            self._cached_height = super().height
+        return self._cached_height
 
 
 class NotesArea(TextArea, inherit_bindings=False):
@@ -31,6 +59,17 @@ class NotesArea(TextArea, inherit_bindings=False):
         kwargs.setdefault("show_line_numbers", False)
         super().__init__(text, **kwargs)
         self.indent_width = 2
+
+    @property
+    def wrapped_document(self) -> WrappedDocument:
+        return self._notes_wrapped_document
+
+    @wrapped_document.setter
+    def wrapped_document(self, document: WrappedDocument) -> None:
+        # TextArea makes a new WrappedDocument on init and on load_text: use the caching one.
+        if type(document) is WrappedDocument:
+            document.__class__ = _CachedHeightWrappedDocument
+        self._notes_wrapped_document = document
 
     def on_mount(self) -> None:
         self.cursor_blink = getattr(self.app, "blink", True)
