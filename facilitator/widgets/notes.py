@@ -6,14 +6,18 @@ import re
 
 from textual import events
 from textual.binding import Binding
-from textual.document._wrapped_document import WrappedDocument
 from textual.widgets import TextArea
+
+try:  # a private Textual module: without it the pane is only slower on long notes
+    from textual.document._wrapped_document import WrappedDocument
+except ImportError:  # pragma: no cover - depends on the Textual release
+    WrappedDocument = None  # type: ignore[assignment,misc]
 
 INDENT = "  "
 _BULLET = re.compile(r"^(?P<indent> *)(?P<marker>[-*+]|\d{1,9}[.)])(?P<space> +)(?P<rest>.*)$")
 
 
-class _CachedHeightWrappedDocument(WrappedDocument):
+class _CachedHeightWrappedDocument(WrappedDocument or object):  # type: ignore[misc]
     """Textual's WrappedDocument, with ``height`` kept between edits.
 
     TextArea reads ``height`` for every line it paints and Textual recomputes it over all
@@ -61,13 +65,13 @@ class NotesArea(TextArea, inherit_bindings=False):
         self.indent_width = 2
 
     @property
-    def wrapped_document(self) -> WrappedDocument:
+    def wrapped_document(self):  # noqa: ANN201 - Textual's WrappedDocument
         return self._notes_wrapped_document
 
     @wrapped_document.setter
-    def wrapped_document(self, document: WrappedDocument) -> None:
+    def wrapped_document(self, document) -> None:  # noqa: ANN001
         # TextArea makes a new WrappedDocument on init and on load_text: use the caching one.
-        if type(document) is WrappedDocument:
+        if WrappedDocument is not None and type(document) is WrappedDocument:
             document.__class__ = _CachedHeightWrappedDocument
         self._notes_wrapped_document = document
 
