@@ -19,6 +19,13 @@ from textual.screen import Screen
 from facilitator.paths import styles_dir
 
 
+HISTORY_COMMANDS = (
+    ("Search all sessions", "find words in every meeting's notes, names and items (ctrl+f, or / on a list)", "search"),
+    ("Browse history", "every past and planned session, filtered as you type", "browse"),
+    ("People", "who came to which meeting, first and last seen", "people"),
+)
+
+
 class FacilitatorApp(App[int]):
     """A meeting facilitator's console.
 
@@ -32,6 +39,7 @@ class FacilitatorApp(App[int]):
     BINDINGS = [
         Binding("f1", "help", "Help", priority=True),
         Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+f", "search", "Search", priority=True, show=False),
     ]
 
     def __init__(
@@ -81,20 +89,13 @@ class FacilitatorApp(App[int]):
         return ts.templates.get(name) or ts.templates.get(DEFAULT_TEMPLATE) or next(iter(ts.templates.values()))
 
     def load_past_attendees(self) -> list[str]:
-        """Check-in lines of everyone seen before, newest first, one per person (runs in a thread)."""
-        seen: dict[str, str] = {}
+        """Check-in completions: ``people.completions`` without that day's notes (runs in a thread)."""
+        from facilitator import people
+
         try:
-            for _summary, session in self.store.load_all():
-                for a in session.attendees:
-                    key = (a.handle or a.name).strip().lower()
-                    text = a.text.strip()
-                    if a.note:  # "(late)" and such belong to that day only
-                        text = text[: text.rfind("(")].rstrip()
-                    if key and text and key not in seen:
-                        seen[key] = text
+            return people.completions(self.store, notes=False)
         except Exception:  # a broken history must never stop a meeting
-            pass
-        return list(seen.values())
+            return []
 
     # -- lifecycle -----------------------------------------------------------------
     def on_mount(self) -> None:
@@ -169,6 +170,47 @@ class FacilitatorApp(App[int]):
             return
         self.push_screen(HelpScreen(self.screen))
 
+    def action_search(self) -> None:
+        """Search every session (ctrl+f from any screen, even while typing notes)."""
+        from facilitator.screens.meeting import MeetingScreen
+        from facilitator.screens.search import SearchScreen
+
+        # Back to a search already open (from a hit's session, say) rather than piling up
+        # another one; never by closing a meeting on the way.
+        stack = self.screen_stack
+        at = next((n for n in range(len(stack) - 1, -1, -1) if isinstance(stack[n], SearchScreen)), None)
+        if at is not None and not any(isinstance(s, MeetingScreen) for s in stack[at + 1 :]):
+            while self.screen is not stack[at]:
+                self.pop_screen()
+            stack[at].action_focus_query()
+            return
+        self._save_meetings()
+        self.push_screen(SearchScreen(self.store))
+
+    def action_browse(self) -> None:
+        from facilitator.screens.browse import BrowseScreen
+
+        def opened(result) -> None:
+            if isinstance(result, str) and result:
+                self.open_session(result)
+
+        self._save_meetings()
+        self.push_screen(BrowseScreen(self.store), opened)
+
+    def action_people(self) -> None:
+        from facilitator.screens.people import PeopleScreen
+
+        self._save_meetings()
+        self.push_screen(PeopleScreen(self.store))
+
+    def _save_meetings(self) -> None:
+        """History screens read the files: write what the open meetings hold first."""
+        from facilitator.screens.meeting import MeetingScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, MeetingScreen) and screen._dirty:
+                screen.save_now()
+
     async def action_quit(self) -> None:
         """Quit at once; every open session saves on the way out (nothing is asked)."""
         self.save_all()
@@ -183,7 +225,10 @@ class FacilitatorApp(App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        seen: set[str] = set()
+        # History, from every screen (screens' own bindings for these are not repeated).
+        for title, help_text, action in HISTORY_COMMANDS:
+            yield SystemCommand(title, help_text, partial(self._run_on, screen, f"app.{action}"))
+        seen: set[str] = {a for _, _, a in HISTORY_COMMANDS} | {f"app.{a}" for _, _, a in HISTORY_COMMANDS}
         target = screen
         for binding_screen in (screen,):
             for b in getattr(binding_screen, "BINDINGS", []):
@@ -196,6 +241,8 @@ class FacilitatorApp(App[int]):
                     partial(self._run_on, target, b.action),
                 )
         for title, help_text, action in getattr(screen, "EXTRA_COMMANDS", ()):
+            if action in seen:  # already listed from its key binding
+                continue
             yield SystemCommand(title, help_text, partial(self._run_on, target, action))
 
     def _run_on(self, screen: Screen, action: str) -> None:

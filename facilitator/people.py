@@ -126,13 +126,33 @@ def chart(person: Person, dates: list[str]) -> str:
     return "".join(BLOCK_ON if d in mine else BLOCK_OFF for d in dates)
 
 
-def completions_of(sessions: Iterable[Session]) -> list[str]:
-    """The most recent check-in line of each person, most frequent attendee first."""
-    return [p.last_line for p in attendance_of(sessions) if p.last_line]
+def without_note(line: str) -> str:
+    """A check-in line without its trailing "(late)"-style note (that belongs to one day)."""
+    from facilitator.lines import parse_checkin
+
+    if parse_checkin(line).note and "(" in line:
+        return line[: line.rfind("(")].rstrip()
+    return line
 
 
-def completions(store: SessionStore) -> list[str]:
-    return completions_of(s for _, s in store.load_all())
+def completions_of(sessions: Iterable[Session], notes: bool = True) -> list[str]:
+    """The most recent check-in line of each person, most frequent attendee first.
+
+    With ``notes=False`` a trailing note ("(might be late)") is left out, as the live
+    check-in suggests it.
+    """
+    out: list[str] = []
+    seen: set[str] = set()
+    for p in attendance_of(sessions):
+        line = p.last_line if notes else without_note(p.last_line)
+        if line and line not in seen:
+            seen.add(line)
+            out.append(line)
+    return out
+
+
+def completions(store: SessionStore, notes: bool = True) -> list[str]:
+    return completions_of((s for _, s in store.load_all()), notes=notes)
 
 
 def as_json(people: list[Person]) -> list[dict]:

@@ -26,8 +26,13 @@ def store(sessions_dir: Path) -> SessionStore:
 
 
 class SnapApp(HostApp):
-    def on_mount(self) -> None:
-        super().on_mount()
+    """HostApp under its own name (the snapshots' title).
+
+    No ``on_mount`` here: Textual calls the handler of every class in the MRO, so an
+    override that also calls ``super().on_mount()`` pushed the screen twice — two
+    screens loading at once in threads, and a snapshot that sometimes caught the top
+    one's table before its column widths settled.
+    """
 
 
 def no_blink(app) -> None:

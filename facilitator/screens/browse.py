@@ -257,7 +257,9 @@ class BrowseScreen(Screen):
 
         sid = self.current_session()
         if sid:
-            self.app.push_screen(ReviewScreen(self.store, sid))
+            scope = [r.key for r in self.shown if r.broken is None]
+            label = self.query_one("#browse-filter", Input).value.strip()
+            self.app.push_screen(ReviewScreen(self.store, sid, scope=scope, scope_label=label))
 
     def action_people(self) -> None:
         from facilitator.screens.people import PeopleScreen

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 GENERAL = [
     ("F1 / ?", "this help"),
+    ("ctrl+f", "search all sessions (also while typing notes; / on a list)"),
     ("ctrl+p", "command palette: every action by name"),
     ("ctrl+q", "quit (everything is saved; nothing is asked)"),
     ("Tab / shift+Tab", "next / previous field (in notes: indent / dedent)"),
@@ -30,6 +31,8 @@ LISTS = [
     ("Esc", "cancel the edit"),
 ]
 
+KEY_NAMES = {"question_mark": "?", "slash": "/", "left_square_bracket": "[", "right_square_bracket": "]"}
+
 
 def _keys_of(screen: Screen) -> list[tuple[str, str]]:
     out = []
@@ -37,7 +40,7 @@ def _keys_of(screen: Screen) -> list[tuple[str, str]]:
     for b in getattr(screen, "BINDINGS", []):
         if not isinstance(b, Binding) or not b.description:
             continue
-        keys = " / ".join(k.strip().replace("question_mark", "?") for k in b.key.split(","))
+        keys = " / ".join(KEY_NAMES.get(k.strip(), k.strip()) for k in b.key.split(","))
         out.append((keys, helps.get(b.action, b.description)))
     return out
 

@@ -32,6 +32,7 @@ class HomeScreen(Screen):
         Binding("ctrl+b", "browse", "Browse history", priority=True),
         Binding("ctrl+l", "import_file", "Import agenda file", priority=True),
         Binding("ctrl+g", "paste", "Paste agenda", priority=True),
+        Binding("slash", "app.search", "Search all sessions", show=False),
     ]
     ACTION_HELP = {
         "create": "create the meeting from the template, date and agenda, and open it",
@@ -39,12 +40,15 @@ class HomeScreen(Screen):
         "browse": "past meetings: browse, search, stats",
         "import_file": "read the agenda from the Markdown file named in the path box",
         "paste": "read the agenda from the system clipboard",
+        "app.search": "search every session's notes (ctrl+f anywhere; / on the lists)",
     }
 
     def __init__(self) -> None:
         super().__init__()
         self.template_names: list[str] = []
         self.session_ids: list[str] = []
+        self._lists_loaded = False
+        self.broken: list = []  # BrokenFile rows, listed after the sessions
 
     def compose(self) -> ComposeResult:
         blink = self.app.blink
@@ -75,7 +79,8 @@ class HomeScreen(Screen):
         self.call_after_refresh(self.load_lists)
 
     def on_screen_resume(self) -> None:
-        self.load_sessions()
+        if self._lists_loaded:  # back from a meeting; on first show load_lists does it
+            self.load_sessions()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "browse":
@@ -88,6 +93,7 @@ class HomeScreen(Screen):
 
         names = sorted(ts.templates, key=lambda n: (n != DEFAULT_TEMPLATE, n))
         self.template_names = names
+        self._lists_loaded = True
         lst = self.query_one("#templates", OptionList)
         options = []
         for n in names:
@@ -123,20 +129,28 @@ class HomeScreen(Screen):
                 label.append("○ planned ", style="yellow")
             label.append(s.date, style="bold")
             label.append(f"  {s.title or s.heading}")
-            detail = f"\n  {s.template} · {s.attendees} people · {s.agenda_items} items"
+            if s.status == "cancelled":
+                detail = "\n  cancelled" + (f": {s.cancelled}" if s.cancelled else "")
+            else:
+                detail = f"\n  {s.template} · {s.attendees} people · {s.agenda_items} items"
             if s.archived_in:
                 detail += " · archived"
             label.append(detail, style="dim")
             options.append(Option(label))
             self.session_ids.append(s.id)
+        self.broken = list(result.broken)
+        for b in self.broken:
+            label = Text(b.path.name, style="bold red")
+            label.append(f"\n  unreadable: {b.reason}", style="red")
+            options.append(Option(label))
         lst.set_options(options)
         if options:
             lst.highlighted = 0
-        hint = "Enter opens the selected session"
+        hint = "Enter opens"
         if browse_available():
-            hint += " · ctrl+b browses history"
+            hint += " · ctrl+b history · ctrl+f or / search"
         if result.broken:
-            hint += f" · {len(result.broken)} file(s) could not be read"
+            hint += f" · {len(result.broken)} unreadable file(s) listed in red, left untouched"
         if not options:
             hint = "No sessions yet in " + str(self.app.store.root)
         self.query_one("#sessions-hint", Static).update(Text(hint))
@@ -241,13 +255,22 @@ class HomeScreen(Screen):
     @on(OptionList.OptionSelected, "#sessions")
     def session_chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        if 0 <= event.option_index < len(self.session_ids):
-            self.app.open_session(self.session_ids[event.option_index])
+        self._open_row(event.option_index)
 
     def action_open_selected(self) -> None:
         lst = self.query_one("#sessions", OptionList)
-        if lst.highlighted is not None and self.session_ids:
-            self.app.open_session(self.session_ids[lst.highlighted])
+        if lst.highlighted is not None:
+            self._open_row(lst.highlighted)
+
+    def _open_row(self, index: int) -> None:
+        if 0 <= index < len(self.session_ids):
+            self.app.open_session(self.session_ids[index])
+            return
+        index -= len(self.session_ids)
+        if 0 <= index < len(self.broken):
+            from facilitator.screens.browse import BrokenFileScreen
+
+            self.app.push_screen(BrokenFileScreen(self.broken[index]))
 
     def action_browse(self) -> None:
         if not browse_available():

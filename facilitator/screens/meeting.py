@@ -7,6 +7,7 @@ change is saved within half a second, and on stage change, pause, exit and unmou
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Callable
 
 from rich.text import Text
@@ -708,7 +709,7 @@ class MeetingScreen(Screen):
         Binding("f7", "extend(60)", "+1m", key_display="F7", priority=True),
         Binding("f8", "extend(300)", "+5m", key_display="F8", priority=True),
         Binding("f9", "defer", "Defer", key_display="F9", priority=True),
-        Binding("f10,ctrl+f", "finish", "Finish", key_display="F10", priority=True),
+        Binding("f10", "finish", "Finish", key_display="F10", priority=True),
         Binding("f4,ctrl+t", "presenter", "Presenter", key_display="F4", priority=True),
         Binding("f2", "stage(-1)", "◀ Stage", key_display="F2", priority=True),
         Binding("f3", "stage(1)", "Stage ▶", key_display="F3", priority=True),
@@ -738,6 +739,8 @@ class MeetingScreen(Screen):
     EXTRA_COMMANDS = (
         ("Close session", "save and go back to the home screen (ctrl+o)", "close"),
         ("Save now", "write the session file now (ctrl+s)", "save"),
+        ("Time review of this session", "planned and actual minutes of each item so far", "review"),
+        ("Next meeting from this session", "create the next session, carrying over deferred and unfinished items", "next_meeting"),
     )
 
     def __init__(self, session: Session, lock: SessionLock | None = None) -> None:
@@ -1098,6 +1101,37 @@ class MeetingScreen(Screen):
     def action_close(self) -> None:
         self.save_now()
         self.app.pop_screen()
+
+    def action_review(self) -> None:
+        from facilitator.screens.review import ReviewScreen
+
+        self.save_now()  # the review reads the file
+        self.app.push_screen(ReviewScreen(self.app.store, self.session.id))
+
+    def action_next_meeting(self) -> None:
+        self.save_now()
+        self.run_worker(
+            partial(self._create_next, self.session.id),
+            thread=True, exclusive=True, group="meeting-next", exit_on_error=False,
+        )
+
+    def _create_next(self, session_id: str) -> None:
+        from facilitator.nextmeeting import create_next
+        from facilitator.store import StoreError
+
+        app = self.app
+        try:
+            new = create_next(app.store, session_id, templates=app.templates)
+        except (StoreError, ValueError) as e:
+            app.call_from_thread(app.notify, f"Cannot create the next meeting: {e}", severity="error", timeout=8, markup=False)
+            return
+        carried = sum(1 for i in new.agenda_items if i.carried_from)
+        app.call_from_thread(
+            app.notify,
+            f"Created {new.id} ({new.date}) with {carried} item{'s' if carried != 1 else ''} carried over. It is on the home screen.",
+            timeout=6,
+            markup=False,
+        )
 
     @on(OptionList.OptionSelected, "#stages")
     def stage_selected(self, event: OptionList.OptionSelected) -> None:

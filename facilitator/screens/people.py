@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,6 +16,8 @@ from facilitator.store import SessionStore
 
 CSS = str(styles_dir() / "history.tcss")
 CHART_MAX = 36  # the most recent meetings shown as blocks
+NAME_MAX = 24
+HANDLE_MAX = 20
 
 
 class PeopleScreen(Screen):
@@ -39,9 +42,8 @@ class PeopleScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._set_columns([])
         table = self.query_one("#people-table", DataTable)
-        for name in ("Name", "Handle", "Sessions", "First seen", "Last seen", "Attendance"):
-            table.add_column(name, key=name.lower())
         self.query_one("#people-filter", Input).cursor_blink = False
         table.focus()
         self.query_one("#people-status", Static).update("Reading sessions…")
@@ -54,9 +56,26 @@ class PeopleScreen(Screen):
         dates = people.meeting_dates(sessions)
         self.app.call_from_thread(self._loaded, folks, dates)
 
+    def _set_columns(self, folks: list[people.Person]) -> None:
+        """The columns, sized from the data up front.
+
+        DataTable sizes auto-width columns when it next idles, but lines painted before
+        that are cached at the old widths and can stay on screen (a table of "Sar…",
+        "@sgibs"); fixed widths make the first paint the right one.
+        """
+        table = self.query_one("#people-table", DataTable)
+        table.clear(columns=True)
+        name_w = min(NAME_MAX, max([4] + [cell_len(p.name) for p in folks]))
+        handle_w = min(HANDLE_MAX, max([6] + [cell_len(p.handle) + 1 for p in folks if p.handle]))
+        chart_w = max(10, min(CHART_MAX, len(self.dates)))
+        for name, width in (("Name", name_w), ("Handle", handle_w), ("Sessions", 8),
+                            ("First seen", 10), ("Last seen", 10), ("Attendance", chart_w)):
+            table.add_column(name, key=name.lower(), width=width)
+
     def _loaded(self, folks: list[people.Person], dates: list[str]) -> None:
         self.people = folks
         self.dates = dates
+        self._set_columns(folks)
         self.loaded = True
         self._fill()
 

@@ -1,6 +1,8 @@
 """Time review of one session: each item's planned and actual minutes, overruns, the slot.
 
-``[`` and ``]`` step to the older / newer session.
+``[`` and ``]`` step to the older / newer session. ``a`` switches to every session in
+the list the review was opened from (the browse screen's current filter): one row per
+session with planned against actual total and its overruns.
 """
 
 from __future__ import annotations
@@ -26,13 +28,24 @@ class ReviewScreen(Screen):
         Binding("escape", "back", "Back"),
         Binding("left_square_bracket", "step(1)", "Older"),
         Binding("right_square_bracket", "step(-1)", "Newer"),
+        Binding("a", "toggle_scope", "All in list"),
     ]
 
-    def __init__(self, store: SessionStore, session_id: str) -> None:
+    def __init__(
+        self,
+        store: SessionStore,
+        session_id: str,
+        scope: list[str] | None = None,
+        scope_label: str = "",
+    ) -> None:
         super().__init__()
         self.store = store
         self.session_id = session_id
+        self.scope = scope  # session ids for the "all" view; None: every session
+        self.scope_label = scope_label  # the filter those ids came from, for the title
         self.times: stats.SessionTimes | None = None
+        self.all_times: list[stats.SessionTimes] = []
+        self.showing_all = False
         self.loaded = False
 
     def compose(self) -> ComposeResult:
@@ -46,12 +59,84 @@ class ReviewScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#review-table", DataTable)
-        widths = {"Item": 46, "Owner": 16}
-        for name in ("Item", "Owner", "Planned", "Actual", "Over", "Time"):
-            table.add_column(name, key=name.lower(), width=widths.get(name))
-        table.focus()
+        self._columns()
+        self.query_one("#review-table", DataTable).focus()
         self.load()
+
+    def _columns(self) -> None:
+        table = self.query_one("#review-table", DataTable)
+        table.clear(columns=True)
+        if self.showing_all:
+            widths = {"Date": 10, "Meeting": 40, "Items": 5, "Overruns": 8}
+            names = ("Date", "Meeting", "Planned", "Actual", "Slot", "Over slot", "Overruns", "Items")
+        else:
+            widths = {"Item": 46, "Owner": 16}
+            names = ("Item", "Owner", "Planned", "Actual", "Over", "Time")
+        for name in names:
+            table.add_column(name, key=name.lower(), width=widths.get(name))
+
+    def action_toggle_scope(self) -> None:
+        self.showing_all = not self.showing_all
+        self.loaded = False
+        self._columns()
+        self.query_one("#review-legend", Static).display = not self.showing_all
+        if self.showing_all:
+            self.query_one("#review-title", Static).update(Text("Time review · loading the sessions…"))
+            self.load_all()
+        else:
+            self.load()
+
+    @work(thread=True, exclusive=True, group="review")
+    def load_all(self) -> None:
+        wanted = set(self.scope) if self.scope is not None else None
+        try:
+            sessions = [
+                s for summary, s in self.store.load_all() if wanted is None or summary.id in wanted
+            ]
+        except StoreError as e:
+            self.app.call_from_thread(self._error, str(e))
+            return
+        self.app.call_from_thread(self._show_all, stats.summarise(sessions))
+
+    def _show_all(self, rows: list[stats.SessionTimes]) -> None:
+        if not self.showing_all:
+            return
+        self.all_times = rows
+        scope = f"the {len(rows)} sessions matching “{self.scope_label}”" if self.scope_label else f"all {len(rows)} sessions"
+        self.query_one("#review-title", Static).update(Text(f"Time review · {scope} · a: this session only"))
+        table = self.query_one("#review-table", DataTable)
+        table.clear()
+        timed = [t for t in rows if t.timed]
+        for n, t in enumerate(rows):
+            over = t.over_slot_seconds >= 1
+            table.add_row(
+                Text(t.date),
+                Text(" ".join(t.title.split()) + ("" if t.status != "cancelled" else " (cancelled)"),
+                     no_wrap=True, overflow="ellipsis", style="dim" if t.status == "cancelled" else ""),
+                Text(stats.planned_text(t.planned_seconds)),
+                Text(stats.minutes_text(t.actual_seconds, t.timed), style="bold red" if over else ""),
+                Text(f"{t.slot_minutes}m"),
+                Text(f"+{stats.minutes_text(t.over_slot_seconds)}" if over else "", style="bold red"),
+                Text(str(t.overruns) if t.timed else stats.DASH, style="red" if t.overruns else "", justify="right"),
+                Text(str(len(t.items)), justify="right"),
+                key=t.session_id,
+            )
+        total = Text()
+        if timed:
+            planned = sum(t.planned_seconds for t in timed)
+            actual = sum(t.actual_seconds for t in timed)
+            total.append(f"{len(timed)} timed: planned {stats.minutes_text(planned)}, actual {stats.minutes_text(actual)}")
+            over_slot = sum(1 for t in timed if t.over_slot_seconds >= 1)
+            total.append(f" · {over_slot} over the slot", style="bold red" if over_slot else "")
+            items_over = sum(t.overruns for t in timed)
+            total.append(f" · {items_over} item{'s' if items_over != 1 else ''} over time", style="red" if items_over else "")
+        else:
+            total.append("None of these sessions was timed (imported ones never are): actual times show —.", style="dim")
+        untimed = len(rows) - len(timed)
+        if timed and untimed:
+            total.append(f"\n{untimed} not timed (imported or cancelled): actual shows —.", style="dim")
+        self.query_one("#review-total", Static).update(total)
+        self.loaded = True
 
     @work(thread=True, exclusive=True, group="review")
     def load(self) -> None:
@@ -67,6 +152,8 @@ class ReviewScreen(Screen):
         self.loaded = True
 
     def _show(self, t: stats.SessionTimes) -> None:
+        if self.showing_all:
+            return
         self.times = t
         self.query_one("#review-title", Static).update(
             Text(f"Time review · {t.date} · {t.title} · {t.status} · slot {t.slot_minutes}m")
@@ -127,6 +214,8 @@ class ReviewScreen(Screen):
         self.dismiss()
 
     def action_step(self, delta: int) -> None:
+        if self.showing_all:
+            return
         self._step(delta)
 
     @work(thread=True, exclusive=True, group="review-step")

@@ -52,7 +52,7 @@ class SearchScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one("#search-results", DataTable)
         table.add_column("Date", key="date")
-        table.add_column("Where", key="where", width=40)
+        table.add_column("Where", key="where", width=40 if self.app.size.width >= 100 else 22)
         table.add_column("Line", key="line")
         q = self.query_one("#search-query", Input)
         q.cursor_blink = False
