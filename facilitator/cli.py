@@ -81,16 +81,9 @@ def _template_of(tset: TemplateSet, session: Session) -> Template:
 
 
 def _read_text_file(path: Path, what: str = "file") -> str:
-    """A user's text file as str; binary or non-UTF-8 content is a clear error."""
-    if path.is_dir():
-        raise CliError(f"{path} is a directory, not a {what}")
-    raw = path.read_bytes()  # OSError (missing, unreadable) is reported at the top
-    if b"\x00" in raw:
-        raise CliError(f"{path} is a binary file, not Markdown text")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CliError(f"{path} is not UTF-8 text (bad byte at offset {exc.start})") from None
+    from facilitator.importer import read_text_file
+
+    return read_text_file(path, what)
 
 
 def _write_stdout(text: str) -> None:
@@ -181,17 +174,9 @@ def cmd_new(args: argparse.Namespace, st: SessionStore) -> int:
     return 0
 
 
-def _file_date(path: Path) -> str:
-    return _dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
-
-
 def cmd_import(args: argparse.Namespace, st: SessionStore) -> int:
-    from facilitator import markdown
+    from facilitator import importer
 
-    path = Path(args.file)
-    text = _read_text_file(path)
-    if not text.lstrip("\ufeff").strip():
-        raise CliError(f"{path} is empty: no meetings to import")
     name = None
     if args.template:
         tset = _load_templates(args)
@@ -202,30 +187,10 @@ def cmd_import(args: argparse.Namespace, st: SessionStore) -> int:
                 f"built-in templates only ({', '.join(sorted(templates.builtin_templates()))})"
             )
         name = args.template
-    doc = markdown.parse_document(text, template=name, source=path.name)
-    # Importing the same file again replaces its sessions instead of duplicating them.
-    previous: dict[tuple[str, str], list[Session]] = {}
-    for _summary, old in st.load_all():
-        if old.source == path.name:
-            previous.setdefault((old.date, old.source), []).append(old)
-    for olds in previous.values():
-        olds.sort(key=lambda s: s.id)
-    ids = []
-    for session in doc.sessions:
-        if not session.date:
-            session.date = _file_date(path)
-        olds = previous.get((session.date, session.source))
-        if olds:
-            old = olds.pop(0)
-            session.id = old.id
-            session.archived_in = old.archived_in
-        else:
-            session.id = st.make_id(session.date, session.title or path.stem)
-        _save_locked(st, session)
-        ids.append(session.id)
+    result = importer.import_file(st, Path(args.file), template=name)
     # Print only once everything is saved: a reader that goes away early
     # (``facilitator import FILE | head -3``) must not cut the import short.
-    _write_stdout("".join(f"{i}\n" for i in ids))
+    _write_stdout("".join(f"{i}\n" for i in result.ids))
     return 0
 
 

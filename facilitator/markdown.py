@@ -13,7 +13,7 @@ import gc
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 from facilitator import lines
 from facilitator.model import DATE_RE, AgendaItem, Attendee, Section, Session
@@ -446,10 +446,16 @@ def guess_date(text: str) -> str:
     return ""
 
 
-def parse_document(text: str, template: str | None = None, source: str = "import") -> ParsedDocument:
+def parse_document(
+    text: str,
+    template: str | None = None,
+    source: str = "import",
+    on_meeting: Callable[[int, int], None] | None = None,
+) -> ParsedDocument:
     """Every meeting in a yearly archive, or the one meeting of a single document.
 
     ``source`` (the file name) is recorded on each session, so that it renders as written.
+    ``on_meeting(done, total)`` is called after each meeting, for a progress bar.
     """
     text = normalize_text(text)
     name = template or detect_template(text)
@@ -495,6 +501,8 @@ def parse_document(text: str, template: str | None = None, source: str = "import
                     source=source,
                 )
             )
+            if on_meeting is not None:
+                on_meeting(k + 1, len(meetings))
     finally:
         if gc_was_enabled:
             gc.enable()

@@ -1,0 +1,93 @@
+"""Turning a team's Markdown files (yearly archives, meeting documents) into sessions.
+
+Shared by ``facilitator import`` and the app's import screen, so both read files the same
+way, refuse the same bad input with the same words, and replace rather than duplicate the
+sessions of a file imported twice.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from facilitator.model import Session
+from facilitator.store import SessionStore
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+class ImportFailed(ValueError):
+    """A file that cannot be imported; the message says which and why."""
+
+
+def read_text_file(path: Path, what: str = "file") -> str:
+    """A user's text file as str; a directory, binary or non-UTF-8 content is a clear error."""
+    if path.is_dir():
+        raise ImportFailed(f"{path} is a directory, not a {what}")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ImportFailed(f"cannot read {path}: {exc.strerror or exc}") from None
+    if b"\x00" in raw:
+        raise ImportFailed(f"{path} is a binary file, not Markdown text")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(f"{path} is not UTF-8 text (bad byte at offset {exc.start})") from None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    ids: list[str]
+    replaced: int
+
+
+def import_file(
+    st: SessionStore,
+    path: Path,
+    template: str | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Parse ``path`` and save one session per meeting; returns their ids, newest first.
+
+    A session with the same date already imported from a file of the same name is
+    replaced (same id), so importing again updates instead of duplicating. Every session
+    is written under its lock, so a running app editing one refuses the write.
+    """
+    from facilitator import markdown
+
+    text = read_text_file(path)
+    if not text.lstrip("\ufeff").strip():
+        raise ImportFailed(f"{path} is empty: no meetings to import")
+    report = progress or (lambda phase, done, total: None)
+    report("reading", 0, 1)
+    doc = markdown.parse_document(
+        text, template=template, source=path.name, on_meeting=lambda done, total: report("reading", done, total)
+    )
+    previous: dict[str, list[Session]] = {}
+    for _summary, old in st.load_all():
+        if old.source == path.name:
+            previous.setdefault(old.date, []).append(old)
+    for olds in previous.values():
+        olds.sort(key=lambda s: s.id)
+    ids: list[str] = []
+    replaced = 0
+    total = len(doc.sessions)
+    for n, session in enumerate(doc.sessions, 1):
+        if not session.date:
+            session.date = _dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
+        olds = previous.get(session.date)
+        if olds:
+            old = olds.pop(0)
+            session.id = old.id
+            session.archived_in = old.archived_in
+            replaced += 1
+        else:
+            session.id = st.make_id(session.date, session.title or path.stem)
+        with st.lock(session.id):
+            st.save(session)
+        ids.append(session.id)
+        report("saving", n, total)
+    return ImportResult(ids=ids, replaced=replaced)

@@ -1,0 +1,66 @@
+"""Importing an archive from inside the app: progress, result, and bad files kept calm."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.widgets import ProgressBar, Static
+
+from facilitator.screens.import_archive import ImportArchiveScreen
+from facilitator.store import SessionStore
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+class Host(App):
+    def __init__(self, store: SessionStore, path: str) -> None:
+        super().__init__()
+        self.store = store
+        self.path = path
+        self.result: list[str] | None | str = "not yet"
+
+    def on_mount(self) -> None:
+        self.push_screen(ImportArchiveScreen(self.store, self.path), self.got)
+
+    def got(self, ids: list[str] | None) -> None:
+        self.result = ids
+
+
+async def test_import_archive_in_a_worker(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path / "s")
+    seed = FIXTURES / "000_bdb6fac8645dbeec.txt"
+    app = Host(store, str(seed))
+    seen: list[tuple[str, int, int]] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ImportArchiveScreen)
+        original = screen._progress
+        screen._progress = lambda phase, done, total: (seen.append((phase, done, total)), original(phase, done, total))  # type: ignore[method-assign]
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+    assert isinstance(app.result, list) and len(app.result) == 11
+    assert sorted(s.id for s in store.scan().sessions) == sorted(app.result)
+    # progress went through both phases and ended at the total
+    assert ("reading", 11, 11) in seen and ("saving", 11, 11) in seen
+
+
+async def test_a_binary_file_is_refused_and_the_screen_stays(tmp_path: Path) -> None:
+    bad = tmp_path / "notes.md"
+    bad.write_bytes(b"\x00\x01 not text")
+    store = SessionStore(tmp_path / "s")
+    app = Host(store, str(bad))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ImportArchiveScreen)
+        status = str(app.screen.query_one("#import-status", Static).render())
+        assert "Could not import" in status and "binary" in status
+        assert not app.screen.query_one("#import-progress", ProgressBar).display
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.result is None
+    assert store.scan().sessions == []
