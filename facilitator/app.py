@@ -23,6 +23,7 @@ HISTORY_COMMANDS = (
     ("Search all sessions", "find words in every meeting's notes, names and items (ctrl+f, or / on a list)", "search"),
     ("Browse history", "every past and planned session, filtered as you type", "browse"),
     ("People", "who came to which meeting, first and last seen", "people"),
+    ("Import an archive", "turn a yearly Markdown archive (or a meeting document) into sessions", "import_archive"),
 )
 
 
@@ -196,6 +197,12 @@ class FacilitatorApp(App[int]):
 
         self._save_meetings()
         self.push_screen(BrowseScreen(self.store), opened)
+
+    def action_import_archive(self) -> None:
+        from facilitator.screens.import_archive import ImportArchiveScreen
+
+        # The home screen reads the session list again when it is resumed.
+        self.push_screen(ImportArchiveScreen(self.store))
 
     def action_people(self) -> None:
         from facilitator.screens.people import PeopleScreen

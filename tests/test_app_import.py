@@ -64,3 +64,29 @@ async def test_a_binary_file_is_refused_and_the_screen_stays(tmp_path: Path) -> 
         await pilot.pause()
     assert app.result is None
     assert store.scan().sessions == []
+
+
+async def test_import_from_the_command_palette_fills_the_home_list(tmp_path: Path) -> None:
+    from facilitator.app import FacilitatorApp
+
+    sessions = tmp_path / "s"
+    app = FacilitatorApp(sessions, today=lambda: "2026-11-23", blink=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        app.action_import_archive()
+        await pilot.pause()
+        assert isinstance(app.screen, ImportArchiveScreen)
+        await pilot.click("#import-path")
+        for ch in str(FIXTURES / "004_e7f4ffb5bf34f5b9.txt"):
+            await pilot.press(ch if ch != "/" else "slash")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        assert not isinstance(app.screen, ImportArchiveScreen)
+        from textual.widgets import OptionList
+
+        listed = app.screen.query_one("#sessions", OptionList)
+        prompts = " ".join(str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count))
+        assert "2022-01-04" in prompts and "2022-02" in prompts
+    assert sorted(s.date for s in SessionStore(sessions).scan().sessions) == ["2022-01-04", "2022-02"]
