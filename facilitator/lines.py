@@ -97,6 +97,29 @@ def parse_agenda(text: str) -> AgendaLine:
     return AgendaLine(title=line)
 
 
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+(?:\[[ xX]\]\s+)?")
+_OWNER_PAREN = re.compile(r"^(?P<owner>[^*()\[\]:]{1,40}?)\s*\((?P<tb>[^()]*)\)\s*:\s*(?P<title>\S.*)$", re.S)
+
+
+def parse_typed_agenda(text: str) -> AgendaLine:
+    """A whole agenda line typed or pasted into one box (the meeting's agenda form).
+
+    ``parse_agenda``'s shapes (``**Min (10m):** Title``, ``Title (10m)``, HackMD's
+    ``[name=Min, 10m]``), after a list marker if the line was copied with one, plus the
+    unbolded ``Min (10m): Title`` when the parentheses hold a timebox. ``Min 10 Title``
+    is not split: ``Python 3 support`` would be. What it cannot split stays the title.
+    """
+    line = _LIST_MARKER.sub("", text.strip(), count=1)
+    parsed = parse_agenda(line)
+    if parsed.owner or parsed.timebox:
+        # ``**Bold title**`` alone reads as an owner with no title: keep it as the title.
+        return parsed if parsed.title else AgendaLine(title=line)
+    m = _OWNER_PAREN.match(line)
+    if m and is_timebox(m.group("tb")):
+        return AgendaLine(owner=m.group("owner").strip(), timebox=m.group("tb").strip(), title=m.group("title").strip())
+    return parsed
+
+
 def format_agenda(shape: str, owner: str, timebox: str, title: str) -> str:
     """An agenda line in a template's shape, e.g. ``**{owner} ({timebox}):** {title}``.
 

@@ -219,3 +219,63 @@ async def test_review_all_sessions_in_the_filter(sessions_dir: Path) -> None:
         await pilot.press("a")  # back to the one session
         await until(pilot, lambda: review.loaded and not review.showing_all)
         assert str(review.query_one(DataTable).get_row_at(0)[0]) == "Release plans"
+
+
+# -- 6. a cancelled meeting is read, not run ----------------------------------------------
+
+
+async def test_cancelled_meeting_opens_read_only_from_home(sessions_dir: Path, tmp_path: Path) -> None:
+    from facilitator.screens.meeting import MeetingScreen
+    from facilitator.screens.session_view import SessionView
+
+    store = SessionStore(sessions_dir)
+    import_seed(store)
+    app = make_app(sessions_dir, FakeClock(), tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        lst = home.query_one("#sessions", OptionList)
+        lst.focus()
+        lst.highlighted = next(n for n, t in enumerate(option_texts(lst)) if t.startswith("2024-10-15"))
+        await pilot.press("enter")
+        view = app.screen
+        assert isinstance(view, SessionView)
+        await until(pilot, lambda: view.rendered)
+        assert not any(isinstance(s, MeetingScreen) for s in app.screen_stack)
+        assert "cancelled" in str(view.query_one("#view-title").render())
+        banner = view.query_one("#view-banner")
+        assert banner.display and "No meeting due to lack of attendees." in str(banner.render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is home
+        # a finished one still opens in the meeting screen, as before
+        lst.highlighted = next(n for n, t in enumerate(option_texts(lst)) if t.startswith("2024-11-19"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MeetingScreen)
+    assert store.load("2024-10-15").status == "cancelled"
+
+
+async def test_browse_shows_cancelled_with_its_note_and_opens_it_read_only(sessions_dir: Path) -> None:
+    from facilitator.screens.session_view import SessionView
+
+    store = SessionStore(sessions_dir)
+    import_seed(store)
+    app = HostApp(store, BrowseScreen)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        browse = app.screen
+        row = next(r for r in browse.rows if r.key == "2024-10-15")
+        people, items, status = row.cells[3:6]
+        assert people == items == ""
+        assert status.startswith("cancelled: No meeting due to") and status.endswith("…") and len(status) <= 43
+        june = next(r for r in browse.rows if r.key == "2024-06")
+        assert june.cells[5].startswith("cancelled: Meeting cancelled")
+        browse.query_one("#browse-filter", Input).value = "attendees"  # the note's last word, cut from the cell
+        await settle(pilot)
+        assert [r.key for r in browse.shown] == ["2024-10-15"]
+        browse.query_one(DataTable).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionView)
+    assert store.load("2024-10-15").status == "cancelled"

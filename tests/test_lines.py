@@ -145,3 +145,25 @@ def test_roles_and_headings() -> None:
     assert lines.plain_heading("Celebrations and Shout-Outs :tada:") == "Celebrations and Shout-Outs"
     assert lines.plain_heading("Ice breaker 🧊⛏️") == "Ice breaker"
     assert lines.plain_heading("Check-in 💁") == "Check-in"
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("**Min (10m):** Adopting JupyterHealth", ("Min", "10m", "Adopting JupyterHealth")),
+        ("Min (10m): Adopting JupyterHealth", ("Min", "10m", "Adopting JupyterHealth")),
+        ("- **Dan (10-15 mins):** Voices", ("Dan", "10-15 mins", "Voices")),
+        ("1. Sarah (5 min): Roadmap", ("Sarah", "5 min", "Roadmap")),
+        ("Docs sprint (15m)", ("", "15m", "Docs sprint")),
+        ("[name=Min, 10m] Binder", ("Min", "10m", "Binder")),
+        # not split: no timebox in the parentheses, no parentheses, or nothing after the bold
+        ("Erik (she/her): Docs", ("", "", "Erik (she/her): Docs")),
+        ("Min 10 Title", ("", "", "Min 10 Title")),
+        ("Python 3 support", ("", "", "Python 3 support")),
+        ("Binder federation: next steps", ("", "", "Binder federation: next steps")),
+        ("**Bold title**", ("", "", "**Bold title**")),
+    ],
+)
+def test_parse_typed_agenda(typed: str, expected: tuple[str, str, str]) -> None:
+    got = lines.parse_typed_agenda(typed)
+    assert (got.owner, got.timebox, got.title) == expected

@@ -23,6 +23,7 @@ from facilitator.store import BrokenFile, ScanResult, SessionStore, SessionSumma
 
 CSS = str(styles_dir() / "history.tcss")
 TABLE_KEYS = set("tpnef/ ")
+CANCELLED_NOTE_WIDTH = 32  # the Status column holds "cancelled: <note>", cut to this
 COLUMNS = ("Date", "Title", "Template", "People", "Items", "Status", "Archived")
 
 
@@ -40,20 +41,23 @@ def rows_of(scan: ScanResult) -> list[Row]:
     rows = []
     for s in scan.sessions:
         title = s.title or s.heading or ""
-        cells = (
-            s.date or "?",
-            title,
-            s.template,
-            str(s.attendees),
-            str(s.agenda_items),
-            s.status,
-            "yes" if s.archived_in else "no",
-        )
-        rows.append(Row(s.id, cells, " ".join((s.id,) + cells).casefold(), summary=s))
+        people, items, status = str(s.attendees), str(s.agenda_items), s.status
+        if s.status == "cancelled":  # not "0 people, 0 items": say why there were none
+            people = items = ""
+            status = "cancelled" + (f": {shorten(s.cancelled)}" if s.cancelled else "")
+        cells = (s.date or "?", title, s.template, people, items, status, "yes" if s.archived_in else "no")
+        haystack = " ".join((s.id,) + cells + (s.cancelled,)).casefold()
+        rows.append(Row(s.id, cells, haystack, summary=s))
     for b in scan.broken:
         cells = ("?", b.path.name, "", "", "", f"unreadable: {b.reason}", "")
         rows.append(Row("!" + b.path.name, cells, " ".join(cells).casefold(), broken=b))
     return rows
+
+
+def shorten(text: str, width: int = CANCELLED_NOTE_WIDTH) -> str:
+    """``text`` on one line, cut to ``width`` characters with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def filter_rows(rows: list[Row], query: str) -> list[Row]:

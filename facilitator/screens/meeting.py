@@ -1,30 +1,35 @@
 """The meeting: stages in the template's order, a timer for the current item, notes.
 
-``MeetingState`` holds the timer logic (no widgets); ``MeetingScreen`` shows it. Every
-change is saved within half a second, and on stage change, pause, exit and unmount.
+``MeetingScreen`` walks the stages (F2/F3, the sidebar), controls the item timer
+(``facilitator.meeting_state.MeetingState`` holds the timing) and saves every change
+within half a second, and on stage change, pause, exit and unmount. What each stage
+shows lives in ``facilitator.widgets.panes``; the sidebar is
+``facilitator.widgets.stage_list``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
-from facilitator.widgets.inputs import LineInput
-from textual.widgets import ContentSwitcher, Footer, Input, OptionList, Static, TextArea
-from textual.widgets.option_list import Option
+from textual.widgets import ContentSwitcher, Footer, Input, OptionList, Static
 
-from facilitator import lines
-from facilitator.clock import ItemTimer, MeetingClock, TimerSnapshot, format_clock, format_hhmm
-from facilitator.model import AgendaItem, Attendee, Section, Session
-from facilitator.widgets.notes import NotesArea
+from facilitator.clock import format_clock
+from facilitator.meeting_state import MeetingState
+from facilitator.model import AgendaItem, Section, Session
+from facilitator.stages import Stage, build_stages, item_label
+from facilitator.widgets.panes.agenda import AgendaPane
+from facilitator.widgets.panes.entries import EntryPane
+from facilitator.widgets.panes.item import ItemPane
+from facilitator.widgets.panes.raw import RawPane
+from facilitator.widgets.stage_list import StageList
 from facilitator.widgets.timer import TimerDisplay
 
 if TYPE_CHECKING:
@@ -32,672 +37,6 @@ if TYPE_CHECKING:
 
 SAVE_DELAY = 0.4
 REFRESH_INTERVAL = 0.25
-
-MARKS = {
-    "pending": ("○", ""),
-    "current": ("▶", "bold"),
-    "running": ("▶", "bold"),
-    "done": ("✓", "dim"),
-    "overrun": ("!", "bold red"),
-    "deferred": ("↷", "dim italic"),
-    "list": ("•", ""),
-}
-
-
-# -- the timer logic ---------------------------------------------------------------------
-
-
-class MeetingState:
-    """Which item is current, its timer, and the meeting clock; writes itself into the session."""
-
-    def __init__(self, session: Session, now: Callable[[], float], wall: Callable[[], float]) -> None:
-        self.session = session
-        self.now = now
-        self.wall = wall
-        self.current: AgendaItem | None = None
-        self.timer: ItemTimer | None = None
-        self.belled = False
-        c = session.clock
-        item = session.find_item(c.current_item) if c.current_item else None
-        if item is not None and item.status not in ("done", "deferred"):
-            snap = TimerSnapshot(item.actual_seconds, c.running, c.run_started_at)
-            self.timer = ItemTimer.restored(item.planned_seconds, snap, wall_now=wall(), now=now)
-            self.current = item
-            item.status = "running"
-            self.belled = self.timer.timed and self.timer.remaining() <= 0
-
-    # -- writing into the session (before every save) ------------------------------
-    def sync(self) -> None:
-        c = self.session.clock
-        if self.current is not None and self.timer is not None:
-            self.current.actual_seconds = self.timer.elapsed_seconds()
-            c.current_item = self.current.id
-            c.running = self.timer.running
-            # wall_now - run_started_at + actual_seconds = elapsed, at any later moment
-            c.run_started_at = self.wall() if self.timer.running else 0.0
-        else:
-            c.current_item, c.running, c.run_started_at = "", False, 0.0
-
-    # -- controls ------------------------------------------------------------------
-    @property
-    def running(self) -> bool:
-        return self.timer is not None and self.timer.running
-
-    def _leave_current(self, status: str) -> None:
-        if self.current is not None and self.timer is not None:
-            self.timer.pause()
-            self.current.actual_seconds = self.timer.elapsed_seconds()
-            self.current.status = status
-        self.current, self.timer, self.belled = None, None, False
-
-    def start(self, item: AgendaItem) -> None:
-        if self.current is item:
-            if self.timer is not None:
-                self.timer.resume()
-            return
-        self._leave_current("done")
-        self.current = item
-        item.status = "running"
-        self.timer = ItemTimer(item.planned_seconds, item.actual_seconds, now=self.now)
-        self.timer.start()
-        self.belled = self.timer.timed and self.timer.remaining() <= 0
-        c = self.session.clock
-        if not c.meeting_started_at:
-            c.meeting_started_at = self.wall()
-        c.meeting_ended_at = 0.0
-        self.session.status = "live"
-
-    def pause(self) -> None:
-        if self.timer is not None:
-            self.timer.pause()
-            if self.current is not None:
-                self.current.actual_seconds = self.timer.elapsed_seconds()
-
-    def toggle(self, item: AgendaItem) -> str:
-        """Start ``item``, or pause/resume it if it is the current one."""
-        if self.current is item and self.timer is not None:
-            if self.timer.running:
-                self.pause()
-                return "paused"
-            self.timer.resume()
-            return "resumed"
-        self.start(item)
-        return "started"
-
-    def next_item(self, after: AgendaItem | None = None) -> AgendaItem | None:
-        """Finish the current item and start the next pending one (deferred ones are skipped)."""
-        order = self.session.agenda_items
-        ref = self.current or after
-        idx = order.index(ref) + 1 if ref in order else 0
-        self._leave_current("done")
-        candidates = order[idx:] + order[:idx]
-        nxt = next((i for i in candidates if i.status == "pending"), None)
-        if nxt is not None:
-            self.start(nxt)
-        return nxt
-
-    def extend(self, seconds: int, item: AgendaItem) -> None:
-        target = self.current or item
-        target.extra_seconds = max(-(target.minutes or 0) * 60, target.extra_seconds + seconds)
-        if target is self.current and self.timer is not None:
-            self.timer.planned_seconds = float(max(0, target.planned_seconds))
-            if self.timer.remaining() > 0:
-                self.belled = False
-
-    def defer(self, item: AgendaItem) -> str:
-        if item is self.current:
-            self._leave_current("deferred")
-            return "deferred"
-        item.status = "pending" if item.status == "deferred" else "deferred"
-        return item.status
-
-    def finish(self) -> None:
-        self._leave_current("done")
-        c = self.session.clock
-        c.meeting_ended_at = self.wall()
-        self.session.status = "finished"
-
-    def should_bell(self) -> bool:
-        """True once when the current item reaches zero."""
-        t = self.timer
-        if t is None or not t.timed:
-            return False
-        if t.remaining() > 0:
-            self.belled = False
-            return False
-        if not self.belled:
-            self.belled = True
-            return True
-        return False
-
-    # -- reading -------------------------------------------------------------------
-    def item_state(self, item: AgendaItem) -> str:
-        if item.status == "deferred":
-            return "deferred"
-        if item is self.current and self.timer is not None:
-            return "overrun" if self.timer.overtime() > 0 else "current"
-        if item.status == "done":
-            over = item.planned_seconds > 0 and item.actual_seconds > item.planned_seconds + 0.5
-            return "overrun" if over else "done"
-        return "pending"
-
-    def remaining_planned(self) -> float:
-        total = 0.0
-        for item in self.session.agenda_items:
-            if item is self.current and self.timer is not None:
-                total += max(0.0, self.timer.remaining())
-            elif item.status in ("pending", "running"):
-                total += item.planned_seconds
-        return total
-
-    def meeting_line(self) -> str:
-        s = self.session
-        planned = s.planned_minutes
-        c = s.clock
-        if not c.meeting_started_at:
-            return f"{planned} of {s.slot_minutes} min planned · not started"
-        wall = c.meeting_ended_at or self.wall()
-        mc = MeetingClock(c.meeting_started_at, s.slot_minutes)
-        left = mc.left_in_slot(wall)
-        left_text = f"{format_clock(left)} left" if left >= 0 else f"{format_clock(left)} over the slot"
-        end = mc.projected_end(wall, self.remaining_planned())
-        over = mc.projected_overrun(wall, self.remaining_planned())
-        proj = f"ends ~{format_hhmm(end)}"
-        if over > 59:
-            proj += f" ({int(over // 60)} min over)"
-        return f"elapsed {format_clock(mc.elapsed(wall))} · {left_text} · {proj}"
-
-
-# -- stages ------------------------------------------------------------------------------
-
-
-@dataclass
-class Stage:
-    kind: str  # checkin, list, roles, agenda (overview), item, raw
-    section: Section | None = None
-    item: AgendaItem | None = None
-
-    @property
-    def key(self) -> tuple:
-        return (self.kind, id(self.section), id(self.item))
-
-
-def build_stages(session: Session) -> list[Stage]:
-    stages: list[Stage] = []
-    overview_added = False
-    for sec in session.sections:
-        if sec.kind == "checkin":
-            stages.append(Stage("checkin", sec))
-        elif sec.kind in ("celebrations", "list"):
-            stages.append(Stage("list", sec))
-        elif sec.kind == "roles":
-            stages.append(Stage("roles", sec))
-        elif sec.kind == "agenda":
-            stages.append(Stage("agenda", sec))
-            overview_added = True
-            stages.extend(Stage("item", sec, item) for item in sec.items)
-        elif sec.kind == "topic":
-            if not overview_added:
-                stages.append(Stage("agenda", None))
-                overview_added = True
-            stages.extend(Stage("item", sec, item) for item in sec.items)
-        elif sec.kind == "raw":
-            if sec.heading or sec.body.strip():
-                stages.append(Stage("raw", sec))
-    if not overview_added:
-        stages.append(Stage("agenda", None))
-    return stages
-
-
-def item_label(item: AgendaItem) -> str:
-    title = item.title or item.text
-    who = f"{item.owner}: " if item.owner else ""
-    return f"{who}{title}"
-
-
-# -- panes -------------------------------------------------------------------------------
-
-
-class EntryPane(Vertical):
-    """Check-in, celebrations, other lists and roles: an input line above the list."""
-
-    BINDINGS = [
-        Binding("e", "edit", "Edit", show=True),
-        Binding("delete,backspace", "remove", "Remove", show=True),
-        Binding("l", "late", "Late", show=True),
-        Binding("escape", "cancel", "Cancel edit", show=False),
-    ]
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.stage: Stage | None = None
-        self.editing: int | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Static("", id="entry-title", classes="pane-title", markup=False)
-        yield LineInput(placeholder="", id="entry-input")
-        yield OptionList(id="entry-list")
-        yield Static("", id="entry-hint", classes="hint", markup=False)
-
-    @property
-    def meeting(self) -> MeetingScreen:
-        return self.screen  # type: ignore[return-value]
-
-    def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action == "late":
-            return self.stage is not None and self.stage.kind == "checkin"
-        return True
-
-    # -- data --------------------------------------------------------------------
-    def texts(self) -> list[str]:
-        sec = self.stage.section if self.stage else None
-        if sec is None:
-            return []
-        if self.stage.kind == "checkin":
-            return [a.text for a in sec.attendees]
-        return list(sec.entries)
-
-    def set_texts(self, texts: list[str]) -> None:
-        sec = self.stage.section
-        if self.stage.kind == "checkin":
-            sec.attendees = [Attendee(text=t) for t in texts]
-        else:
-            sec.entries = texts
-
-    def load(self, stage: Stage) -> None:
-        self.stage = stage
-        self.editing = None
-        inp = self.query_one("#entry-input", Input)
-        inp.value = ""
-        if stage.kind == "checkin":
-            inp.placeholder = "Name / @github / Institution (note) — Enter adds, → accepts a suggestion"
-            inp.suggester = SuggestFromList(self.meeting.suggestions(), case_sensitive=False)
-            hint = "Enter: add · ↓ then e/Enter: edit · Del: remove · l: late · alt+↑/↓: move"
-        elif stage.kind == "roles":
-            inp.placeholder = "Pick a role below (Enter), then type who takes it"
-            inp.suggester = SuggestFromList(self.meeting.people(), case_sensitive=False)
-            hint = "↓ then Enter: set the person for a role · Enter in the box with no role picked: add a line"
-        else:
-            inp.placeholder = "Type and press Enter to add"
-            inp.suggester = None
-            hint = "Enter: add · ↓ then e/Enter: edit · Del: remove · alt+↑/↓: move"
-        self.query_one("#entry-hint", Static).update(hint)
-        self.refresh_list()
-
-    def refresh_list(self, highlight: int | None = None) -> None:
-        if self.stage is None:
-            return
-        sec = self.stage.section
-        lst = self.query_one("#entry-list", OptionList)
-        old = lst.highlighted
-        texts = self.texts()
-        options = []
-        for n, t in enumerate(texts, 1):
-            label = Text(f"{n:>2}. ", style="dim")
-            label.append(t.replace("\n", " ⏎ "))
-            options.append(Option(label))
-        lst.set_options(options)
-        if texts:
-            target = highlight if highlight is not None else old
-            if target is not None:
-                lst.highlighted = max(0, min(target, len(texts) - 1))
-        title = Text(sec.title if sec else "")
-        if self.stage.kind == "checkin":
-            count = len([a for a in sec.attendees if not a.is_placeholder])
-            title.append(f"  ·  {count} checked in", style="bold")
-        else:
-            title.append(f"  ·  {len(texts)}", style="dim")
-        self.query_one("#entry-title", Static).update(title)
-
-    # -- events ------------------------------------------------------------------
-    @on(Input.Submitted, "#entry-input")
-    def submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        value = event.value.strip()
-        if self.stage is None:
-            return
-        texts = self.texts()
-        if self.stage.kind == "roles" and self.editing is not None:
-            role = lines.parse_role(texts[self.editing])
-            if role:
-                value = self.meeting.template.role_text(role[0], value).rstrip()
-            elif not value:
-                return
-            texts[self.editing] = value
-            idx = self.editing
-        elif self.editing is not None:
-            if not value:
-                return
-            texts[self.editing] = value
-            idx = self.editing
-        else:
-            if not value:
-                return
-            texts.append(value)
-            idx = len(texts) - 1
-            if self.stage.kind == "checkin":
-                self.meeting.meeting_begins()
-        self.set_texts(texts)
-        self.editing = None
-        event.input.value = ""
-        self.refresh_list(idx)
-        self.meeting.changed(structure=True)
-
-    @on(OptionList.OptionSelected, "#entry-list")
-    def selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.action_edit()
-
-    def action_edit(self) -> None:
-        lst = self.query_one("#entry-list", OptionList)
-        if lst.highlighted is None or self.stage is None:
-            return
-        texts = self.texts()
-        if not texts:
-            return
-        self.editing = lst.highlighted
-        inp = self.query_one("#entry-input", Input)
-        text = texts[self.editing]
-        if self.stage.kind == "roles":
-            role = lines.parse_role(text)
-            inp.value = role[1] if role else text
-        else:
-            inp.value = text
-        inp.focus()
-        inp.cursor_position = len(inp.value)
-
-    def action_cancel(self) -> None:
-        if self.editing is not None:
-            self.editing = None
-            self.query_one("#entry-input", Input).value = ""
-
-    def action_remove(self) -> None:
-        lst = self.query_one("#entry-list", OptionList)
-        texts = self.texts()
-        if lst.highlighted is None or not texts or not lst.has_focus:
-            return
-        idx = lst.highlighted
-        removed = texts.pop(idx)
-        self.set_texts(texts)
-        self.editing = None
-        self.refresh_list(idx)
-        self.meeting.changed(structure=True)
-        self.app.notify(Text(f"Removed: {removed}").plain, timeout=3, markup=False)
-
-    def action_late(self) -> None:
-        lst = self.query_one("#entry-list", OptionList)
-        texts = self.texts()
-        if self.stage is None or self.stage.kind != "checkin" or lst.highlighted is None or not texts:
-            return
-        idx = lst.highlighted
-        text = texts[idx]
-        parsed = lines.parse_checkin(text)
-        if parsed.note == "late":
-            texts[idx] = text[: text.rfind("(")].rstrip()
-        elif not parsed.note:
-            texts[idx] = text.rstrip() + " (late)"
-        else:
-            self.app.notify("That line already has a note; edit it instead.", timeout=3)
-            return
-        self.set_texts(texts)
-        self.refresh_list(idx)
-        self.meeting.changed(structure=True)
-
-    def move(self, delta: int) -> None:
-        lst = self.query_one("#entry-list", OptionList)
-        texts = self.texts()
-        if lst.highlighted is None or not texts:
-            return
-        i = lst.highlighted
-        j = i + delta
-        if not 0 <= j < len(texts):
-            return
-        texts[i], texts[j] = texts[j], texts[i]
-        self.set_texts(texts)
-        self.refresh_list(j)
-        self.meeting.changed(structure=True)
-
-    def focus_main(self) -> None:
-        self.query_one("#entry-input", Input).focus()
-
-
-class AgendaPane(Vertical):
-    """The agenda as a whole: items with owner, timebox and title, the sum against the slot."""
-
-    BINDINGS = [
-        Binding("e", "edit", "Edit", show=True),
-        Binding("delete,backspace", "remove", "Remove", show=True),
-        Binding("escape", "cancel", "Cancel edit", show=False),
-    ]
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.stage: Stage | None = None
-        self.editing: AgendaItem | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Static("", id="agenda-title", classes="pane-title", markup=False)
-        yield Static("", id="agenda-sum", markup=False)
-        with Horizontal(id="agenda-form"):
-            yield LineInput(placeholder="Owner", id="agenda-owner")
-            yield LineInput(placeholder="Min", id="agenda-min", restrict=r"[0-9]*")
-            yield LineInput(placeholder="Title — Enter adds", id="agenda-text")
-        yield OptionList(id="agenda-list")
-        yield Static(
-            "Enter: add · ↓ then e/Enter: edit · Del: remove · F9: defer · F5: start · alt+↑/↓: move",
-            classes="hint",
-            markup=False,
-        )
-
-    @property
-    def meeting(self) -> MeetingScreen:
-        return self.screen  # type: ignore[return-value]
-
-    def load(self, stage: Stage) -> None:
-        self.stage = stage
-        self.editing = None
-        self.refresh_list()
-
-    def items(self) -> list[AgendaItem]:
-        return self.meeting.session.agenda_items
-
-    def highlighted_item(self) -> AgendaItem | None:
-        lst = self.query_one("#agenda-list", OptionList)
-        items = self.items()
-        if lst.highlighted is None or not items:
-            return None
-        return items[min(lst.highlighted, len(items) - 1)]
-
-    def refresh_list(self, highlight: AgendaItem | None = None) -> None:
-        m = self.meeting
-        lst = self.query_one("#agenda-list", OptionList)
-        old = self.highlighted_item() if highlight is None else highlight
-        items = self.items()
-        options = []
-        for item in items:
-            state = m.state.item_state(item)
-            mark, style = MARKS.get(state, ("", ""))
-            label = Text(f"{mark} ", style=style or "")
-            label.append(f"{item.timebox or '—':>5}  ", style="bold")
-            if item.owner:
-                label.append(item.owner, style="italic")
-                label.append(": ")
-            label.append(item.title or item.text, style=style)
-            if state == "deferred":
-                label.append("  (deferred)", style="dim")
-            options.append(Option(label))
-        lst.set_options(options)
-        if items:
-            lst.highlighted = items.index(old) if old in items else 0
-        sec = self.stage.section if self.stage else None
-        self.query_one("#agenda-title", Static).update(Text(sec.title if sec else "Agenda"))
-        planned, slot = m.session.planned_minutes, m.session.slot_minutes
-        deferred = sum(1 for i in items if i.status == "deferred")
-        summary = f"{planned} of {slot} min"
-        if deferred:
-            summary += f" · {deferred} deferred"
-        if planned > slot:
-            summary += f" — {planned - slot} min too many for the slot"
-        s = self.query_one("#agenda-sum", Static)
-        s.update(Text(summary))
-        s.set_class(planned > slot, "-over")
-
-    def _form(self) -> tuple[Input, Input, Input]:
-        return (
-            self.query_one("#agenda-owner", Input),
-            self.query_one("#agenda-min", Input),
-            self.query_one("#agenda-text", Input),
-        )
-
-    @on(Input.Submitted)
-    def submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        owner, minutes, title = (i.value.strip() for i in self._form())
-        if not title and not owner:
-            self.app.notify("Type a title (and owner, minutes) first.", timeout=3)
-            return
-        mins = int(minutes) if minutes.isdigit() else None
-        text = self.meeting.template.agenda_text(owner, mins, title)
-        if self.editing is not None:
-            self.meeting.edit_item(self.editing, text)
-            target = self.editing
-        else:
-            target = self.meeting.add_item(text)
-        self.editing = None
-        for i in self._form():
-            i.value = ""
-        self._form()[0].focus()
-        self.refresh_list(target)
-
-    @on(OptionList.OptionSelected, "#agenda-list")
-    def selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.action_edit()
-
-    def action_edit(self) -> None:
-        item = self.highlighted_item()
-        if item is None:
-            return
-        self.editing = item
-        o, mn, t = self._form()
-        o.value = item.owner
-        mn.value = str(item.minutes) if item.minutes is not None else ""
-        t.value = item.title or item.text
-        for i in (o, mn, t):
-            i.cursor_position = len(i.value)
-        t.focus()
-
-    def action_cancel(self) -> None:
-        self.editing = None
-        for i in self._form():
-            i.value = ""
-
-    def action_remove(self) -> None:
-        item = self.highlighted_item()
-        if item is None or not self.query_one("#agenda-list", OptionList).has_focus:
-            return
-        self.meeting.remove_item(item)
-
-    def focus_main(self) -> None:
-        self._form()[0].focus()
-
-
-class ItemPane(Vertical):
-    """One agenda item: who, what, the countdown and the notes."""
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.item: AgendaItem | None = None
-        self._loading = False
-
-    def compose(self) -> ComposeResult:
-        yield Static("", id="item-title", classes="pane-title", markup=False)
-        yield TimerDisplay(id="timer")
-        yield NotesArea(
-            "",
-            id="notes",
-            placeholder="Notes for this item — Tab indents, Enter continues a bullet",
-        )
-
-    def on_mount(self) -> None:
-        self.query_one(NotesArea).cursor_blink = self.app.blink
-
-    def load(self, item: AgendaItem) -> None:
-        self.item = item
-        notes = self.query_one(NotesArea)
-        if notes.text != item.notes:
-            self._loading = True
-            notes.load_text(item.notes)
-            notes.move_cursor(notes.document.end)
-        self.refresh_header()
-
-    def refresh_header(self) -> None:
-        item = self.item
-        if item is None:
-            return
-        t = Text()
-        if item.owner:
-            t.append(item.owner, style="bold")
-            t.append(" · ")
-        t.append(item.title or item.text)
-        if item.timebox:
-            t.append(f"  ({item.timebox}", style="dim")
-            if item.extra_seconds:
-                sign = "+" if item.extra_seconds > 0 else "−"
-                t.append(f" {sign}{abs(item.extra_seconds) // 60} min", style="dim")
-            t.append(")", style="dim")
-        self.query_one("#item-title", Static).update(t)
-
-    @on(TextArea.Changed, "#notes")
-    def notes_changed(self, event: TextArea.Changed) -> None:
-        event.stop()
-        if self._loading:
-            self._loading = False
-            if event.text_area.text == (self.item.notes if self.item else ""):
-                return
-        if self.item is not None and event.text_area.text != self.item.notes:
-            self.item.notes = event.text_area.text
-            self.screen.changed()  # type: ignore[attr-defined]
-
-    def focus_main(self) -> None:
-        self.query_one(NotesArea).focus()
-
-
-class RawPane(Vertical):
-    """A section kept as Markdown: edit it as text."""
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.section: Section | None = None
-        self._loading = False
-
-    def compose(self) -> ComposeResult:
-        yield Static("", id="raw-title", classes="pane-title", markup=False)
-        yield NotesArea("", id="raw-text")
-
-    def on_mount(self) -> None:
-        self.query_one(NotesArea).cursor_blink = self.app.blink
-
-    def load(self, section: Section) -> None:
-        self.section = section
-        self.query_one("#raw-title", Static).update(Text(section.title))
-        area = self.query_one(NotesArea)
-        if area.text != section.body:
-            self._loading = True
-            area.load_text(section.body)
-
-    @on(TextArea.Changed, "#raw-text")
-    def changed(self, event: TextArea.Changed) -> None:
-        event.stop()
-        if self.section is not None and event.text_area.text != self.section.body:
-            self.section.body = event.text_area.text
-            self.screen.changed()  # type: ignore[attr-defined]
-
-    def focus_main(self) -> None:
-        self.query_one(NotesArea).focus()
-
-
-# -- the screen ----------------------------------------------------------------------------
 
 
 class MeetingScreen(Screen):
@@ -755,7 +94,6 @@ class MeetingScreen(Screen):
             self.stage_index = self._index_of_item(self.state.current)
         self._save_timer = None
         self._dirty = False
-        self._last_labels: list = []
         self._closed = False
 
     # -- layout --------------------------------------------------------------------
@@ -764,7 +102,7 @@ class MeetingScreen(Screen):
             yield Static("", id="meeting-title", markup=False)
             yield Static("", id="meeting-clock", markup=False)
         with Horizontal(id="meeting-body"):
-            yield OptionList(id="stages")
+            yield StageList(id="stages")
             with ContentSwitcher(id="panes", initial="pane-entries"):
                 yield EntryPane(id="pane-entries")
                 yield AgendaPane(id="pane-agenda")
@@ -783,7 +121,7 @@ class MeetingScreen(Screen):
 
     def on_resize(self, event) -> None:
         self._apply_width(event.size.width)
-        self._last_labels = []
+        self.query_one(StageList).forget_labels()
         self.call_after_refresh(self._refresh_sidebar)
 
     def _apply_width(self, width: int) -> None:
@@ -873,27 +211,6 @@ class MeetingScreen(Screen):
         self._closed = True
 
     # -- display -------------------------------------------------------------------
-    def stage_label(self, st: Stage) -> Text:
-        if st.kind == "item" and st.item is not None:
-            state = self.state.item_state(st.item)
-            mark, style = MARKS[state]
-            t = Text(f" {mark} ", style=style, no_wrap=True, overflow="ellipsis")
-            t.append(f"{st.item.minutes}′ " if st.item.minutes else "", style="dim")
-            t.append(item_label(st.item), style=style)
-            return t
-        sec = st.section
-        if st.kind == "agenda":
-            t = Text("Agenda", style="bold", no_wrap=True, overflow="ellipsis")
-            t.append(f" {self.session.planned_minutes}/{self.session.slot_minutes}′", style="bold red" if self.session.planned_minutes > self.session.slot_minutes else "dim")
-            return t
-        title = sec.title if sec is not None else st.kind
-        t = Text(title, style="bold", no_wrap=True, overflow="ellipsis")
-        if st.kind == "checkin":
-            t.append(f" ({len(self.session.attendees)})", style="dim")
-        elif st.kind in ("list",):
-            t.append(f" ({len(sec.entries)})", style="dim")
-        return t
-
     def refresh_stages(self) -> None:
         """Rebuild the stage list if the agenda changed; refresh the sidebar labels."""
         current = self.stage
@@ -906,22 +223,11 @@ class MeetingScreen(Screen):
             else:
                 self.stage_index = min(self.stage_index, len(new) - 1)
                 self.show_stage(self.stage_index, save=False)
-            self._last_labels = []
+            self.query_one(StageList).forget_labels()
         self._refresh_sidebar()
 
     def _refresh_sidebar(self) -> None:
-        lst = self.query_one("#stages", OptionList)
-        width = lst.scrollable_content_region.width
-        labels = [self.stage_label(st) for st in self.stages]
-        if width > 4:
-            for label in labels:
-                label.truncate(width, overflow="ellipsis")
-        plain = [(l.plain, str(l.style), [str(s.style) for s in l.spans]) for l in labels]
-        if plain != self._last_labels:
-            self._last_labels = plain
-            lst.set_options([Option(l) for l in labels])
-        if lst.highlighted != self.stage_index:
-            lst.highlighted = self.stage_index
+        self.query_one(StageList).show(self.stages, self.state, self.stage_index)
 
     def show_stage(self, index: int, save: bool = True, focus: bool = True) -> None:
         if save and self._dirty:

@@ -253,12 +253,17 @@ class SessionView(Screen):
         people = len(session.attendees)
         items = len(session.agenda_items)
         archived = f" · archived in {session.archived_in}" if session.archived_in else ""
+        counts = "" if session.status == "cancelled" else f" · {people} attendees · {items} items"
         self.query_one("#view-title", Static).update(
-            Text(f"{session.date} · {title} · {session.status} · {people} attendees · {items} items{archived}")
+            Text(f"{session.date} · {title} · {session.status}{counts}{archived}")
         )
         banner = self.query_one("#view-banner", Static)
         if session.status in ("live", "planned"):
             banner.update(Text(f"This session is {session.status}: press r to resume it in the meeting screen."))
+            banner.display = True
+        elif session.status == "cancelled":
+            note = " ".join(session.cancelled.split())
+            banner.update(Text("This meeting was cancelled" + (f": {note}" if note else ".")))
             banner.display = True
         else:
             banner.display = False

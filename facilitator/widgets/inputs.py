@@ -1,8 +1,14 @@
-"""An Input that never selects all on focus (an edit must not wipe the line) and blinks only if the app says so."""
+"""Text fields for typing while the meeting runs, and the lists under the meeting's forms.
+
+``LineInput`` never selects all on focus (an edit must not wipe the line) and blinks only
+if the app says so; ``FormInput`` and ``FormList`` keep up with keys typed in a burst.
+"""
 
 from __future__ import annotations
 
-from textual.widgets import Input
+from textual import events
+from textual.widget import Widget
+from textual.widgets import Input, OptionList
 
 
 class LineInput(Input):
@@ -12,3 +18,86 @@ class LineInput(Input):
 
     def on_mount(self) -> None:
         self.cursor_blink = getattr(self.app, "blink", True)
+
+
+def focus_now(widget: Widget) -> None:
+    """Focus ``widget`` before the next key is handled (``Widget.focus`` waits for the loop)."""
+    widget.screen.set_focus(widget)
+
+
+def follow_focus(widget: Widget, event: events.Key) -> bool:
+    """Pass on a key that reached ``widget`` after an earlier key of its burst moved the focus.
+
+    True if the key was passed on: to the focused form field at once, else through the app
+    (which sends it to whatever has the focus now).
+    """
+    focused = widget.app.focused
+    if focused is widget:
+        return False
+    event.stop()
+    event.prevent_default()
+    if not (isinstance(focused, FormInput) and focused.take_key(event)):
+        widget.app.post_message(events.Key(event.key, event.character))
+    return True
+
+
+class FormInput(LineInput):
+    """A field of a keyboard form (the agenda's owner / minutes / title, the check-in line).
+
+    Textual hands each key to the widget that has the focus when the key is read, but Tab
+    (and Enter) act only once the key has bubbled up to the app's bindings. Typed in one
+    burst (``Min<Tab>10<Tab>Title<Enter>`` from a fast typist or ``tmux send-keys``), every
+    key therefore lands in the first field. So a form field acts on Tab, shift+Tab and on
+    the keys its form claims (``form_key``: Enter, ↑, ↓) at once, and a key that reaches
+    it after the focus moved on is passed to the widget that has the focus now, in order.
+    """
+
+    async def _on_key(self, event: events.Key) -> None:
+        if follow_focus(self, event):
+            return
+        if self.take_key(event):
+            event.stop()
+            event.prevent_default()
+        # Otherwise Input's own handler (next in the MRO) and the bindings deal with it.
+
+    def take_key(self, event: events.Key) -> bool:
+        """Act on a key now, without waiting for the bindings; False if it is not ours."""
+        form = next((n for n in self.ancestors if hasattr(n, "form_key")), None)
+        if form is not None and form.form_key(self, event.key):
+            return True
+        if event.key == "tab":
+            self.screen.focus_next()
+            return True
+        if event.key == "shift+tab":
+            self.screen.focus_previous()
+            return True
+        if event.is_printable and event.character:
+            self._restart_blink()
+            selection = self.selection
+            if selection.is_empty:
+                self.insert_text_at_cursor(event.character)
+            else:
+                self.replace(event.character, *selection)
+            return True
+        return False
+
+
+class FormList(OptionList):
+    """The list under a form: ↑ on its first line goes back up to the form (``form_key``).
+
+    ↑ and ↓ move the cursor here, at once, rather than through the bindings, so a burst
+    of arrows is taken in order and the first line is still the first line when ↑ comes.
+    """
+
+    async def _on_key(self, event: events.Key) -> None:
+        if follow_focus(self, event) or event.key not in ("up", "down"):
+            return
+        event.stop()
+        event.prevent_default()
+        if event.key == "down":
+            self.action_cursor_down()
+            return
+        form = next((n for n in self.ancestors if hasattr(n, "form_key")), None)
+        if not self.highlighted and form is not None and form.form_key(self, "up"):
+            return
+        self.action_cursor_up()
