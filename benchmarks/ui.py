@@ -104,6 +104,9 @@ def child_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TEXTUAL", "FACILITATOR"))}
     env.update(TERM="xterm-256color", COLUMNS=str(COLS), LINES=str(ROWS))
     env.pop("NO_COLOR", None)
+    # Let the warm-up run write .pyc files, as a user's first run does: with
+    # PYTHONDONTWRITEBYTECODE every run would recompile each changed module from source.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 

@@ -7,6 +7,7 @@ pyperclip are imported where they are used so the first frame comes quickly.
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import time
 from functools import partial
 from pathlib import Path
@@ -19,12 +20,24 @@ from textual.screen import Screen
 from facilitator.paths import styles_dir
 
 
+# Seconds after mount before the garbage collector is turned back on (see cli.cmd_app).
+GC_AFTER_START = 0.5
+
 HISTORY_COMMANDS = (
     ("Search all sessions", "find words in every meeting's notes, names and items (ctrl+f, or / on a list)", "search"),
     ("Browse history", "every past and planned session, filtered as you type", "browse"),
     ("People", "who came to which meeting, first and last seen", "people"),
     ("Import an archive", "turn a yearly Markdown archive (or a meeting document) into sessions", "import_archive"),
 )
+
+
+class _LaunchScreen(Screen):
+    """The blank bottom screen under a meeting opened with ``open ID``; home is pushed
+    over it when it comes back to the top (the meeting closed, or could not be opened)."""
+
+    def on_screen_resume(self) -> None:
+        if self.app.screen is self:
+            self.app.call_later(self.app.show_home)
 
 
 class FacilitatorApp(App[int]):
@@ -99,13 +112,39 @@ class FacilitatorApp(App[int]):
             return []
 
     # -- lifecycle -----------------------------------------------------------------
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        """Home is the bottom screen; with ``open_id`` a blank one, home coming later.
+
+        Being the default screen (rather than pushed from ``on_mount``) matters for the
+        first frame: Textual lays out and renders a screen pushed while the app is still
+        mounting, then throws that frame away and only paints after the next event. With
+        ``open_id`` home is not built at all until the meeting is closed.
+        """
+        if self.open_id:
+            return _LaunchScreen()
         from facilitator.screens.home import HomeScreen
 
-        self.push_screen(HomeScreen())
+        return HomeScreen()
+
+    def on_mount(self) -> None:
         if self.open_id:
-            self.call_after_refresh(self.open_session, self.open_id)
+            if not self.open_session(self.open_id):
+                self.show_home()
         self.call_after_refresh(self._start_past_worker)
+        self.set_timer(GC_AFTER_START, self._enable_gc)
+
+    def show_home(self) -> None:
+        """Put home over the launch screen of ``open ID`` (once the meeting is closed)."""
+        from facilitator.screens.home import HomeScreen
+
+        if isinstance(self.screen, _LaunchScreen):
+            self.push_screen(HomeScreen())
+
+    def _enable_gc(self) -> None:
+        """Turn the collector back on once started, if the CLI turned it off (cli.cmd_app)."""
+        if not gc.isenabled():
+            gc.freeze()  # what start-up made lives as long as the app: out of every later collection
+            gc.enable()
 
     def _start_past_worker(self) -> None:
         self.run_worker(self._past_worker, thread=True, exclusive=True, group="past", exit_on_error=False)
