@@ -1,4 +1,5 @@
-"""Regenerate the demo sessions: seed 000 (the 2024 Collaboration Cafe archive) imported.
+"""Regenerate the demo sessions: seed 000 (the 2024 Collaboration Cafe archive) imported,
+plus the next meeting (2024-12-17) planned from the last one, ready to run.
 
 Writes ``facilitator/demo/*.toml`` (package data, seeded by ``facilitator --demo``) and the
 same files into the repo's ``sessions/``. Agenda item ids are made deterministic so that
@@ -19,10 +20,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from facilitator.cli import main  # noqa: E402
+from facilitator.model import AgendaItem  # noqa: E402
+from facilitator.nextmeeting import plan_next  # noqa: E402
 from facilitator.store import SessionStore  # noqa: E402
+from facilitator.templates import get_template  # noqa: E402
 
 SEED = ROOT / "tests" / "fixtures" / "000_bdb6fac8645dbeec.txt"
 TARGETS = [ROOT / "facilitator" / "demo", ROOT / "sessions"]
+PLANNED = "2024-12-17"
+# The demo's next meeting: follow-ups of threads the 2024 archive left open.
+PLANNED_AGENDA = [
+    ("Min", 10, "JupyterHub images: follow-up on <https://github.com/jupyterhub/jupyterhub/issues/4954>"),
+    ("Simon", 10, "Integrating jhsingle-native-proxy: status of the PRs"),
+    ("Erik", 5, "Releases planned before the holidays"),
+    ("Sarah", 10, "Spreading meeting facilitation: a rota for 2025"),
+]
 
 
 def build(out: Path) -> list[str]:
@@ -36,6 +48,16 @@ def build(out: Path) -> list[str]:
             item.id = hashlib.sha1(f"{session.id}/{n}".encode()).hexdigest()[:10]
         st.save(session)
         ids.append(session.id)
+    tpl = get_template("collab-cafe")
+    last = st.load(max(ids))
+    planned = plan_next(st, last, date=PLANNED)
+    agenda = next(sec for sec in planned.sections if sec.kind == "agenda")
+    for n, (owner, minutes, title) in enumerate(PLANNED_AGENDA):
+        item_text = tpl.agenda_text(owner, minutes, title)
+        item_id = hashlib.sha1(f"{planned.id}/{n}".encode()).hexdigest()[:10]
+        agenda.items.append(AgendaItem(text=item_text, id=item_id))
+    st.save(planned)
+    ids.append(planned.id)
     return sorted(ids)
 
 

@@ -338,22 +338,27 @@ def test_demo_seeds_empty_sessions_dir_only(tmp_path: Path, monkeypatch) -> None
     assert rc == 0, err
     assert len(calls) == 1
     demo = sorted(p.name for p in cli.DEMO_DIR.glob("*.toml"))
-    assert sorted(p.name for p in target.glob("*.toml")) == demo and len(demo) == 11
+    assert sorted(p.name for p in target.glob("*.toml")) == demo and len(demo) == 12
     (target / "2024-11-19.toml").write_text("changed", encoding="utf-8")
     assert cli.seed_demo(target) == 0  # never overwrites
     assert (target / "2024-11-19.toml").read_text(encoding="utf-8") == "changed"
 
 
 def test_demo_data_is_seed_000_imported(sessions_dir: Path) -> None:
-    """facilitator/demo and sessions/ hold what `import` makes of seed 000 (item ids aside)."""
+    """facilitator/demo and sessions/ hold what `import` makes of seed 000 (item ids aside),
+    and the next meeting planned from its last one, ready to run."""
     ids = _import_seed(sessions_dir)
+    planned = SessionStore(cli.DEMO_DIR).load("2024-12-17")
+    assert planned.status == "planned" and planned.template == "collab-cafe"
+    assert [i.owner for i in planned.agenda_items] == ["Min", "Simon", "Erik", "Sarah"]
+    assert planned.planned_minutes == 35 and not planned.source
     st = SessionStore(sessions_dir)
     # sessions/ in the repo ships the same files (the app may add and edit sessions there).
     repo_sessions = Path(__file__).parent.parent / "sessions"
     assert {p.name for p in cli.DEMO_DIR.glob("*.toml")} <= {p.name for p in repo_sessions.glob("*.toml")}
     for folder in (cli.DEMO_DIR,):
         demo = SessionStore(folder)
-        assert sorted(p.stem for p in folder.glob("*.toml")) == sorted(ids)
+        assert sorted(p.stem for p in folder.glob("*.toml")) == sorted([*ids, "2024-12-17"])
         for sid in ids:
             a, b = st.load(sid).to_dict(), demo.load(sid).to_dict()
             for d in (a, b):
