@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from facilitator import lines
-from facilitator.model import DATE_RE, AgendaItem, Attendee, Section, Session
+from facilitator.model import AgendaItem, Attendee, Section, Session
 from facilitator.templates import DEFAULT_TEMPLATE, Template, TemplateError, builtin_templates, get_template
 
 # -- helpers shared by render and parse ---------------------------------------------

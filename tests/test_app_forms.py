@@ -7,15 +7,18 @@ focused when they were read. ``burst`` sends them the way a terminal does, all a
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
 from textual import events
 from textual.widgets import Input, OptionList
 
+from facilitator.store import SessionStore
 from tests.test_app_meeting import FakeClock, go_to_item, open_with_item, shown
 
 CHARS = {"space": " "}
+NAMED = re.compile(r"^(f\d+|(ctrl|alt|shift)\+.+)$")  # keys with no character
 
 
 async def burst(pilot, *keys: str) -> None:
@@ -23,7 +26,7 @@ async def burst(pilot, *keys: str) -> None:
     app = pilot.app
     for key in keys:
         char = key if len(key) == 1 else CHARS.get(key)
-        if char is None and key not in ("tab", "shift+tab", "enter", "up", "down", "backspace"):
+        if char is None and key not in ("tab", "shift+tab", "enter", "up", "down", "backspace") and not NAMED.match(key):
             char = unicodedata.lookup(key.upper().replace("_", " "))
         event = events.Key(key, char)
         event.set_sender(app)
@@ -158,3 +161,62 @@ async def test_deferred_items_look_deferred_and_do_not_count(sessions_dir: Path,
         assert m.state.current is m.session.agenda_items[2]
         await pilot.press("f6")
         assert m.state.current is None and sarah.status == "deferred"
+
+
+async def open_with_two_items(sessions_dir: Path, tmp_path: Path):
+    from facilitator.model import AgendaItem
+    from facilitator.templates import get_template, new_session
+    from tests.test_app_meeting import make_app
+
+    tpl = get_template("collab-cafe")
+    agenda = [AgendaItem(tpl.agenda_text("Min", 10, "Federation")), AgendaItem(tpl.agenda_text("Erik", 5, "Docs"))]
+    SessionStore(sessions_dir).save(new_session(tpl, "2025-01-21", date="2025-01-21", agenda=agenda))
+    return make_app(sessions_dir, FakeClock(), tmp_path, open_id="2025-01-21")
+
+
+async def test_notes_typed_before_f6_in_one_burst_stay_with_their_item(sessions_dir: Path, tmp_path: Path) -> None:
+    app = await open_with_two_items(sessions_dir, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        m = await go_to_item(pilot)
+        first, second = m.session.agenda_items
+        assert m.stage.item is first and m.query_one("#notes").has_focus
+        await pilot.press("f5")
+        await burst(pilot, *typed("- bids joins the federation"), "f6")
+        assert first.notes == "- bids joins the federation"
+        assert second.notes == ""
+        assert m.stage.item is second and m.state.current is second
+        # and what comes after F6 in the same burst belongs to the next item
+        await burst(pilot, *typed("- docs"), "f6", *typed("- all done"))
+        assert (first.notes, second.notes) == ("- bids joins the federation", "- docs- all done")
+
+
+async def test_notes_typed_after_f6_in_one_burst_go_to_the_next_item(sessions_dir: Path, tmp_path: Path) -> None:
+    app = await open_with_two_items(sessions_dir, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        m = await go_to_item(pilot)
+        first, second = m.session.agenda_items
+        await pilot.press("f5")
+        await burst(pilot, *typed("one"), "ctrl+n", *typed("two"))
+        assert (first.notes, second.notes) == ("one", "two")
+        await burst(pilot, *typed(" more"), "f9")
+        assert second.notes == "two more" and second.status == "deferred" and first.status == "done"
+        # a stage key moves the focus to a form: the letters after it follow the focus
+        await burst(pilot, "f2", *typed(" and"), "f2", *typed("Sam"))
+        assert m.stage.kind == "agenda" and first.notes == "one and"
+        assert m.query_one("#agenda-owner", Input).value == "Sam"
+        # and from the form back into the notes
+        await burst(pilot, "f3", *typed("!"), "ctrl+s", "ctrl+o")
+        assert type(app.screen).__name__ == "HomeScreen"
+    saved = SessionStore(sessions_dir).load("2025-01-21")
+    assert [i.notes for i in saved.agenda_items] == ["one and!", "two more"]
+
+
+async def test_burst_ending_in_f9_defers_the_item_it_was_typed_in(sessions_dir: Path, tmp_path: Path) -> None:
+    app = await open_with_two_items(sessions_dir, tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        m = await go_to_item(pilot)
+        first, second = m.session.agenda_items
+        await pilot.press("f5")
+        await burst(pilot, *typed("x"), "f6", *typed("y"), "f9")
+        assert (first.notes, second.notes) == ("x", "y")
+        assert first.status == "done" and second.status == "deferred"

@@ -279,3 +279,40 @@ async def test_browse_shows_cancelled_with_its_note_and_opens_it_read_only(sessi
         await settle(pilot)
         assert isinstance(app.screen, SessionView)
     assert store.load("2024-10-15").status == "cancelled"
+
+
+async def test_cancelled_meeting_opens_read_only_with_open_id_and_from_history(sessions_dir: Path, tmp_path: Path) -> None:
+    """``facilitator open ID`` (and anything else calling ``open_session``) shows a cancelled
+    meeting read-only; a finished one still opens in the meeting screen."""
+    from facilitator.screens.home import HomeScreen
+    from facilitator.screens.meeting import MeetingScreen
+    from facilitator.screens.session_view import SessionView
+
+    store = SessionStore(sessions_dir)
+    import_seed(store)
+    before = store.path_for("2024-10-15").read_bytes()
+    app = make_app(sessions_dir, FakeClock(), tmp_path, open_id="2024-10-15")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        view = app.screen
+        assert isinstance(view, SessionView)
+        await until(pilot, lambda: view.rendered)
+        assert not any(isinstance(s, MeetingScreen) for s in app.screen_stack)
+        assert "cancelled" in str(view.query_one("#view-title").render())
+        await pilot.press("r")  # resume: refused, it did not happen
+        await settle(pilot)
+        assert app.screen is view
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        # open_session itself, as the history browser calls it
+        assert app.open_session("2024-10-15")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionView)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.open_session("2024-11-19")
+        await settle(pilot)
+        assert isinstance(app.screen, MeetingScreen)
+    assert store.path_for("2024-10-15").read_bytes() == before  # not touched, not made live
+    assert store.load("2024-10-15").status == "cancelled"
+    assert not list(sessions_dir.glob("*.lock"))

@@ -36,7 +36,6 @@ class SnapApp(HostApp):
 
 
 def no_blink(app) -> None:
-    from textual.widgets import Input, TextArea
 
     for w in app.screen.query("Input, TextArea"):
         w.cursor_blink = False

@@ -51,7 +51,6 @@ class HomeScreen(Screen):
         self.broken: list = []  # BrokenFile rows, listed after the sessions
 
     def compose(self) -> ComposeResult:
-        blink = self.app.blink
         with Horizontal(id="home"):
             with Vertical(id="home-new"):
                 yield Static(Text("New meeting", style="bold"), classes="pane-title")
@@ -264,28 +263,14 @@ class HomeScreen(Screen):
 
     def _open_row(self, index: int) -> None:
         if 0 <= index < len(self.session_ids):
-            session_id = self.session_ids[index]
-            if self._cancelled(session_id):
-                # A meeting that did not happen is read, not run (its timer would make it live).
-                from facilitator.screens.session_view import SessionView
-
-                self.app.push_screen(SessionView(self.app.store, session_id))
-                return
-            self.app.open_session(session_id)
+            # a cancelled one opens read-only (App.open_session decides)
+            self.app.open_session(self.session_ids[index])
             return
         index -= len(self.session_ids)
         if 0 <= index < len(self.broken):
             from facilitator.screens.browse import BrokenFileScreen
 
             self.app.push_screen(BrokenFileScreen(self.broken[index]))
-
-    def _cancelled(self, session_id: str) -> bool:
-        from facilitator.store import StoreError
-
-        try:
-            return self.app.store.load(session_id).status == "cancelled"
-        except StoreError:
-            return False  # open_session says what is wrong with it
 
     def action_browse(self) -> None:
         if not browse_available():

@@ -42,23 +42,27 @@ REFRESH_INTERVAL = 0.25
 class MeetingScreen(Screen):
     """Run a meeting. Every control is a function or ctrl key, so it works while typing notes."""
 
+    # Not priority bindings: the focused field runs them (``run_key_now``) in the order the
+    # keys were typed, so notes typed just before F6 stay with their item. The fields bind
+    # none of these keys (NotesArea drops TextArea's F6/F7).
     BINDINGS = [
-        Binding("f5", "toggle_timer", "Start/Pause", key_display="F5", priority=True),
-        Binding("f6,ctrl+n", "next_item", "Next", key_display="F6", priority=True),
-        Binding("f7", "extend(60)", "+1m", key_display="F7", priority=True),
-        Binding("f8", "extend(300)", "+5m", key_display="F8", priority=True),
-        Binding("f9", "defer", "Defer", key_display="F9", priority=True),
-        Binding("f10", "finish", "Finish", key_display="F10", priority=True),
-        Binding("f4,ctrl+t", "presenter", "Presenter", key_display="F4", priority=True),
-        Binding("f2", "stage(-1)", "◀ Stage", key_display="F2", priority=True),
-        Binding("f3", "stage(1)", "Stage ▶", key_display="F3", priority=True),
-        Binding("alt+up,ctrl+up", "move(-1)", "Move up", key_display="alt+↑", priority=True, show=False),
-        Binding("alt+down,ctrl+down", "move(1)", "Move down", key_display="alt+↓", priority=True, show=False),
-        Binding("ctrl+b", "focus_stages", "Stage list", key_display="^b", priority=True, show=False),
-        Binding("ctrl+s", "save", "Save now", show=False, priority=True),
-        Binding("ctrl+o", "close", "Close session", show=False, priority=True),
+        Binding("f5", "toggle_timer", "Start/Pause", key_display="F5"),
+        Binding("f6,ctrl+n", "next_item", "Next", key_display="F6"),
+        Binding("f7", "extend(60)", "+1m", key_display="F7"),
+        Binding("f8", "extend(300)", "+5m", key_display="F8"),
+        Binding("f9", "defer", "Defer", key_display="F9"),
+        Binding("f10", "finish", "Finish", key_display="F10"),
+        Binding("f4,ctrl+t", "presenter", "Presenter", key_display="F4"),
+        Binding("f2", "stage(-1)", "◀ Stage", key_display="F2"),
+        Binding("f3", "stage(1)", "Stage ▶", key_display="F3"),
+        Binding("alt+up,ctrl+up", "move(-1)", "Move up", key_display="alt+↑", show=False),
+        Binding("alt+down,ctrl+down", "move(1)", "Move down", key_display="alt+↓", show=False),
+        Binding("ctrl+b", "focus_stages", "Stage list", key_display="^b", show=False),
+        Binding("ctrl+s", "save", "Save now", show=False),
+        Binding("ctrl+o", "close", "Close session", show=False),
         Binding("question_mark", "app.help", "Help", show=False),
     ]
+    IN_ORDER_KEYS = frozenset(k.strip() for b in BINDINGS for k in b.key.split(",")) - {"question_mark"}
     ACTION_HELP = {
         "toggle_timer": "start, pause or resume the current agenda item's timer",
         "next_item": "finish the current item and start the next pending one",
@@ -230,6 +234,7 @@ class MeetingScreen(Screen):
         self.query_one(StageList).show(self.stages, self.state, self.stage_index)
 
     def show_stage(self, index: int, save: bool = True, focus: bool = True) -> None:
+        self.flush_panes()
         if save and self._dirty:
             self.save_now()
         self.stage_index = max(0, min(index, len(self.stages) - 1))
@@ -300,6 +305,30 @@ class MeetingScreen(Screen):
         if item.status == "deferred":
             return format_clock(planned), "deferred — F9 brings it back", "idle", False
         return format_clock(planned - item.actual_seconds), "not started — F5 starts", "idle", False
+
+    def flush_panes(self) -> None:
+        """Put what the shown pane's text box holds into the session now.
+
+        The panes copy it on TextArea.Changed, which comes later than the keys typed.
+        """
+        switcher = self.query_one(ContentSwitcher)
+        pane = switcher.get_child_by_id(switcher.current) if switcher.current else None
+        if hasattr(pane, "flush"):
+            pane.flush()
+
+    async def run_key_now(self, key: str) -> bool:
+        """Run a meeting key for the focused field, before the keys typed after it.
+
+        True if it was a meeting key and it ran; False leaves the key to Textual.
+        """
+        if key not in self.IN_ORDER_KEYS or self.app.screen is not self:
+            return False
+        active = self.active_bindings.get(key)
+        if active is None or active.node is not self or not active.enabled:
+            return False
+        self.flush_panes()
+        await self.app.run_action(active.binding.action, self)
+        return True
 
     def _show_timer(self, display: TimerDisplay, item: AgendaItem | None) -> None:
         display.show(*self.timer_view(item))

@@ -2,6 +2,8 @@
 
 ``LineInput`` never selects all on focus (an edit must not wipe the line) and blinks only
 if the app says so; ``FormInput`` and ``FormList`` keep up with keys typed in a burst.
+``screen_key_now`` lets a focused field run its screen's keys (the meeting's F-keys) in
+the order they were typed.
 """
 
 from __future__ import annotations
@@ -41,6 +43,22 @@ def follow_focus(widget: Widget, event: events.Key) -> bool:
     return True
 
 
+async def screen_key_now(widget: Widget, event: events.Key) -> bool:
+    """Run the screen's binding for a key now, in typing order; True if it ran.
+
+    Textual hands each key to the focused widget's queue, but runs a binding only once the
+    key has bubbled up to the app, behind the rest of a burst (a priority binding runs
+    before the keys ahead of it are handled). A screen that wants its keys in order
+    (``MeetingScreen``) has ``run_key_now``; its fields call this before their own handling.
+    """
+    run = getattr(widget.screen, "run_key_now", None)
+    if run is None or event.is_printable or not await run(event.key):
+        return False
+    event.stop()
+    event.prevent_default()
+    return True
+
+
 class FormInput(LineInput):
     """A field of a keyboard form (the agenda's owner / minutes / title, the check-in line).
 
@@ -53,7 +71,7 @@ class FormInput(LineInput):
     """
 
     async def _on_key(self, event: events.Key) -> None:
-        if follow_focus(self, event):
+        if follow_focus(self, event) or await screen_key_now(self, event):
             return
         if self.take_key(event):
             event.stop()
@@ -90,7 +108,7 @@ class FormList(OptionList):
     """
 
     async def _on_key(self, event: events.Key) -> None:
-        if follow_focus(self, event) or event.key not in ("up", "down"):
+        if follow_focus(self, event) or await screen_key_now(self, event) or event.key not in ("up", "down"):
             return
         event.stop()
         event.prevent_default()

@@ -8,6 +8,8 @@ from textual import events
 from textual.binding import Binding
 from textual.widgets import TextArea
 
+from facilitator.widgets.inputs import follow_focus, screen_key_now
+
 try:  # a private Textual module: without it the pane is only slower on long notes
     from textual.document._wrapped_document import WrappedDocument
 except ImportError:  # pragma: no cover - depends on the Textual release
@@ -122,6 +124,10 @@ class NotesArea(TextArea, inherit_bindings=False):
         self.replace("\n" + m.group("indent") + marker + " ", self.cursor_location, self.cursor_location)
 
     async def _on_key(self, event: events.Key) -> None:
+        # In a burst, a key may come after one that moved the focus away (F3 to a form),
+        # and the meeting's keys must act between the letters typed before and after them.
+        if follow_focus(self, event) or await screen_key_now(self, event):
+            return
         if self.read_only:
             return await super()._on_key(event)
         if event.key == "tab":

@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import events
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from facilitator.stages import Stage, item_label
+from facilitator.widgets.inputs import follow_focus, screen_key_now
 
 if TYPE_CHECKING:
     from facilitator.meeting_state import MeetingState
@@ -65,6 +67,11 @@ class StageList(OptionList):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._last_labels: list = []
+
+    async def _on_key(self, event: events.Key) -> None:
+        # the meeting's keys in typing order, as in the notes and the forms
+        if not follow_focus(self, event):
+            await screen_key_now(self, event)
 
     def forget_labels(self) -> None:
         """Set the options again on the next ``show`` (after a resize or a new stage list)."""

@@ -200,4 +200,4 @@ class AgendaPane(Vertical):
         self.meeting.remove_item(item)
 
     def focus_main(self) -> None:
-        self._form()[0].focus()
+        focus_now(self._form()[0])  # before the next key of a burst

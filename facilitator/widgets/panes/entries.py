@@ -249,4 +249,4 @@ class EntryPane(Vertical):
         self.meeting.changed(structure=True)
 
     def focus_main(self) -> None:
-        self.query_one("#entry-input", Input).focus()
+        focus_now(self.query_one("#entry-input", Input))  # before the next key of a burst

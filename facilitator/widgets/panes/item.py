@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.widgets import Static, TextArea
 
 from facilitator.model import AgendaItem
+from facilitator.widgets.inputs import focus_now
 from facilitator.widgets.notes import NotesArea
 from facilitator.widgets.timer import TimerDisplay
 
@@ -70,5 +71,12 @@ class ItemPane(Vertical):
             self.item.notes = event.text_area.text
             self.screen.changed()  # type: ignore[attr-defined]
 
+    def flush(self) -> None:
+        """Copy the notes into the item now (TextArea.Changed may still be on its way)."""
+        text = self.query_one(NotesArea).text
+        if self.item is not None and text != self.item.notes:
+            self.item.notes = text
+            self.screen.changed()  # type: ignore[attr-defined]
+
     def focus_main(self) -> None:
-        self.query_one(NotesArea).focus()
+        focus_now(self.query_one(NotesArea))  # before the next key of a burst

@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.widgets import Static, TextArea
 
 from facilitator.model import Section
+from facilitator.widgets.inputs import focus_now
 from facilitator.widgets.notes import NotesArea
 
 
@@ -42,5 +43,12 @@ class RawPane(Vertical):
             self.section.body = event.text_area.text
             self.screen.changed()  # type: ignore[attr-defined]
 
+    def flush(self) -> None:
+        """Copy the text into the section now (TextArea.Changed may still be on its way)."""
+        text = self.query_one(NotesArea).text
+        if self.section is not None and text != self.section.body:
+            self.section.body = text
+            self.screen.changed()  # type: ignore[attr-defined]
+
     def focus_main(self) -> None:
-        self.query_one(NotesArea).focus()
+        focus_now(self.query_one(NotesArea))  # before the next key of a burst
