@@ -70,8 +70,6 @@ class FacilitatorApp(App[int]):
         copy: Callable[[str], object] | None = None,
     ) -> None:
         super().__init__()
-        from facilitator.store import SessionStore
-
         self.sessions_dir = Path(sessions_dir)
         self.templates_dir = templates_dir
         self.open_id = open_id
@@ -81,13 +79,24 @@ class FacilitatorApp(App[int]):
         self.archive_root = Path(archive_root) if archive_root else Path.cwd()
         self.blink = blink
         self.copy_function = copy
-        self.store = SessionStore(self.sessions_dir)
+        self._store = None
         self._templates = None
         self.past_attendees: list[str] = []
         self._past_loaded = False
         self.exit_code = 0
 
     # -- shared data ---------------------------------------------------------------
+    # The store and the templates are made on first use, after the first frame: the
+    # data layer (store, templates, model, tomllib, tomli_w) is not imported before it.
+    @property
+    def store(self):
+        """The sessions directory's ``SessionStore``."""
+        if self._store is None:
+            from facilitator.store import SessionStore
+
+            self._store = SessionStore(self.sessions_dir)
+        return self._store
+
     @property
     def templates(self):
         if self._templates is None:
@@ -164,7 +173,11 @@ class FacilitatorApp(App[int]):
 
     # -- opening sessions ----------------------------------------------------------
     def open_session(self, session_id: str) -> bool:
-        """Lock, load and show a session; a clear notification (not a crash) if that fails."""
+        """Lock, load and show a session; a clear notification (not a crash) if that fails.
+
+        A cancelled session opens in the read-only session view, from anywhere (home,
+        ``facilitator open ID``, history); the others in the meeting screen.
+        """
         from facilitator.screens.meeting import MeetingScreen
         from facilitator.store import SessionLocked, StoreError
 
@@ -187,6 +200,14 @@ class FacilitatorApp(App[int]):
             lock.release()
             self.notify(str(e), title="Cannot open session", severity="error", timeout=10)
             return False
+        if session.status == "cancelled":
+            # A meeting that did not happen is read, not run (its timer would make it live).
+            # A finished one still opens here: the facilitator may go on editing its notes.
+            from facilitator.screens.session_view import SessionView
+
+            lock.release()
+            self.push_screen(SessionView(self.store, session_id))
+            return True
         self.push_screen(MeetingScreen(session, lock))
         return True
 

@@ -12,18 +12,22 @@ import argparse
 import datetime as _dt
 import gc
 import importlib
-import json
 import os
 import re
-import shutil
 import sys
 from pathlib import Path
-from typing import Any, Callable, NoReturn, Sequence
+from typing import TYPE_CHECKING, Any, Callable, NoReturn, Sequence
 
-from facilitator import paths, store, templates
-from facilitator.model import Session
-from facilitator.store import SessionStore, StoreError
-from facilitator.templates import Template, TemplateError, TemplateSet
+from facilitator import paths
+
+if TYPE_CHECKING:
+    from facilitator import store
+    from facilitator.model import Session
+    from facilitator.store import SessionStore
+    from facilitator.templates import Template, TemplateSet
+
+# The data layer (store, templates, model, tomllib, tomli_w, json) is imported by the
+# commands that use it, not here: the app's first frame needs none of it.
 
 PROG = "facilitator"
 DEMO_DIR = Path(__file__).parent / "demo"
@@ -56,16 +60,20 @@ def _oserror_text(exc: OSError) -> str:
 
 
 def _load_templates(args: argparse.Namespace) -> TemplateSet:
+    from facilitator import templates
+
     user_dir = Path(args.templates).expanduser() if args.templates else paths.user_templates_dir()
     return templates.load_templates(user_dir)
 
 
 def _get_template(tset: TemplateSet, name: str | None) -> Template:
     """The template asked for; if a broken user file is what would have defined it, say why."""
+    from facilitator.templates import TemplateError
+
     try:
         return tset.get(name)
     except TemplateError:
-        wanted = name or templates.DEFAULT_TEMPLATE
+        wanted = name or paths.DEFAULT_TEMPLATE
         for err in tset.errors:
             # "template /path/NAME.toml[, line N]: reason"
             m = re.match(r"template (?P<path>.+?\.toml)(?:, line \d+)?: ", err)
@@ -120,6 +128,8 @@ def seed_demo(sessions_dir: Path) -> int:
     sources = sorted(DEMO_DIR.glob("*.toml"))
     if not sources:
         return 0
+    from facilitator import store
+
     sessions_dir.mkdir(parents=True, exist_ok=True)
     for src in sources:
         store.atomic_write_text(sessions_dir / src.name, src.read_text(encoding="utf-8"))
@@ -130,9 +140,19 @@ def seed_demo(sessions_dir: Path) -> int:
 
 
 def cmd_app(args: argparse.Namespace, st: SessionStore) -> int:
+    """``open ID``: the app on one session (a bad or unknown id is reported here)."""
     open_id = getattr(args, "id", None)
     if open_id is not None:
         st.load(open_id)  # a bad or unknown id is reported here, before the screen opens
+    return _run_app(args, st.root, open_id)
+
+
+def _run_app(args: argparse.Namespace, sessions_dir: Path, open_id: str | None = None) -> int:
+    """Run the app on the sessions dir (home, or the meeting ``open_id``); its exit status.
+
+    No command (home) comes here straight from ``_main``, without a ``SessionStore``: the
+    first frame needs none of the data layer, which the app imports on first use.
+    """
     # Start-up allocates a lot and frees little: without the cyclic garbage collector
     # (which would walk every object of Textual, Rich and their imports several times)
     # the first frame comes ~20% sooner. The app turns it back on shortly after it has
@@ -146,9 +166,9 @@ def cmd_app(args: argparse.Namespace, st: SessionStore) -> int:
             raise CliError(f"cannot start the app: {exc}") from None
         user_dir = Path(args.templates).expanduser() if args.templates else paths.user_templates_dir()
         if open_id is not None:
-            rc = run_app(st.root, user_dir, open_id=open_id)
+            rc = run_app(sessions_dir, user_dir, open_id=open_id)
         else:
-            rc = run_app(st.root, user_dir)
+            rc = run_app(sessions_dir, user_dir)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -166,7 +186,7 @@ def cmd_templates(args: argparse.Namespace, st: SessionStore) -> int:
 
 
 def cmd_new(args: argparse.Namespace, st: SessionStore) -> int:
-    from facilitator import markdown
+    from facilitator import markdown, templates
 
     tset = _load_templates(args)
     tpl = _get_template(tset, args.template)
@@ -186,7 +206,7 @@ def cmd_new(args: argparse.Namespace, st: SessionStore) -> int:
 
 
 def cmd_import(args: argparse.Namespace, st: SessionStore) -> int:
-    from facilitator import importer
+    from facilitator import importer, templates
 
     name = None
     if args.template:
@@ -225,6 +245,8 @@ def cmd_list(args: argparse.Namespace, st: SessionStore) -> int:
     for bad in result.broken:
         _warn(f"{bad.path}: {bad.reason}")
     if args.json:
+        import json
+
         _write_stdout(json.dumps([_summary_dict(s) for s in result.sessions], indent=2, ensure_ascii=False) + "\n")
         return 0
     if not result.sessions:
@@ -253,7 +275,7 @@ def cmd_show(args: argparse.Namespace, st: SessionStore) -> int:
 
 
 def cmd_export(args: argparse.Namespace, st: SessionStore) -> int:
-    from facilitator import clipboard, markdown
+    from facilitator import clipboard, markdown, store
 
     session = st.load(args.id)
     tset = _load_templates(args)
@@ -273,7 +295,7 @@ def cmd_export(args: argparse.Namespace, st: SessionStore) -> int:
 
 
 def cmd_archive(args: argparse.Namespace, st: SessionStore) -> int:
-    from facilitator import archive
+    from facilitator import archive, store
 
     session_id = store.validate_id(args.id)
     if not st.exists(session_id):
@@ -343,7 +365,7 @@ def build_parser(history: Any = None) -> argparse.ArgumentParser:
     sub.add_parser("templates", help="list the agenda templates")
 
     p = sub.add_parser("new", help="create a planned session and print its id")
-    p.add_argument("--template", metavar="NAME", help=f"template name (default: {templates.DEFAULT_TEMPLATE})")
+    p.add_argument("--template", metavar="NAME", help=f"template name (default: {paths.DEFAULT_TEMPLATE})")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="the meeting's day (default: today)")
     p.add_argument("--agenda", metavar="FILE", help="agenda items, one per line or bullet ('-' reads stdin)")
 
@@ -383,12 +405,15 @@ def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser(history)
     args = parser.parse_args(list(argv) if argv is not None else None)
     try:
-        st = SessionStore(paths.resolve_sessions_dir(args.sessions))
+        root = paths.resolve_sessions_dir(args.sessions)
         if args.demo:
-            seed_demo(st.root)
+            seed_demo(root)
         command = args.command
         if command is None:
-            return cmd_app(args, st)
+            return _run_app(args, root)
+        from facilitator.store import SessionStore
+
+        st = SessionStore(root)
         handler = COMMANDS.get(command)
         if handler is None and history is not None:
             return int(history.run(args, st) or 0)
@@ -403,10 +428,24 @@ def _main(argv: Sequence[str] | None) -> int:
         except (OSError, ValueError):
             pass
         return 0
-    except (CliError, StoreError, TemplateError, UnicodeDecodeError, ValueError) as exc:
-        return _fail(str(exc))
-    except OSError as exc:
-        return _fail(_oserror_text(exc))
+    except Exception as exc:
+        if isinstance(exc, (CliError, UnicodeDecodeError, ValueError, *_data_errors())):
+            return _fail(str(exc))
+        if isinstance(exc, OSError):
+            return _fail(_oserror_text(exc))
+        raise
+
+
+def _data_errors() -> tuple[type[Exception], ...]:
+    """StoreError and TemplateError, shown as one line like the CLI's own errors.
+
+    Imported here, on the error path, so that the app's start does not import the data
+    layer just to name these classes.
+    """
+    from facilitator.store import StoreError
+    from facilitator.templates import TemplateError
+
+    return (StoreError, TemplateError)
 
 
 def _fail(message: str) -> int:

@@ -8,11 +8,14 @@ them on their own (with ``--sessions DIR``).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from facilitator.store import SessionStore, StoreError
+if TYPE_CHECKING:
+    from facilitator.store import SessionStore
+
+# The data layer (store and the history modules) is imported by the commands, not here:
+# ``facilitator.cli`` imports this module to build its parser, also when it starts the app.
 
 COMMANDS = {"search", "stats", "people", "next"}
 
@@ -61,8 +64,14 @@ def run(args: argparse.Namespace, store: SessionStore, out: TextIO | None = None
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
         return 1
-    except (StoreError, ValueError, OSError) as e:
+    except (ValueError, OSError) as e:
         return _err(str(e), err)
+    except Exception as e:
+        from facilitator.store import StoreError
+
+        if isinstance(e, StoreError):
+            return _err(str(e), err)
+        raise
     return _err(f"unknown command {args.command!r}", err)
 
 
@@ -117,6 +126,8 @@ def _people(args: argparse.Namespace, store: SessionStore, out: TextIO) -> int:
 
     folks = people.attendance(store)
     if args.json:
+        import json
+
         json.dump(people.as_json(folks), out, ensure_ascii=False, indent=2)
         print(file=out)
         return 0
@@ -141,6 +152,7 @@ def _next(args: argparse.Namespace, store: SessionStore, out: TextIO) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     from facilitator.paths import resolve_sessions_dir
+    from facilitator.store import SessionStore
 
     parser = argparse.ArgumentParser(prog="facilitator")
     parser.add_argument("--sessions", metavar="DIR", help="sessions directory")

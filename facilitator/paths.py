@@ -9,6 +9,9 @@ import facilitator
 
 SESSIONS_ENV = "FACILITATOR_SESSIONS"
 TEMPLATES_ENV = "FACILITATOR_TEMPLATES"
+# The template used when none is named (``templates.DEFAULT_TEMPLATE``). It lives here so
+# the CLI can show it in ``--help`` without importing the templates module.
+DEFAULT_TEMPLATE = "collab-cafe"
 
 
 def resolve_sessions_dir(arg: str | None) -> Path:

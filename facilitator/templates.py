@@ -16,9 +16,9 @@ from typing import Any
 
 from facilitator import lines
 from facilitator.model import AgendaItem, Attendee, Section, Session
+from facilitator.paths import DEFAULT_TEMPLATE
 
 BUILTIN_DIR = Path(__file__).parent / "templates"
-DEFAULT_TEMPLATE = "collab-cafe"
 LIST_KINDS = ("checkin", "celebrations", "list", "agenda", "roles", "raw")
 
 
