@@ -157,6 +157,9 @@ class AgendaPane(Vertical):
             typed = lines.parse_typed_agenda(owner or title)
             if typed.owner or typed.timebox:
                 owner, timebox, title = typed.owner, typed.timebox, typed.title
+            elif owner and not title:
+                # One box filled with a plain line: that is what the item is about.
+                owner, title = "", owner
         mins = int(minutes) if minutes.isdigit() else None
         text = self.meeting.template.agenda_text(owner, mins, title, timebox=timebox)
         if self.editing is not None:
