@@ -29,6 +29,7 @@ wheel-test: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/ui.py
+	$(PY) benchmarks/history.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build dist *.egg-info snapshot_report.html
