@@ -106,10 +106,7 @@ class FacilitatorApp(App[int]):
         return self._templates
 
     def template_named(self, name: str):
-        from facilitator.templates import DEFAULT_TEMPLATE
-
-        ts = self.templates
-        return ts.templates.get(name) or ts.templates.get(DEFAULT_TEMPLATE) or next(iter(ts.templates.values()))
+        return self.templates.resolve(name)
 
     def load_past_attendees(self) -> list[str]:
         """Check-in completions: ``people.completions`` without that day's notes (runs in a thread)."""

@@ -82,13 +82,6 @@ def _get_template(tset: TemplateSet, name: str | None) -> Template:
         raise
 
 
-def _template_of(tset: TemplateSet, session: Session) -> Template:
-    """The template a session names (a user's own wins), else the default one."""
-    from facilitator import markdown
-
-    return tset.templates.get(session.template) or markdown.template_for(session.template)
-
-
 def _read_text_file(path: Path, what: str = "file") -> str:
     from facilitator.importer import read_text_file
 
@@ -270,7 +263,7 @@ def cmd_show(args: argparse.Namespace, st: SessionStore) -> int:
 
     session = st.load(args.id)
     tset = _load_templates(args)
-    _write_stdout(archive.archive_markdown(session, _template_of(tset, session)))
+    _write_stdout(archive.archive_markdown(session, tset.resolve(session.template)))
     return 0
 
 
@@ -279,7 +272,7 @@ def cmd_export(args: argparse.Namespace, st: SessionStore) -> int:
 
     session = st.load(args.id)
     tset = _load_templates(args)
-    text = markdown.render_session(session, _template_of(tset, session))
+    text = markdown.render_session(session, tset.resolve(session.template))
     out_path = Path(args.output) if args.output else None
     if out_path is not None:
         if out_path.is_dir():
@@ -303,7 +296,7 @@ def cmd_archive(args: argparse.Namespace, st: SessionStore) -> int:
     with st.lock(session_id):
         session = st.load(session_id)  # read under the lock: the newest saved state
         tset = _load_templates(args)
-        tpl = _template_of(tset, session)
+        tpl = tset.resolve(session.template)
         if args.into:
             target = Path(args.into)
         else:

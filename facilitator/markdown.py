@@ -13,11 +13,11 @@ import gc
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Callable
 
 from facilitator import lines
 from facilitator.model import AgendaItem, Attendee, Section, Session
-from facilitator.templates import DEFAULT_TEMPLATE, Template, TemplateError, builtin_templates, get_template
+from facilitator.templates import DEFAULT_TEMPLATE, Template, TemplateSet, builtin_templates, get_template
 
 # -- helpers shared by render and parse ---------------------------------------------
 
@@ -175,10 +175,7 @@ def render_session(session: Session, template: Template | None = None, *, format
 
 def template_for(name: str) -> Template:
     """The template a session names, or the default one if it is not known here."""
-    try:
-        return get_template(name)
-    except TemplateError:
-        return get_template(DEFAULT_TEMPLATE)
+    return TemplateSet(templates=builtin_templates()).resolve(name)
 
 
 # -- parse ---------------------------------------------------------------------------
@@ -558,15 +555,3 @@ def parse_agenda_items(text: str, template: Template) -> list[AgendaItem]:
         elif b.kind == "heading" and template.agenda_style == "headings":
             items.append(AgendaItem(text=_heading_text(text_lines[b.start])))
     return items
-
-
-def session_words(session: Session) -> str:
-    """All text a session holds, for checks that nothing was lost and for search."""
-    parts: list[Any] = [session.heading, session.cancelled]
-    for sec in session.sections:
-        parts += [sec.heading, sec.intro, sec.outro, sec.body]
-        parts += [a.text for a in sec.attendees]
-        parts += list(sec.entries)
-        for item in sec.items:
-            parts += [item.text, item.notes]
-    return "\n".join(p for p in parts if p)

@@ -18,7 +18,7 @@ import re
 
 from facilitator.model import AgendaItem, Session
 from facilitator.store import SessionStore
-from facilitator.templates import Template, TemplateSet, new_session
+from facilitator.templates import TemplateSet, builtin_templates, new_session
 
 DEFAULT_RULE = "monthly-nth-weekday"
 _WEEKS = re.compile(r"^weeks?:(\d{1,3})$")
@@ -75,14 +75,6 @@ def carried_items(session: Session) -> list[AgendaItem]:
     ]
 
 
-def _template(session: Session, templates: TemplateSet | None) -> Template:
-    from facilitator.markdown import template_for
-
-    if templates is not None and session.template in templates.templates:
-        return templates.templates[session.template]
-    return template_for(session.template)
-
-
 def plan_next(
     store: SessionStore,
     session: Session,
@@ -95,7 +87,7 @@ def plan_next(
         date = next_date(session.date, rule)
     else:
         parse_day(date)
-    tpl = _template(session, templates)
+    tpl = (templates or TemplateSet(templates=builtin_templates())).resolve(session.template)
     fixed = {t.strip() for spec in tpl.sections for t in spec.items}
     items = [i for i in carried_items(session) if i.text.strip() not in fixed]
     new = new_session(tpl, store.make_id(date), date=date, agenda=items)

@@ -204,6 +204,14 @@ class TemplateSet:
     templates: dict[str, Template] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
+    def resolve(self, name: str) -> Template:
+        """The template a session names (a user's own wins), else the default one.
+
+        For rendering what exists: a session written with a template this machine does
+        not have still renders, in the default layout.
+        """
+        return self.templates.get(name) or self.templates.get(DEFAULT_TEMPLATE) or get_template(DEFAULT_TEMPLATE)
+
     def get(self, name: str | None) -> Template:
         name = name or DEFAULT_TEMPLATE
         if name not in self.templates:

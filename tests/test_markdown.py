@@ -15,7 +15,6 @@ from facilitator.markdown import (
     parse_agenda_items,
     parse_document,
     render_session,
-    session_words,
 )
 from facilitator.model import AgendaItem, Attendee
 from facilitator.templates import get_template, new_session
@@ -55,7 +54,8 @@ def test_headings_in_fences_are_not_meetings() -> None:
     text = "# 2024 X\n\n## 2024-05-01\n\n```md\n## 2024-04-01\n```\n\n## 2024-03-01\n\nNo meeting.\n"
     doc = parse_document(text, template="collab-cafe")
     assert [s.date for s in doc.sessions] == ["2024-05-01", "2024-03-01"]
-    assert "## 2024-04-01" in session_words(doc.sessions[0])
+    # the fenced heading stays in the meeting above it, as text
+    assert "## 2024-04-01" in render_session(doc.sessions[0])
 
 
 def test_agenda_heading_at_meeting_level_stays_in_meeting() -> None:

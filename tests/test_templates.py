@@ -130,3 +130,14 @@ def test_archive_paths() -> None:
     tpl = templates.get_template("collab-cafe")
     assert tpl.archive_path_for("2024") == "docs/meetings/collab-cafe/2024.md"
     assert tpl.archive_title_for("2024") == "2024 Collaboration Cafe Notes Archive"
+
+
+def test_resolve_prefers_the_users_template_and_falls_back_to_the_default(tmp_path) -> None:
+    from facilitator.templates import DEFAULT_TEMPLATE, load_templates
+
+    (tmp_path / "mine.toml").write_text('name = "collab-cafe"\nlabel = "Our cafe"\n', encoding="utf-8")
+    tset = load_templates(tmp_path)
+    assert tset.resolve("collab-cafe").label == "Our cafe"  # the user's own wins
+    assert tset.resolve("2i2c").name == "2i2c"
+    assert tset.resolve("gone-from-this-machine").label == "Our cafe"  # the default name, as overridden
+    assert load_templates(None).resolve("gone").name == DEFAULT_TEMPLATE

@@ -40,12 +40,13 @@ def archive_root(app: object) -> Path:
 
 
 def template_of(app: object, name: str):
+    """The app's templates resolve the name when it has them (test hosts may not)."""
     from facilitator.markdown import template_for
+    from facilitator.templates import TemplateSet
 
     templates = getattr(app, "templates", None)
-    found = getattr(templates, "templates", None)
-    if isinstance(found, dict) and name in found:
-        return found[name]
+    if isinstance(templates, TemplateSet):
+        return templates.resolve(name)
     return template_for(name)
 
 
