@@ -35,6 +35,10 @@ INDEX_NAME = ".facilitator-index.sqlite3"
 # Bump when a table's columns or how a value is computed change: an index written by
 # another version is rebuilt from the files.
 SCHEMA_VERSION = 1
+# The session format (``model.FORMAT_VERSION``) the tables were computed from; a test
+# keeps it equal to the model's, so a new format rebuilds the index. (Not imported from
+# the model: the warm ``list`` reads the index without loading the model.)
+INDEXED_FORMAT_VERSION = 1
 # Each file's units get the rowids fid * UNIT_SPAN ... (fid + 1) * UNIT_SPAN - 1, so a
 # file's units are deleted by a rowid range, not a scan of the whole FTS table.
 UNIT_SPAN = 1 << 20
@@ -154,7 +158,7 @@ CREATE TABLE IF NOT EXISTS items(
     actual_seconds REAL NOT NULL, PRIMARY KEY (fid, pos)) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS units USING fts5(
     body, section UNINDEXED, item_id UNINDEXED, item_title UNINDEXED,
-    tokenize = "unicode61 remove_diacritics 2 tokenchars '_'", prefix = '2 3');
+    tokenize = "unicode61 remove_diacritics 2 tokenchars '_'");
 """
 _TABLES = ("meta", "files", "sessions", "attendees", "items", "units")
 
@@ -185,10 +189,10 @@ class FileState:
 class SessionIndex:
     """The index of one sessions directory. Thread-safe: one connection behind a lock."""
 
-    def __init__(self, root: Path, data_version: str = "") -> None:
+    def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self.path = self.root / INDEX_NAME
-        self.data_version = str(data_version)
+        self.data_version = f"{SCHEMA_VERSION}/{INDEXED_FORMAT_VERSION}"
         self.in_memory = False
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
@@ -500,23 +504,23 @@ class SessionIndex:
 
 # -- one index per directory in a process -----------------------------------------
 
-_OPEN: dict[tuple[str, str], SessionIndex] = {}
+_OPEN: dict[str, SessionIndex] = {}
 _OPEN_LOCK = threading.Lock()
 
 
-def index_for(root: Path, data_version: str = "") -> SessionIndex:
+def index_for(root: Path) -> SessionIndex:
     """The process's index of ``root`` (one connection, shared by the app's threads)."""
-    key = (os.path.abspath(root), str(data_version))
+    key = os.path.abspath(root)
     with _OPEN_LOCK:
         idx = _OPEN.get(key)
         if idx is None:
-            idx = _OPEN[key] = SessionIndex(Path(root), data_version)
+            idx = _OPEN[key] = SessionIndex(Path(root))
         return idx
 
 
 def forget(root: Path) -> None:
     """Close the process's index of ``root`` (the next use opens the file again)."""
-    path = os.path.abspath(root)
     with _OPEN_LOCK:
-        for key in [k for k in _OPEN if k[0] == path]:
-            _OPEN.pop(key).close()
+        idx = _OPEN.pop(os.path.abspath(root), None)
+    if idx is not None:
+        idx.close()

@@ -504,7 +504,7 @@ class SessionStore:
         if not self.root.is_dir():
             if self.root.exists():
                 raise StoreError(f"cannot list {self.root}: not a directory")
-        idx = index_for(self.root, str(FORMAT_VERSION))
+        idx = index_for(self.root)
         if not self.root.exists():
             return idx, []
         try:
