@@ -27,9 +27,8 @@ import os
 import re
 import sqlite3
 import threading
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 INDEX_NAME = ".facilitator-index.sqlite3"
 # Bump when a table's columns or how a value is computed change: an index written by
@@ -58,8 +57,7 @@ Progress = Callable[[int, int], None]
 # -- searchable units ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(NamedTuple):
     """One searchable piece of a session: an item with its notes, or a section's lines."""
 
     section: str
@@ -175,15 +173,6 @@ def session_haystack(session_id: str, date: str, title: str, template: str, stat
                      cancelled: str, archived_in: str) -> str:
     """What the history filter matches: the words a user sees in a session's row."""
     return " ".join((session_id, date, title, template, status, cancelled, "archived" if archived_in else "")).casefold()
-
-
-@dataclass(frozen=True)
-class FileState:
-    """One ``*.toml`` in the directory as the index knows it after a refresh."""
-
-    name: str
-    mtime_ns: int
-    broken: str | None
 
 
 class SessionIndex:

@@ -8,10 +8,12 @@ one, else by their name (lower-cased, spaces collapsed): "Erik / @consideRatio" 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    from facilitator.store import SessionStore
 
 from facilitator.model import Session, date_key
-from facilitator.store import SessionStore
 
 BLOCK_ON = "▇"
 BLOCK_OFF = "▁"

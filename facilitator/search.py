@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    from facilitator.store import SessionStore
 
 from facilitator.index import SNIPPET_CLOSE, SNIPPET_OPEN, Unit, fts_query, session_units  # noqa: F401 (re-exported)
-from facilitator.store import SessionStore
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 

@@ -7,10 +7,12 @@ shown as "—", never as zero minutes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    from facilitator.store import SessionStore
 
 from facilitator.model import Session, date_key
-from facilitator.store import SessionStore
 
 DASH = "—"
 
