@@ -171,8 +171,16 @@ def _is_corrupt(exc: sqlite3.Error) -> bool:
 
 def session_haystack(session_id: str, date: str, title: str, template: str, status: str,
                      cancelled: str, archived_in: str) -> str:
-    """What the history filter matches: the words a user sees in a session's row."""
-    return " ".join((session_id, date, title, template, status, cancelled, "archived" if archived_in else "")).casefold()
+    """What the history filter matches: the words a user sees in a session's row, and the
+    month's name (typing ``nov`` finds November's meetings)."""
+    month = ""
+    m = re.match(r"\d{4}-(\d{2})", date.strip())
+    if m and 1 <= int(m.group(1)) <= 12:
+        import calendar
+
+        month = calendar.month_name[int(m.group(1))]
+    return " ".join((session_id, date, title, template, status, cancelled, month,
+                     "archived" if archived_in else "")).casefold()
 
 
 class SessionIndex:
@@ -185,6 +193,9 @@ class SessionIndex:
         self.in_memory = False
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
+        # (files indexed, files to index) while a refresh parses files, else None: any
+        # thread may read it (the app's progress bar polls it).
+        self.progress: tuple[int, int] | None = None
 
     # -- connecting -------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -354,10 +365,12 @@ class SessionIndex:
             for name in gone:
                 self._delete(conn, known[name][0])
             total = len(todo)
+            self.progress = (0, total)
             for n, name in enumerate(todo):
                 if name in known:
                     self._delete(conn, known[name][0])
                 self._add(conn, name, on_disk[name], parse(self.root / name, name[: -len(".toml")]))
+                self.progress = (n + 1, total)
                 if progress is not None and (n % 25 == 0 or n + 1 == total):
                     progress(n + 1, total)
             conn.execute("COMMIT")
@@ -365,6 +378,8 @@ class SessionIndex:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+        finally:
+            self.progress = None
 
     @staticmethod
     def _delete(conn: sqlite3.Connection, fid: int) -> None:
