@@ -43,7 +43,7 @@ class HomeScreen(Screen):
         "browse": "past meetings: browse, search, stats",
         "import_file": "read the agenda from the Markdown file named in the path box",
         "paste": "read the agenda from the system clipboard",
-        "app.search": "search every session's notes (ctrl+f anywhere; / on the lists)",
+        "app.search": "search every session's notes (ctrl+f anywhere; / here)",
     }
 
     def __init__(self) -> None:
