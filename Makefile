@@ -13,7 +13,7 @@ run: $(VENV)/.installed
 	$(VENV)/bin/facilitator --sessions sessions --demo
 
 test: $(VENV)/.installed
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 wheel-test: $(VENV)/.installed
 	set -e; \
