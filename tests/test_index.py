@@ -227,3 +227,49 @@ def test_ranked_search_and_snippets(sessions_dir: Path) -> None:
     assert f"{search.SNIPPET_OPEN}member{search.SNIPPET_CLOSE}" in hit.snippet
     assert "member" in hit.snippet_text and search.SNIPPET_OPEN not in hit.snippet_text
     assert search.search(s, "feder", limit=2) == search.search(s, "feder")[:2]
+
+
+# -- the CLI on the index -----------------------------------------------------------
+
+
+def test_cli_list_json_is_what_the_files_say(sessions_dir: Path) -> None:
+    """``list --json`` from the index equals the summaries made by parsing every file."""
+    from tests.test_cli import run_cli
+
+    write_sessions(sessions_dir, 20, seeds=3)
+    (sessions_dir / "bad.toml").write_text("= nope", encoding="utf-8")
+    expected = []
+    for path in sorted(sessions_dir.glob("*.toml"), key=lambda p: p.stem, reverse=True):
+        try:
+            s = store_mod.read_session_file(path)
+        except store_mod.StoreError:
+            continue
+        expected.append({"id": s.id, "date": s.date, "heading": s.heading, "title": s.title,
+                         "template": s.template, "status": s.status, "attendees": len(s.attendees),
+                         "agenda_items": len(s.agenda_items), "archived_in": s.archived_in, "path": str(path)})
+    expected.sort(key=lambda d: (d["date"], d["id"]), reverse=True)
+    for _ in range(2):  # cold (builds the index), then warm (reads it)
+        index.forget(sessions_dir)
+        code, out, err = run_cli("--sessions", sessions_dir, "list", "--json")
+        assert code == 0
+        assert json.loads(out) == expected
+        assert err.count("warning") == 1 and "bad.toml" in err
+    code, text, _ = run_cli("--sessions", sessions_dir, "list")
+    first = text.splitlines()[0].split()
+    assert first[:3] == [expected[0]["id"], expected[0]["date"], "finished"]
+
+
+def test_cli_commands_read_the_index_without_the_store(sessions_dir: Path) -> None:
+    """A warm ``list``/``search``/``people`` never imports the store, the model or the TOML writer."""
+    write_sessions(sessions_dir, 5, seeds=1)
+    SessionStore(sessions_dir).scan()
+    for argv in (["list", "--json"], ["search", "collaboration"], ["list"]):
+        code = (
+            "import sys; from facilitator.cli import main; rc = main(sys.argv[1:]); "
+            "heavy = [m for m in ('facilitator.store', 'tomli_w', 'tomllib') if m in sys.modules]; "
+            "assert not heavy, heavy; sys.exit(rc)"
+        )
+        proc = subprocess.run([sys.executable, "-c", code, "--sessions", str(sessions_dir), *argv],
+                              capture_output=True, text=True)
+        assert proc.returncode == 0, (argv, proc.stderr)
+        assert proc.stdout.strip()
