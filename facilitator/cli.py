@@ -9,6 +9,7 @@ when it is started, so the scriptable commands start fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as _dt
 import gc
 import importlib
@@ -16,7 +17,7 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, NoReturn, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, NoReturn, Sequence
 
 from facilitator import paths
 
@@ -49,7 +50,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    """One line, control characters shown as stand-ins (messages quote user paths and data)."""
+    from facilitator.sanitize import clean
+
+    return " ".join(clean(str(text)).split())
 
 
 def _oserror_text(exc: OSError) -> str:
@@ -89,7 +93,9 @@ def _read_text_file(path: Path, what: str = "file") -> str:
 
 
 def _write_stdout(text: str) -> None:
-    sys.stdout.write(text)
+    from facilitator.sanitize import clean
+
+    sys.stdout.write(clean(text))
     sys.stdout.flush()
 
 
@@ -212,6 +218,13 @@ def cmd_import(args: argparse.Namespace, st: SessionStore) -> int:
             )
         name = args.template
     result = importer.import_file(st, Path(args.file), template=name)
+    if result.controls:
+        n = result.controls
+        print(
+            f"{PROG}: replaced {n} control character{'' if n == 1 else 's'} in {args.file} "
+            "with visible stand-ins (such as \u241b for ESC)",
+            file=sys.stderr,
+        )
     # Print only once everything is saved: a reader that goes away early
     # (``facilitator import FILE | head -3``) must not cut the import short.
     _write_stdout("".join(f"{i}\n" for i in result.ids))
@@ -458,13 +471,16 @@ def _main(argv: Sequence[str] | None) -> int:
         command = args.command
         if command is None:
             return _run_app(args, root)
-        st = IndexedDir(root)
-        handler = COMMANDS.get(command)
-        if handler is None and history is not None:
-            return int(history.run(args, st) or 0)
-        if handler is None:  # pragma: no cover - argparse rejects unknown commands
-            parser.error(f"unknown command {command!r}")
-        return handler(args, st)
+        if command == "open":
+            return cmd_app(args, IndexedDir(root))
+        with _clean_output():
+            st = IndexedDir(root)
+            handler = COMMANDS.get(command)
+            if handler is None and history is not None:
+                return int(history.run(args, st) or 0)
+            if handler is None:  # pragma: no cover - argparse rejects unknown commands
+                parser.error(f"unknown command {command!r}")
+            return handler(args, st)
     except BrokenPipeError:
         # The reader went away (``facilitator list | head``): stop quietly.
         try:
@@ -479,6 +495,24 @@ def _main(argv: Sequence[str] | None) -> int:
         if isinstance(exc, OSError):
             return _fail(_oserror_text(exc))
         raise
+
+
+@contextlib.contextmanager
+def _clean_output() -> Iterator[None]:
+    """The last guard: while a command runs, stdout and stderr pass through the control policy.
+
+    Results and messages hold user data (titles, names, notes, file names); whatever
+    reached them by another way than import or a session file still never reaches the
+    terminal raw. The app is not run under it (Textual writes escape codes on purpose).
+    """
+    from facilitator.sanitize import CleanStream
+
+    old_out, old_err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = CleanStream(old_out), CleanStream(old_err)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = old_out, old_err
 
 
 def _data_errors() -> tuple[type[Exception], ...]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from facilitator.model import Session
+from facilitator.sanitize import clean_counted
 from facilitator.store import SessionStore
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -42,6 +43,7 @@ def read_text_file(path: Path, what: str = "file") -> str:
 class ImportResult:
     ids: list[str]
     replaced: int
+    controls: int = 0  # control characters replaced by visible stand-ins (sanitize)
 
 
 def import_file(
@@ -61,6 +63,9 @@ def import_file(
     text = read_text_file(path)
     if not text.lstrip("\ufeff").strip():
         raise ImportFailed(f"{path} is empty: no meetings to import")
+    # Pasted notes may carry ESC/OSC/C1 sequences: replaced visibly before parsing (also
+    # because str.splitlines would split lines at \x0b, \x0c, \x1c-\x1e and \x85).
+    text, controls = clean_counted(text)
     report = progress or (lambda phase, done, total: None)
     report("reading", 0, 1)
     doc = markdown.parse_document(
@@ -90,4 +95,4 @@ def import_file(
             st.save(session)
         ids.append(session.id)
         report("saving", n, total)
-    return ImportResult(ids=ids, replaced=replaced)
+    return ImportResult(ids=ids, replaced=replaced, controls=controls)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 import tomli_w
 
 from facilitator.model import FORMAT_VERSION, Session
+from facilitator.sanitize import clean_data
 
 if TYPE_CHECKING:
     from facilitator.index import SessionIndex
@@ -138,6 +139,8 @@ def read_session_file(path: Path, session_id: str | None = None) -> Session:
         raise StoreError(f"{path}: invalid TOML: {e}") from None
     if "format_version" not in data:
         raise StoreError(f"{path}: not a facilitator session (no format_version)")
+    # A hand-edited or foreign file may hold ESC/OSC/C1 in its strings: never to a terminal.
+    data, _controls = clean_data(data)
     try:
         session = Session.from_dict(data)
     except KeyError as e:
