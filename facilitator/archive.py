@@ -6,6 +6,7 @@ replaced in place; every other byte of the file stays as it was (line endings in
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -72,13 +73,19 @@ def insert_meeting(existing: str | None, session: Session, template: Template | 
 
 
 def read_archive(path: Path) -> str | None:
-    """An archive file's text, None if it does not exist yet."""
+    """An archive file's text, None if it does not exist yet (a FIFO or device is refused, never read)."""
+    from facilitator.store import NotARegularFile, read_regular_bytes
+
     try:
-        raw = path.read_bytes()
+        raw = read_regular_bytes(path)
     except FileNotFoundError:
         return None
     except IsADirectoryError:
         raise ArchiveError(f"{path} is a directory, not an archive file") from None
+    except NotARegularFile as exc:
+        if exc.errno == errno.EISDIR:
+            raise ArchiveError(f"{path} is a directory, not an archive file") from None
+        raise ArchiveError(f"{path} {exc.strerror}") from None
     except OSError as exc:
         raise ArchiveError(f"cannot read {path}: {exc.strerror or exc}") from None
     if b"\x00" in raw[:8192]:

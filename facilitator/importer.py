@@ -14,7 +14,7 @@ from typing import Callable
 
 from facilitator.model import Session
 from facilitator.sanitize import clean_counted
-from facilitator.store import SessionStore
+from facilitator.store import NotARegularFile, SessionStore, read_regular_bytes
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -28,7 +28,9 @@ def read_text_file(path: Path, what: str = "file") -> str:
     if path.is_dir():
         raise ImportFailed(f"{path} is a directory, not a {what}")
     try:
-        raw = path.read_bytes()
+        raw = read_regular_bytes(path)  # a FIFO or device is refused, never waited on
+    except NotARegularFile as exc:
+        raise ImportFailed(f"{path} {exc.strerror}") from None
     except OSError as exc:
         raise ImportFailed(f"cannot read {path}: {exc.strerror or exc}") from None
     if b"\x00" in raw:

@@ -6,10 +6,12 @@ A file this release cannot read is reported and left untouched, never "repaired"
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
 import socket
+import stat
 import sys
 import tempfile
 import time
@@ -20,6 +22,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import tomli_w
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; stale temp files are then judged by age alone
+    fcntl = None  # type: ignore[assignment]
 
 from facilitator.model import FORMAT_VERSION, Session
 from facilitator.sanitize import clean_data
@@ -46,26 +53,137 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
+class NotARegularFile(OSError):
+    """A directory, named pipe, socket or device where a file is meant (``filename`` is the user's path)."""
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def _not_regular(path: Path, mode: int) -> NotARegularFile:
+    kind = _kind_of(mode)
+    reason = f"is {kind}, not a regular file" if kind.startswith("a ") else "is not a regular file"
+    return NotARegularFile(errno.EISDIR if stat.S_ISDIR(mode) else errno.EINVAL, reason, str(path))
+
+
+def read_regular_bytes(path: Path) -> bytes:
+    """The bytes of a regular file; a FIFO, socket, device or directory is refused, never waited on.
+
+    The file is opened non-blocking (opening a FIFO with no writer would otherwise wait
+    forever) and checked with ``fstat`` on the open descriptor, so nothing can swap it
+    between the check and the read.
+    """
+    path = Path(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise _not_regular(path, mode)
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+# A temp file this old, that no writer holds, was left by a killed writer.
+STALE_TEMP_SECONDS = 5.0
+
+
+def _remove_stale_temps(directory: Path, name: str) -> None:
+    """Remove ``.NAME.*.tmp`` files left beside ``NAME`` by a writer that was killed.
+
+    A temp file still being written is younger than STALE_TEMP_SECONDS or held under
+    ``flock`` by its writer; both are left alone.
+    """
+    prefix, now = f".{name}.", time.time()
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return
+    for entry in entries:
+        if not (entry.name.startswith(prefix) and entry.name.endswith(".tmp")):
+            continue
+        if len(entry.name) <= len(prefix) + len(".tmp"):
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False) or now - entry.stat(follow_symlinks=False).st_mtime < STALE_TEMP_SECONDS:
+                continue
+            if fcntl is not None:
+                fd = os.open(entry.path, os.O_RDONLY)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError:
+                    continue  # a live writer holds it
+                finally:
+                    os.close(fd)
+            os.unlink(entry.path)
+        except OSError:
+            continue
+
+
+def write_target(path: Path) -> Path:
+    """The file a write to ``path`` really changes: a symlink's target (the link stays a link)."""
+    path = Path(path)
+    if os.path.islink(path):
+        return Path(os.path.realpath(path))
+    return path
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` (UTF-8) so readers see the old or the new file, never half.
 
-    The temp file sits in the same directory (``os.replace`` is only atomic within one
-    filesystem) and is removed if anything fails.
+    A symlink is written through: its target is replaced and the link kept. A directory,
+    FIFO, socket or device is refused (NotARegularFile). The temp file sits beside the
+    real target (``os.replace`` is only atomic within one filesystem) and is removed if
+    anything fails; temp files left by a killed writer are removed here too. Errors name
+    ``path`` as the user gave it, never the temp file.
     """
     path = Path(path)
-    directory = path.parent
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        _atomic_write(path, write_target(path), text)
+    except OSError as e:
+        if e.errno is not None and e.filename != str(path):
+            raise type(e)(e.errno, e.strerror or os.strerror(e.errno), str(path)) from None
+        raise
+
+
+def _atomic_write(path: Path, target: Path, text: str) -> None:
+    try:
+        mode: int | None = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise _not_regular(path, mode)
+    directory = target.parent
+    _remove_stale_temps(directory, target.name)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # "being written" for _remove_stale_temps
+            except OSError:
+                pass
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
-        try:
-            mode = os.stat(path).st_mode & 0o7777
-        except FileNotFoundError:
-            mode = 0o666 & ~_UMASK
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        os.chmod(tmp, (mode & 0o7777) if mode is not None else 0o666 & ~_UMASK)
+        os.replace(tmp, target)
     except BaseException:
         try:
             os.unlink(tmp)
@@ -119,7 +237,7 @@ def read_session_file(path: Path, session_id: str | None = None) -> Session:
     """
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular_bytes(path)
     except FileNotFoundError:
         raise StoreError(f"{path}: file not found") from None
     except OSError as e:
