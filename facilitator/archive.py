@@ -97,14 +97,26 @@ def read_archive(path: Path) -> str | None:
 
 
 def archive_session(session: Session, path: Path, template: Template | None = None) -> ArchiveResult:
-    """Insert (or replace) the meeting in the archive file at ``path``, atomically."""
-    from facilitator.store import atomic_write_text
+    """Insert (or replace) the meeting in the archive file at ``path``, atomically.
 
-    result = insert_meeting(read_archive(path), session, template)
-    if result.action != "unchanged":
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_text(path, result.text)
-        except OSError as exc:
-            raise ArchiveError(f"cannot write {path}: {exc.strerror or exc}") from None
+    The read-modify-write holds the file's lock (``store.file_lock``), so concurrent
+    archive commands into one file each keep the others' meetings.
+    """
+    from facilitator.store import StoreError, atomic_write_text, file_lock
+
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ArchiveError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        with file_lock(path):
+            result = insert_meeting(read_archive(path), session, template)
+            if result.action != "unchanged":
+                try:
+                    atomic_write_text(path, result.text)
+                except OSError as exc:
+                    raise ArchiveError(f"cannot write {path}: {exc.strerror or exc}") from None
+    except StoreError as exc:
+        raise ArchiveError(str(exc)) from None
     return result

@@ -14,7 +14,7 @@ from typing import Callable
 
 from facilitator.model import Session
 from facilitator.sanitize import clean_counted
-from facilitator.store import NotARegularFile, SessionStore, read_regular_bytes
+from facilitator.store import NotARegularFile, SessionStore, file_lock, read_regular_bytes
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -58,13 +58,22 @@ def import_file(
 
     A session with the same date already imported from a file of the same name is
     replaced (same id), so importing again updates instead of duplicating. Every session
-    is written under its lock, so a running app editing one refuses the write.
+    is written under its lock, so a running app editing one refuses the write. The whole
+    import holds the sessions directory's import lock, so two imports of one file at once
+    give one set of sessions, as they would one after the other.
     """
-    from facilitator import markdown
-
     text = read_text_file(path)
     if not text.lstrip("\ufeff").strip():
         raise ImportFailed(f"{path} is empty: no meetings to import")
+    st._ensure_root()
+    # A long import may hold it a while: wait longer than for an archive insert.
+    with file_lock(st.root / "import", timeout=60, what=f"the sessions directory {st.root}"):
+        return _import_text(st, path, text, template, progress)
+
+
+def _import_text(st: SessionStore, path: Path, text: str, template: str | None, progress: Progress | None) -> ImportResult:
+    from facilitator import markdown
+
     # Pasted notes may carry ESC/OSC/C1 sequences: replaced visibly before parsing (also
     # because str.splitlines would split lines at \x0b, \x0c, \x1c-\x1e and \x85).
     text, controls = clean_counted(text)

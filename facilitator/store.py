@@ -6,6 +6,7 @@ A file this release cannot read is reported and left untouched, never "repaired"
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -536,6 +537,76 @@ def _parse_lock(raw: bytes) -> tuple[int, str, Any] | None:
         return int(d["pid"]), str(d.get("host", "")), d.get("started")
     except (ValueError, TypeError, KeyError):
         return None
+
+
+# -- shared files: read-modify-write under a lock ---------------------------------------
+
+
+class LockTimeout(StoreError):
+    """Another writer held a shared file's lock longer than we wait."""
+
+
+LOCK_TIMEOUT = 15.0  # seconds; an archive insert or an import takes well under that
+
+
+@contextlib.contextmanager
+def file_lock(target: Path, timeout: float | None = None, what: str | None = None) -> Iterator[None]:
+    """Hold ``.NAME.lock`` beside ``target`` (a symlink's real file) for a read-modify-write.
+
+    ``fcntl.flock``, so a writer killed mid-way releases it with its death. The lock file
+    is removed on release; a waiter that then holds the lock of a removed file notices
+    (the path no longer names its inode) and locks again. Raises LockTimeout naming
+    ``target`` after ``timeout`` seconds. Without ``fcntl`` (Windows) it only waits for
+    nothing: one writer at a time is then the user's to keep.
+    """
+    target = Path(target)
+    real = write_target(target)
+    lock_path = real.parent / f".{real.name}.lock"
+    if fcntl is None:
+        yield
+        return
+    wait = LOCK_TIMEOUT if timeout is None else timeout
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666 & ~_UMASK)
+        except OSError as e:
+            raise StoreError(f"cannot lock {target}: {lock_path}: {e.strerror or e}") from None
+        locked = False
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    locked = True
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise LockTimeout(
+                            f"{what or target} is being changed by another facilitator "
+                            f"(waited {wait:g} s for {lock_path}); try again when it is done"
+                        ) from None
+                    time.sleep(0.02)
+            try:
+                same = os.stat(lock_path).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                same = False
+            if not same:
+                continue  # released and removed while we waited: lock the new one
+            try:
+                yield
+            finally:
+                try:
+                    os.unlink(lock_path)
+                except OSError:
+                    pass
+            return
+        finally:
+            if locked:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+                except OSError:
+                    pass
+            os.close(fd)
 
 
 # -- the store ------------------------------------------------------------------------
