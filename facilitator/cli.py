@@ -181,6 +181,8 @@ def cmd_templates(args: argparse.Namespace, st: SessionStore) -> int:
         print(f"{name:<{width}}  {tset.templates[name].label}")
     for err in tset.errors:
         _warn(err)
+    for note in tset.warnings:
+        _warn(note)
     return 0
 
 
