@@ -146,6 +146,14 @@ def cmd_app(args: argparse.Namespace, st: SessionStore) -> int:
     return _run_app(args, st.root, open_id)
 
 
+def _has_terminal() -> bool:
+    """Whether stdin and stdout are a terminal: the app draws with escape codes and reads keys."""
+    try:
+        return sys.stdin is not None and sys.stdout is not None and sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):  # a closed or replaced stream
+        return False
+
+
 def _run_app(args: argparse.Namespace, sessions_dir: Path, open_id: str | None = None) -> int:
     """Run the app on the sessions dir (home, or the meeting ``open_id``); its exit status.
 
@@ -156,6 +164,11 @@ def _run_app(args: argparse.Namespace, sessions_dir: Path, open_id: str | None =
     # (which would walk every object of Textual, Rich and their imports several times)
     # the first frame comes ~20% sooner. The app turns it back on shortly after it has
     # started (FacilitatorApp._enable_gc); so does the ``finally`` here, whatever happens.
+    if not _has_terminal():
+        raise CliError(
+            "the app needs a terminal (stdin and stdout must both be one); "
+            f"in scripts use a command such as '{PROG} list' (see '{PROG} --help')"
+        )
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -416,6 +429,9 @@ def build_parser(history: Any = None) -> argparse.ArgumentParser:
         description="Facilitate a community call: run the meeting, keep its notes, archive them.",
         epilog="With no command, opens the app. Sessions dir: --sessions, else $FACILITATOR_SESSIONS, else ./sessions.",
     )
+    from facilitator import __version__
+
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument("--sessions", metavar="DIR", help="the sessions directory")
     parser.add_argument("--templates", metavar="DIR", help="your own templates (default: the user templates dir)")
     parser.add_argument("--demo", action="store_true", help="first copy the demo sessions into an empty sessions dir")
