@@ -262,12 +262,54 @@ def read_session_file(path: Path, session_id: str | None = None) -> Session:
     data, _controls = clean_data(data)
     try:
         session = Session.from_dict(data)
+        check_session_values(session)
     except KeyError as e:
         raise StoreError(f"{path}: not a facilitator session (missing {e})") from None
-    except (ValueError, TypeError, AttributeError) as e:
+    except (ValueError, TypeError, AttributeError, OverflowError) as e:
         raise StoreError(f"{path}: {e}") from None
     session.id = session_id or path.stem
     return session
+
+
+# -- session values -------------------------------------------------------------------
+
+MAX_SLOT_MINUTES = 24 * 60  # a meeting slot longer than a day is a typo
+MAX_ITEM_SECONDS = 7 * 24 * 3600  # an item timed (or extended) for over a week is a stuck clock
+MAX_EPOCH = 253402300799.0  # 9999-12-31T23:59:59Z: later is no wall-clock time
+_DAY_RE = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
+
+
+def check_session_values(session: Session) -> None:
+    """Refuse values no real meeting has, clamp those that are only out of range.
+
+    A date that is no calendar day (``2024-13-45``) or a clock time that is not a finite
+    epoch second makes the file unreadable (ValueError "unreadable: <field> ..."): every
+    screen and command would show nonsense. Negative or absurd timed seconds, extensions
+    and slots are clamped into range, so no total is ever negative.
+    """
+    import datetime as _dt
+    import math
+
+    m = _DAY_RE.match(session.date.strip())
+    if m:
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
+        try:
+            _dt.date(year, month, day)
+        except ValueError as e:
+            raise ValueError(f"unreadable: date {session.date!r} is not a calendar day ({e})") from None
+    clock = session.clock
+    for name in ("run_started_at", "meeting_started_at", "meeting_ended_at"):
+        value = getattr(clock, name)
+        if not math.isfinite(value) or not 0 <= value <= MAX_EPOCH:
+            raise ValueError(f"unreadable: clock.{name} {value!r} is not a time (seconds since 1970)")
+    if not 0 < session.slot_minutes <= MAX_SLOT_MINUTES:
+        session.slot_minutes = 60 if session.slot_minutes <= 0 else MAX_SLOT_MINUTES
+    for item in (i for sec in session.sections for i in sec.items):
+        if not math.isfinite(item.actual_seconds):
+            raise ValueError(f"unreadable: actual_seconds {item.actual_seconds!r} of item {item.text[:40]!r}")
+        item.actual_seconds = min(max(item.actual_seconds, 0.0), float(MAX_ITEM_SECONDS))
+        floor = -min((item.minutes or 0) * 60, MAX_ITEM_SECONDS)  # a shortened item ends at zero
+        item.extra_seconds = min(max(item.extra_seconds, floor), MAX_ITEM_SECONDS)
 
 
 def _has_crlf(obj: Any) -> bool:
