@@ -427,7 +427,7 @@ def build_parser(history: Any = None) -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
         description="Facilitate a community call: run the meeting, keep its notes, archive them.",
-        epilog="With no command, opens the app. Sessions dir: --sessions, else $FACILITATOR_SESSIONS, else ./sessions.",
+        epilog="With no command, opens the app. Sessions dir: --sessions, else $FACILITATOR_SESSIONS, else the user data dir's sessions/.",
     )
     from facilitator import __version__
 

@@ -70,3 +70,22 @@ def test_exit_codes_usage_2_other_errors_1(sessions_dir: Path) -> None:
         assert err.startswith("facilitator") and ": error: " in err and len(err.splitlines()) == 1, err
     rc, out, err = run_cli("--sessions", sessions_dir, "show", "2031-01-01")
     assert rc == 1 and err.startswith("facilitator: error: ") and len(err.splitlines()) == 1
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="XDG_DATA_HOME is the Linux rule")
+def test_default_sessions_dir_is_the_user_data_dir_not_the_cwd(tmp_path: Path, fixtures_dir: Path) -> None:
+    work = tmp_path / "anywhere"
+    (work / "sessions").mkdir(parents=True)
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
+    env.pop("FACILITATOR_SESSIONS", None)
+    r = subprocess.run(
+        [*BASE, "import", str(fixtures_dir / "archives" / "collab-cafe-2024.md")],
+        cwd=work, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert r.returncode == 0, r.stderr
+    data_sessions = tmp_path / "data" / "facilitator" / "sessions"
+    assert sorted(p.stem for p in data_sessions.glob("*.toml")) == sorted(r.stdout.split())
+    assert list((work / "sessions").iterdir()) == []
+    env["FACILITATOR_SESSIONS"] = str(work / "sessions")  # the variable still wins
+    r = subprocess.run([*BASE, "list"], cwd=work, env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout == "" and "no sessions in" in r.stderr
