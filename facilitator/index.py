@@ -423,13 +423,18 @@ class SessionIndex:
         )
 
     # -- reading ----------------------------------------------------------------------
-    def summaries(self) -> list[tuple]:
+    def summaries(self, limit: int | None = None) -> list[tuple]:
         """(name, id, date, heading, title, template, status, attendees, agenda_items,
-        archived_in, cancelled, mtime_ns) of every readable session, newest first (date, id)."""
-        return self._run(lambda c: c.execute(
+        archived_in, cancelled, mtime_ns) of every readable session (or the newest
+        ``limit``), newest first (date, id)."""
+        sql = (
             "SELECT f.name, s.id, s.date, s.heading, s.title, s.template, s.status, s.attendees,"
             " s.agenda_items, s.archived_in, s.cancelled, f.mtime_ns"
-            " FROM sessions s JOIN files f USING (fid) ORDER BY s.date DESC, s.id DESC").fetchall())
+            " FROM sessions s JOIN files f USING (fid) ORDER BY s.date DESC, s.id DESC"
+        )
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return self._run(lambda c: c.execute(sql).fetchall())
 
     def broken(self) -> list[tuple[str, str]]:
         """(file name, reason) of the files that cannot be read, by name."""

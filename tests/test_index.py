@@ -273,3 +273,13 @@ def test_cli_commands_read_the_index_without_the_store(sessions_dir: Path) -> No
                               capture_output=True, text=True)
         assert proc.returncode == 0, (argv, proc.stderr)
         assert proc.stdout.strip()
+
+
+def test_list_json_text_is_json_dumps_exactly(sessions_dir: Path) -> None:
+    from facilitator.cli import _JSON_KEYS, _summaries_json
+
+    rows = [("a.toml", "a", "2024-01-01", "## 2024", 'Caf\u00e9 "quoted" \\ \u2028\x01', "t", "finished", 3, 0, "", "", 0),
+            ("b.toml", "b", "", "", "", "", "planned", 0, 12, "docs/2024.md", "", 0)]
+    want = [dict(zip(_JSON_KEYS, (*r[1:10], os.path.join(str(sessions_dir), r[0])))) for r in rows]
+    assert _summaries_json(rows, str(sessions_dir)) == json.dumps(want, indent=2, ensure_ascii=False) + "\n"
+    assert _summaries_json([], "x") == json.dumps([], indent=2) + "\n"

@@ -130,11 +130,11 @@ class HomeScreen(Screen):
 
         store = self.app.store
         try:
-            result = store.scan()
+            result, total = store.newest(HOME_SESSIONS)
         except StoreError as e:
             self.app.call_from_thread(self.query_one("#sessions-hint", Static).update, Text(str(e)))
             return
-        self.app.call_from_thread(self._show_sessions, result)
+        self.app.call_from_thread(self._show_sessions, result, total)
 
     def _poll_progress(self) -> None:
         """An index build of many sessions (in whichever thread) shows as a count in the hint."""
@@ -151,14 +151,14 @@ class HomeScreen(Screen):
             self._poll.stop()
             self._poll = None
 
-    def _show_sessions(self, result) -> None:
+    def _show_sessions(self, result, total: int) -> None:
         self._sessions_shown = True
         lst = self.query_one("#sessions", OptionList)
         options = []
         self.session_ids = []
         # The newest few: an OptionList of 10,000 two-line options would cost seconds;
         # the history browser (ctrl+b) lists them all.
-        for s in result.sessions[:HOME_SESSIONS]:
+        for s in result.sessions:
             label = Text()
             if s.status == "live":
                 label.append("● live ", style="bold green")
@@ -184,9 +184,8 @@ class HomeScreen(Screen):
         if options:
             lst.highlighted = 0
         hint = "Enter opens"
-        more = len(result.sessions) - len(self.session_ids)
-        if more > 0:
-            hint = f"The newest {len(self.session_ids)} of {len(result.sessions):,} · " + hint
+        if total > len(self.session_ids):
+            hint = f"The newest {len(self.session_ids)} of {total:,} · " + hint
         if browse_available():
             hint += " · ctrl+b history · ctrl+f or / search"
         if result.broken:
