@@ -444,12 +444,11 @@ class SessionIndex:
     def count(self) -> int:
         return self._run(lambda c: c.execute("SELECT count(*) FROM sessions").fetchone()[0])
 
-    def filter_ids(self, words: Iterable[str]) -> list[str]:
-        """Ids of the sessions whose row holds every word (substrings, case ignored), newest first."""
+    def filter_ids(self, words: Iterable[str]) -> set[str]:
+        """Ids of the sessions whose row holds every word (substrings, case ignored)."""
         words = [w.casefold() for w in words if w]
         where = " AND ".join("instr(haystack, ?) > 0" for _ in words) or "1"
-        return [r[0] for r in self._run(lambda c: c.execute(
-            f"SELECT id FROM sessions WHERE {where} ORDER BY date DESC, id DESC", words).fetchall())]
+        return {r[0] for r in self._run(lambda c: c.execute(f"SELECT id FROM sessions WHERE {where}", words).fetchall())}
 
     def search(self, query: str, limit: int | None = None, ranked: bool = False) -> list[tuple]:
         """Units matching ``query`` (see :func:`fts_query`): (session id, date, title, section,

@@ -22,7 +22,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, ProgressBar, Static
 
 from facilitator.paths import styles_dir
-from facilitator.store import BrokenFile, ScanResult, SessionStore, SessionSummary, StoreError
+from facilitator.store import BrokenFile, ScanResult, SessionStore, StoreError
 from facilitator.widgets.session_table import SessionTable
 
 CSS = str(styles_dir() / "history.tcss")
@@ -31,12 +31,11 @@ COLUMNS = ("Date", "Title", "Template", "People", "Items", "Status", "Archived")
 WIDTHS = (10, 24, 12, 6, 5, 22, 8)  # the Title column takes the room left over
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     key: str  # the session id, or "!<file name>" for an unreadable file
     cells: tuple[str, ...]
     haystack: str
-    summary: SessionSummary | None = None
     broken: BrokenFile | None = None
 
 
@@ -51,7 +50,7 @@ def rows_of(scan: ScanResult) -> list[Row]:
             status = "cancelled" + (f": {shorten(s.cancelled)}" if s.cancelled else "")
         cells = (s.date or "?", title, s.template, people, items, status, "yes" if s.archived_in else "no")
         haystack = " ".join((s.id,) + cells + (s.cancelled,)).casefold()
-        rows.append(Row(s.id, cells, haystack, summary=s))
+        rows.append(Row(s.id, cells, haystack))
     for b in scan.broken:
         cells = ("?", b.path.name, "", "", "", f"unreadable: {b.reason}", "")
         rows.append(Row("!" + b.path.name, cells, " ".join(cells).casefold(), broken=b))
@@ -177,7 +176,7 @@ class BrowseScreen(Screen):
         if not words or self._index is None:
             return filter_rows(self.rows, query)
         try:
-            ids = set(self._index.filter_ids(words))
+            ids = self._index.filter_ids(words)
         except Exception:  # the index went away under us: filter the rows in memory
             return filter_rows(self.rows, query)
         return [
