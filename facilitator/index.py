@@ -33,7 +33,7 @@ from typing import Any, Callable, Iterable, Iterator, NamedTuple
 INDEX_NAME = ".facilitator-index.sqlite3"
 # Bump when a table's columns or how a value is computed change: an index written by
 # another version is rebuilt from the files.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # The session format (``model.FORMAT_VERSION``) the tables were computed from; a test
 # keeps it equal to the model's, so a new format rebuilds the index. (Not imported from
 # the model: the warm ``list`` reads the index without loading the model.)
@@ -124,6 +124,14 @@ def fts_query(query: str) -> str:
     return " AND ".join(parts)
 
 
+def person_key(name: str, handle: str) -> str:
+    """Who a check-in line is: the GitHub handle (lower-cased) if any, else the name
+    (lower-cased, spaces collapsed); "" for neither (see ``facilitator.people``)."""
+    if handle.strip():
+        return "@" + handle.strip().lstrip("@").lower()
+    return " ".join(name.split()).lower()
+
+
 def sort_key(date: str) -> str:
     """A text that sorts like ``model.date_key`` (undated sessions last when newest first)."""
     from facilitator.model import date_key
@@ -149,7 +157,7 @@ CREATE TABLE IF NOT EXISTS sessions(
 CREATE INDEX IF NOT EXISTS sessions_order ON sessions(date DESC, id DESC);
 CREATE TABLE IF NOT EXISTS attendees(
     fid INTEGER NOT NULL, pos INTEGER NOT NULL, name TEXT NOT NULL, handle TEXT NOT NULL,
-    affiliation TEXT NOT NULL, line TEXT NOT NULL, PRIMARY KEY (fid, pos)) WITHOUT ROWID;
+    affiliation TEXT NOT NULL, line TEXT NOT NULL, pkey TEXT NOT NULL, PRIMARY KEY (fid, pos)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS items(
     fid INTEGER NOT NULL, pos INTEGER NOT NULL, item_id TEXT NOT NULL, title TEXT NOT NULL,
     owner TEXT NOT NULL, status TEXT NOT NULL, planned_seconds INTEGER NOT NULL,
@@ -407,10 +415,11 @@ class SessionIndex:
              len(attendees), len(items), s.archived_in, cancelled, int(s.slot_minutes or 0), s.source,
              session_haystack(s.id, s.date, title, s.template, str(s.status), cancelled, s.archived_in)),
         )
-        conn.executemany(
-            "INSERT INTO attendees VALUES (?, ?, ?, ?, ?, ?)",
-            [(fid, n, a.name.strip(), a.handle.strip(), a.affiliation.strip(), a.text.strip()) for n, a in enumerate(attendees)],
-        )
+        rows = []
+        for n, a in enumerate(attendees):
+            name, handle = a.name.strip(), a.handle.strip()
+            rows.append((fid, n, name, handle, a.affiliation.strip(), a.text.strip(), person_key(name, handle)))
+        conn.executemany("INSERT INTO attendees VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         conn.executemany(
             "INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(fid, n, i.id, i.title or i.text.strip(), i.owner, str(i.status), int(i.planned_seconds),
@@ -472,10 +481,11 @@ class SessionIndex:
         return self._run(lambda c: c.execute(sql, params).fetchall())
 
     def attendee_rows(self) -> list[tuple]:
-        """(session id, date, name, handle, affiliation, line) oldest session first, in check-in order."""
+        """(session id, date, name, handle, affiliation, line, person key) of the check-in
+        lines naming someone, oldest session first, in check-in order."""
         return self._run(lambda c: c.execute(
-            "SELECT s.id, s.date, a.name, a.handle, a.affiliation, a.line FROM attendees a"
-            " JOIN sessions s USING (fid) ORDER BY s.sort_key, s.date, s.id, a.pos").fetchall())
+            "SELECT s.id, s.date, a.name, a.handle, a.affiliation, a.line, a.pkey FROM attendees a"
+            " JOIN sessions s USING (fid) WHERE a.pkey != '' ORDER BY s.sort_key, s.date, s.id, a.pos").fetchall())
 
     def checkin_dates(self) -> list[str]:
         """Dates of the sessions that had a check-in, oldest first, each once."""
