@@ -21,7 +21,7 @@ COMMANDS = {"search", "stats", "people", "next"}
 
 
 def add_commands(subparsers: Any) -> None:
-    p = subparsers.add_parser("search", help="find words in past sessions", description="Find past sessions' lines holding all the words (prefixes match, case ignored).")
+    p = subparsers.add_parser("search", help="find words in past sessions", description="Find past sessions' lines holding all the words (prefixes match, case and accents ignored; \"quoted words\" match as a phrase).")
     p.add_argument("words", nargs="+", help="words to find (all must occur in one item or section)")
     p.add_argument("--limit", type=int, default=0, help="show at most this many hits")
 
