@@ -118,3 +118,12 @@ def test_browse_bindings_have_ids_and_no_printable_keys() -> None:
     for b in BrowseScreen.BINDINGS:
         assert b.id and b.id.startswith("browse.")
         assert b.key == "escape" or b.key.startswith("ctrl+"), b.key
+
+
+def test_rows_from_the_index_are_the_rows_from_a_scan(many: SessionStore) -> None:
+    from facilitator.screens.browse import rows_of, rows_of_index
+
+    (many.root / "zz-bad.toml").write_text("= nope", encoding="utf-8")
+    scan = many.scan()
+    assert rows_of_index(many.index().summaries(), scan.broken) == rows_of(scan)
+    assert rows_of(scan)[-1].broken is not None

@@ -39,22 +39,40 @@ class Row:
     broken: BrokenFile | None = None
 
 
-def rows_of(scan: ScanResult) -> list[Row]:
-    """Table rows: sessions newest first, then the unreadable files."""
+def _session_row(sid: str, date: str, heading: str, title: str, template: str, status: str,
+                 attendees: int, agenda_items: int, archived_in: str, cancelled: str) -> Row:
+    title = title or heading or ""
+    people, items = str(attendees), str(agenda_items)
+    if status == "cancelled":  # not "0 people, 0 items": say why there were none
+        people = items = ""
+        status = "cancelled" + (f": {shorten(cancelled)}" if cancelled else "")
+    cells = (date or "?", title, template, people, items, status, "yes" if archived_in else "no")
+    return Row(sid, cells, " ".join((sid,) + cells + (cancelled,)).casefold())
+
+
+def _broken_rows(broken: list[BrokenFile]) -> list[Row]:
     rows = []
-    for s in scan.sessions:
-        title = s.title or s.heading or ""
-        people, items, status = str(s.attendees), str(s.agenda_items), s.status
-        if s.status == "cancelled":  # not "0 people, 0 items": say why there were none
-            people = items = ""
-            status = "cancelled" + (f": {shorten(s.cancelled)}" if s.cancelled else "")
-        cells = (s.date or "?", title, s.template, people, items, status, "yes" if s.archived_in else "no")
-        haystack = " ".join((s.id,) + cells + (s.cancelled,)).casefold()
-        rows.append(Row(s.id, cells, haystack))
-    for b in scan.broken:
+    for b in broken:
         cells = ("?", b.path.name, "", "", "", f"unreadable: {b.reason}", "")
         rows.append(Row("!" + b.path.name, cells, " ".join(cells).casefold(), broken=b))
     return rows
+
+
+def rows_of(scan: ScanResult) -> list[Row]:
+    """Table rows: sessions newest first, then the unreadable files."""
+    rows = [
+        _session_row(s.id, s.date, s.heading, s.title, s.template, s.status, s.attendees,
+                     s.agenda_items, s.archived_in, s.cancelled)
+        for s in scan.sessions
+    ]
+    return rows + _broken_rows(scan.broken)
+
+
+def rows_of_index(summaries: list[tuple], broken: list[BrokenFile]) -> list[Row]:
+    """:func:`rows_of` straight from ``SessionIndex.summaries()`` rows (no summary objects:
+    10,000 of them, each with its Path, would cost memory the list never needs)."""
+    rows = [_session_row(*r[1:11]) for r in summaries]
+    return rows + _broken_rows(broken)
 
 
 def shorten(text: str, width: int = CANCELLED_NOTE_WIDTH) -> str:
@@ -135,11 +153,11 @@ class BrowseScreen(Screen):
     def refresh_sessions(self, select: str | None = None) -> None:
         try:
             index = self.store.index()
-            scan = self.store.scan()
+            broken = self.store.newest(0)[0].broken
+            rows = rows_of_index(index.summaries() if self.store.root.exists() else [], broken)
         except StoreError as e:
             self.app.call_from_thread(self._scan_failed, str(e))
             return
-        rows = rows_of(scan)
         self.app.call_from_thread(self._loaded, rows, select, index)
 
     def _poll_progress(self) -> None:
