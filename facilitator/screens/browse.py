@@ -136,7 +136,7 @@ class BrowseScreen(Screen):
         yield Static("Sessions", id="browse-title")
         yield Input(placeholder="Filter: type words in date, title, template, status… (↓ to the list)", id="browse-filter", select_on_focus=False)
         yield ProgressBar(id="browse-progress", show_eta=False)
-        yield SessionTable(list(zip(COLUMNS, WIDTHS)), flex=1, id="browse-table")
+        yield SessionTable(list(zip(COLUMNS, WIDTHS)), flex=1, shrink=[(1, 14), (5, 12), (2, 8)], id="browse-table")
         yield Static("", id="browse-status")
         yield Footer()
 
