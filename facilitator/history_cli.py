@@ -85,7 +85,7 @@ def _search(args: argparse.Namespace, store: SessionStore, out: TextIO) -> int:
     query = " ".join(args.words)
     if not query_words(query):
         raise ValueError("nothing to search for (give at least one word)")
-    hits = search(store, query, args.limit or None)
+    hits = search(store, query, args.limit or None, snippets=False)
     for h in hits:
         where = h.section + (f"/{_one_line(h.item_title)}" if h.item_id else "")
         print(f"{h.date}  {_one_line(h.title)}  {where}: {_one_line(h.line)}", file=out)

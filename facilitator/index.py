@@ -459,18 +459,18 @@ class SessionIndex:
         where = " AND ".join("instr(haystack, ?) > 0" for _ in words) or "1"
         return {r[0] for r in self._run(lambda c: c.execute(f"SELECT id FROM sessions WHERE {where}", words).fetchall())}
 
-    def search(self, query: str, limit: int | None = None, ranked: bool = False) -> list[tuple]:
+    def search(self, query: str, limit: int | None = None, ranked: bool = False, snippets: bool = True) -> list[tuple]:
         """Units matching ``query`` (see :func:`fts_query`): (session id, date, title, section,
         item_id, item_title, body, snippet), newest meeting first and in document order, or
-        best match first (bm25) with ``ranked``."""
+        best match first (bm25) with ``ranked``; the snippet is "" without ``snippets``."""
         match = fts_query(query)
         if not match:
             return []
         order = "bm25(units)" if ranked else "s.sort_key DESC, s.date DESC, s.id DESC, u.rowid"
+        snippet = f"snippet(units, 0, '{SNIPPET_OPEN}', '{SNIPPET_CLOSE}', '…', 16)" if snippets else "''"
         sql = (
             "SELECT s.id, s.date, CASE WHEN s.title != '' THEN s.title ELSE s.heading END,"
-            " u.section, u.item_id, u.item_title, u.body,"
-            f" snippet(units, 0, '{SNIPPET_OPEN}', '{SNIPPET_CLOSE}', '…', 16)"
+            f" u.section, u.item_id, u.item_title, u.body, {snippet}"
             " FROM units u JOIN sessions s ON s.fid = u.rowid / ?"
             f" WHERE units MATCH ? ORDER BY {order}"
         )
