@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from facilitator.widgets.inputs import LineInput
-from textual.widgets import Button, Footer, Input, OptionList, ProgressBar, Static
+from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from facilitator.widgets.notes import NotesArea
@@ -74,14 +74,12 @@ class HomeScreen(Screen):
                 yield Button("Create meeting (ctrl+s)", id="create", variant="primary")
             with Vertical(id="home-sessions"):
                 yield Static(Text("Sessions — newest first", style="bold"), classes="pane-title")
-                yield ProgressBar(id="sessions-progress", show_eta=False)
                 yield OptionList(id="sessions")
                 yield Static("", id="sessions-hint", markup=False, classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#agenda-input", NotesArea).cursor_blink = self.app.blink
-        self.query_one("#sessions-progress", ProgressBar).display = False
         self.call_after_refresh(self.load_lists)
 
     def on_screen_resume(self) -> None:
@@ -137,17 +135,24 @@ class HomeScreen(Screen):
         self.app.call_from_thread(self._show_sessions, result, total)
 
     def _poll_progress(self) -> None:
-        """An index build of many sessions (in whichever thread) shows as a count in the hint."""
+        """An index build of many sessions (in whichever thread) shows as a bar and a count."""
         from facilitator.index import index_for
 
         state = index_for(self.app.store.root).progress
+        bars = self.query("#sessions-progress")
         if state is not None and state[1] >= 50:
             done, total = state
             self.query_one("#sessions-hint", Static).update(Text(f"Indexing sessions: {done:,} of {total:,}…"))
-            self.query_one("#sessions-progress", ProgressBar).display = True
-            self.query_one("#sessions-progress", ProgressBar).update(total=total, progress=done)
+            if not bars:  # mounted only when needed: not a widget of the first frame
+                from textual.widgets import ProgressBar
+
+                bar = ProgressBar(id="sessions-progress", show_eta=False)
+                self.query_one("#home-sessions").mount(bar, before=self.query_one("#sessions"))
+            else:
+                bar = bars.first()
+            bar.update(total=total, progress=done)
         elif self._poll is not None and self._sessions_shown:
-            self.query_one("#sessions-progress", ProgressBar).display = False
+            bars.remove()
             self._poll.stop()
             self._poll = None
 
