@@ -204,6 +204,7 @@ class SessionIndex:
         # (files indexed, files to index) while a refresh parses files, else None: any
         # thread may read it (the app's progress bar polls it).
         self.progress: tuple[int, int] | None = None
+        self._until_root = False
 
     # -- connecting -------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -223,6 +224,8 @@ class SessionIndex:
             conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
             self._create(conn)
             self.in_memory = True
+            # A directory that does not exist yet gets its file once it does.
+            self._until_root = not self.root.is_dir()
         self._conn = conn
         return conn
 
@@ -307,6 +310,9 @@ class SessionIndex:
         """
         on_disk, unlisted = self._list()
         with self._lock:
+            if self._until_root and self.root.is_dir():
+                self.close()
+                self.in_memory = self._until_root = False
             try:
                 self._run(lambda conn: self._sync(conn, on_disk, parse, progress))
             except sqlite3.OperationalError as e:
