@@ -75,5 +75,9 @@ def search(store: SessionStore, query: str, limit: int | None = None, ranked: bo
 
 
 def count_sessions(store: SessionStore) -> int:
-    """How many sessions a search looks through."""
-    return store.index().count()
+    """How many sessions the last search looked through (the index as it is, not refreshed)."""
+    from facilitator.index import index_for
+
+    if not store.root.is_dir():
+        return 0
+    return index_for(store.root).count()
