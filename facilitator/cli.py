@@ -228,6 +228,7 @@ def _summary_dict(s: store.SessionSummary) -> dict[str, Any]:
         "status": s.status,
         "attendees": s.attendees,
         "agenda_items": s.agenda_items,
+        "breakout_rooms": s.breakout_rooms,
         "archived_in": s.archived_in,
         "path": str(s.path),
     }

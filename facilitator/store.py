@@ -227,6 +227,7 @@ class SessionSummary:
     path: Path
     mtime: float
     cancelled: str = ""  # the one-line note of a meeting that did not happen
+    breakout_rooms: int = 0  # how many breakout rooms' notes the meeting holds
 
     @classmethod
     def of(cls, session: Session, path: Path, mtime: float) -> SessionSummary:
@@ -243,6 +244,7 @@ class SessionSummary:
             path=path,
             mtime=mtime,
             cancelled=" ".join(session.cancelled.split())[:200],
+            breakout_rooms=len(session.rooms),
         )
 
 
@@ -262,7 +264,7 @@ class ScanResult:
 
 _SUMMARY_FIELDS = (
     "id", "date", "heading", "title", "template", "status",
-    "attendees", "agenda_items", "archived_in", "cancelled",
+    "attendees", "agenda_items", "archived_in", "cancelled", "breakout_rooms",
 )  # fmt: skip  (an index entry written without one of these is simply re-read)
 
 
