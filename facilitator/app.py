@@ -51,9 +51,9 @@ class FacilitatorApp(App[int]):
     CSS_PATH = [styles_dir() / "app.tcss"]
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("f1", "help", "Help", priority=True),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("ctrl+f", "search", "Search", priority=True, show=False),
+        Binding("f1", "help", "Help", priority=True, id="app.help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+        Binding("ctrl+f", "search", "Search", priority=True, show=False, id="app.search"),
     ]
 
     def __init__(
@@ -272,7 +272,7 @@ class FacilitatorApp(App[int]):
         from facilitator.screens.meeting import MeetingScreen
 
         for screen in self.screen_stack:
-            if isinstance(screen, MeetingScreen) and screen._dirty:
+            if isinstance(screen, MeetingScreen) and screen.engine.dirty:
                 screen.save_now()
 
     async def action_quit(self) -> None:
