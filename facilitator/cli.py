@@ -190,9 +190,19 @@ def cmd_new(args: argparse.Namespace, st: SessionStore) -> int:
             text = sys.stdin.read()
         else:
             text = _read_text_file(Path(args.agenda), "agenda file")
-        agenda = markdown.parse_agenda_items(text, tpl)
+        from facilitator.agenda_input import read_agenda
+
+        read = read_agenda(text, tpl)
+        agenda = read.items
+        for message in read.messages:
+            _warn(f"agenda: {message}")
     session_id = st.make_id(date, tpl.meeting_title)
     session = templates.new_session(tpl, session_id, date, agenda=agenda)
+    if getattr(args, "icebreaker", None):
+        from facilitator.icebreaker import set_question
+
+        if not set_question(session, args.icebreaker):
+            raise CliError(f"template '{tpl.name}' has no ice breaker section")
     _save_locked(st, session)
     print(session.id)
     return 0
@@ -362,6 +372,7 @@ def build_parser(history: Any = None) -> argparse.ArgumentParser:
     p.add_argument("--template", metavar="NAME", help=f"template name (default: {paths.DEFAULT_TEMPLATE})")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="the meeting's day (default: today)")
     p.add_argument("--agenda", metavar="FILE", help="agenda items, one per line or bullet ('-' reads stdin)")
+    p.add_argument("--icebreaker", metavar="TEXT", help="the ice-breaker question (default: the template's)")
 
     p = sub.add_parser("import", help="import the meetings of a Markdown file; prints one id per line")
     p.add_argument("file", metavar="FILE")

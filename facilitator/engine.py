@@ -500,6 +500,11 @@ class Meeting:
         self._set_entries(section, texts)
         return True
 
+    def set_intro(self, section: Section, text: str) -> None:
+        """The line under a list's heading: the ice breaker's question."""
+        section.intro = " ".join(text.split())
+        self.changed(Change.CONTENT)
+
     def people(self) -> list[str]:
         out = []
         for a in self.session.attendees:

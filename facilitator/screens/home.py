@@ -190,9 +190,12 @@ class HomeScreen(Screen):
         text = self.query_one("#agenda-input", NotesArea).text
         items = []
         if text.strip():
-            from facilitator.markdown import parse_agenda_items
+            from facilitator.agenda_input import read_agenda
 
-            items = parse_agenda_items(text, tpl)
+            read = read_agenda(text, tpl)
+            items = read.items
+            for message in read.messages:
+                self.app.notify(f"Agenda: {message}", timeout=6, markup=False)
         store = self.app.store
         session = new_session(tpl, store.make_id(date), date=date, agenda=items)
         if self.app.open_new_session(session):

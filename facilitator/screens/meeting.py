@@ -382,6 +382,13 @@ class MeetingScreen(Screen):
             idx = event.index
         self._refresh_entries(event.section, idx)
 
+    @on(EntryPane.QuestionSet)
+    def entry_question(self, event: EntryPane.QuestionSet) -> None:
+        event.stop()
+        self.engine.set_intro(event.section, event.text)
+        self._refresh_entries(event.section, 0)
+        self.app.notify(f"Question: {event.section.intro}" if event.section.intro else "Question removed", timeout=3, markup=False)
+
     @on(EntryPane.Removed)
     def entry_removed(self, event: EntryPane.Removed) -> None:
         event.stop()

@@ -70,8 +70,11 @@ class ReviewScreen(Screen):
             widths = {"Date": 10, "Meeting": 40, "Items": 5, "Overruns": 8}
             names = ("Date", "Meeting", "Planned", "Actual", "Slot", "Over slot", "Overruns", "Items")
         else:
-            widths = {"Item": 46, "Owner": 16}
-            names = ("Item", "Owner", "Planned", "Actual", "Over", "Time")
+            # Planned (as written), extensions and actual apart; the item column gives way
+            # on a narrow terminal so the numbers are never cut.
+            width = self.app.size.width
+            widths = {"Item": max(14, min(46, width - 62)), "Owner": 16 if width >= 100 else 10, "Ext": 5}
+            names = ("Item", "Owner", "Planned", "Ext", "Actual", "Over", "Time")
         for name in names:
             table.add_column(name, key=name.lower(), width=widths.get(name))
 
@@ -162,7 +165,12 @@ class ReviewScreen(Screen):
         table.clear()
         longest = max([t.slot_seconds / max(1, len(t.items))] + [max(i.planned_seconds, i.actual_seconds) for i in t.items])
         for n, i in enumerate(t.items):
-            over = f"+{stats.minutes_text(i.overrun_seconds)}" if i.overrun else ""
+            if i.overrun:
+                over = f"+{stats.minutes_text(i.overrun_seconds)}"
+            elif i.over_timebox_seconds >= 1:  # within its extension: still shown, not red
+                over = f"({stats.minutes_text(i.over_timebox_seconds)})"
+            else:
+                over = ""
             style = "bold red" if i.overrun else ("dim" if i.status == "deferred" else "")
             title = " ".join(i.title.split())
             if i.status == "deferred":
@@ -170,9 +178,10 @@ class ReviewScreen(Screen):
             table.add_row(
                 Text(title, style=style, no_wrap=True, overflow="ellipsis"),
                 Text(" ".join(i.owner.split()), no_wrap=True, overflow="ellipsis"),
-                Text(stats.planned_text(i.planned_seconds)),
+                Text(stats.planned_text(i.timebox_seconds)),
+                Text(stats.extension_text(i.extra_seconds), style="yellow"),
                 Text(stats.minutes_text(i.actual_seconds, i.timed), style=style),
-                Text(over, style="bold red"),
+                Text(over, style="bold red" if i.overrun else "yellow"),
                 self._bar(i, longest),
                 key=str(n),
             )

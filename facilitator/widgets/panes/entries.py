@@ -33,6 +33,7 @@ class EntryPane(Vertical):
         Binding("delete,backspace", "remove", "Remove", show=True, id="entry.remove"),
         Binding("l", "late", "Late", show=True, id="entry.late"),
         Binding("escape", "cancel", "Cancel edit", show=False, id="entry.cancel"),
+        Binding("ctrl+l", "question", "Set question", show=False, id="entry.question"),
     ]
 
     @dataclass
@@ -41,6 +42,13 @@ class EntryPane(Vertical):
 
         section: Section
         index: int | None
+        text: str
+
+    @dataclass
+    class QuestionSet(Message):
+        """The typed line is the list's question (the ice breaker's, under its heading)."""
+
+        section: Section
         text: str
 
     @dataclass
@@ -69,7 +77,16 @@ class EntryPane(Vertical):
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "late":
             return self.stage is not None and self.stage.kind == "checkin"
+        if action == "question":
+            return self.stage is not None and self.stage.kind == StageKind.LIST
         return True
+
+    def action_question(self) -> None:
+        inp = self.query_one("#entry-input", Input)
+        if self.stage is None or self.stage.section is None:
+            return
+        self.post_message(self.QuestionSet(self.stage.section, inp.value))
+        inp.value = ""
 
     # -- data --------------------------------------------------------------------
     def texts(self) -> list[str]:
@@ -100,7 +117,7 @@ class EntryPane(Vertical):
         else:
             inp.placeholder = "Type and press Enter to add"
             inp.suggester = None
-            hint = "Enter: add · ↓ then e/Enter: edit · Del: remove · alt+↑/↓: move"
+            hint = "Enter: add · ↓ then e/Enter: edit · Del: remove · alt+↑/↓: move · ctrl+l: the typed line is the question"
         self.query_one("#entry-hint", Static).update(hint)
         self.refresh_list()
 
@@ -124,6 +141,8 @@ class EntryPane(Vertical):
             if target is not None:
                 lst.highlighted = max(0, min(target, len(texts) - 1))
         title = Text(sec.title if sec else "")
+        if sec is not None and self.stage.kind == StageKind.LIST and sec.intro.strip():
+            title.append(f"  ·  {' '.join(sec.intro.split())}", style="italic")
         if self.stage.kind == "checkin":
             count = len([a for a in sec.attendees if not a.is_placeholder])
             title.append(f"  ·  {count} checked in", style="bold")
