@@ -46,7 +46,7 @@ def _keys_of(screen: Screen) -> list[tuple[str, str]]:
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,f1,q,question_mark", "dismiss", "Close")]
+    BINDINGS = [Binding("escape,f1,q,question_mark", "dismiss", "Close", id="help.dismiss")]
 
     def __init__(self, under: Screen) -> None:
         super().__init__()

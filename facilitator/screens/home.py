@@ -30,12 +30,12 @@ def browse_available() -> bool:
 
 class HomeScreen(Screen):
     BINDINGS = [
-        Binding("ctrl+s", "create", "Create meeting", priority=True),
-        Binding("ctrl+o", "open_selected", "Open session", priority=True),
-        Binding("ctrl+b", "browse", "Browse history", priority=True),
-        Binding("ctrl+l", "import_file", "Import agenda file", priority=True),
-        Binding("ctrl+g", "paste", "Paste agenda", priority=True),
-        Binding("slash", "app.search", "Search all sessions", show=False),
+        Binding("ctrl+s", "create", "Create meeting", priority=True, id="home.create"),
+        Binding("ctrl+o", "open_selected", "Open session", priority=True, id="home.open_selected"),
+        Binding("ctrl+b", "browse", "Browse history", priority=True, id="home.browse"),
+        Binding("ctrl+l", "import_file", "Import agenda file", priority=True, id="home.import_file"),
+        Binding("ctrl+g", "paste", "Paste agenda", priority=True, id="home.paste"),
+        Binding("slash", "app.search", "Search all sessions", show=False, id="home.app_search"),
     ]
     ACTION_HELP = {
         "create": "create the meeting from the template, date and agenda, and open it",

@@ -25,10 +25,10 @@ BAR_WIDTH = 24
 class ReviewScreen(Screen):
     CSS_PATH = CSS
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("left_square_bracket", "step(1)", "Older"),
-        Binding("right_square_bracket", "step(-1)", "Newer"),
-        Binding("a", "toggle_scope", "All in list"),
+        Binding("escape", "back", "Back", id="review.back"),
+        Binding("left_square_bracket", "step(1)", "Older", id="review.step_1"),
+        Binding("right_square_bracket", "step(-1)", "Newer", id="review.step_1_2"),
+        Binding("a", "toggle_scope", "All in list", id="review.toggle_scope"),
     ]
 
     def __init__(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from textual import events
 from textual.binding import Binding
@@ -53,9 +54,11 @@ class NotesArea(TextArea, inherit_bindings=False):
     F6/F7 (select line/all) are left out: those keys run the meeting.
     """
 
+    # TextArea's own keys, with ids so a keymap file can move them too.
     BINDINGS = [
-        b for b in TextArea.BINDINGS
-        if (b.key if isinstance(b, Binding) else b[0]) not in ("f6", "f7")
+        replace(b, id=b.id or f"notes.{re.sub(r'[^a-z0-9]+', '_', b.action.lower()).strip('_')}")
+        for b in (Binding.make_bindings(TextArea.BINDINGS))
+        if b.key not in ("f6", "f7")
     ]
 
     def __init__(self, text: str = "", continue_bullets: bool = True, **kwargs) -> None:
