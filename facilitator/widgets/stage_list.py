@@ -49,7 +49,7 @@ def stage_label(st: Stage, state: Meeting) -> Text:
         t.append(room_label(sec))
         return t
     if st.kind == "agenda":
-        t = Text("Agenda", style="bold", no_wrap=True, overflow="ellipsis")
+        t = Text(sec.title if sec is not None and sec.heading else "Agenda", style="bold", no_wrap=True, overflow="ellipsis")
         t.append(f" {session.planned_minutes}/{session.slot_minutes}′", style="bold red" if session.planned_minutes > session.slot_minutes else "dim")
         return t
     title = sec.title if sec is not None else st.kind

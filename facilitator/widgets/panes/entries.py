@@ -82,8 +82,14 @@ class EntryPane(Vertical):
         return True
 
     def action_question(self) -> None:
+        """ctrl+l: the typed line becomes the question; with nothing typed, the question is
+        put in the line to edit."""
         inp = self.query_one("#entry-input", Input)
         if self.stage is None or self.stage.section is None:
+            return
+        if not inp.value.strip():
+            inp.value = self.stage.section.intro
+            inp.cursor_position = len(inp.value)
             return
         self.post_message(self.QuestionSet(self.stage.section, inp.value))
         inp.value = ""

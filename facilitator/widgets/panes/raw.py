@@ -44,6 +44,7 @@ class RawPane(Vertical):
         if area.text != section.body:
             self._loading = True
             area.load_text(section.body)
+            area.move_cursor(area.document.end)  # go on writing below what is there
 
     @on(TextArea.Changed)
     def changed(self, event: TextArea.Changed) -> None:
