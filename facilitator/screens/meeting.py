@@ -56,10 +56,10 @@ class MeetingScreen(Screen):
         Binding("f8", "extend(300)", "+5m", key_display="F8", id="meeting.extend_5"),
         Binding("f9", "defer", "Defer", key_display="F9", id="meeting.defer"),
         Binding("f10", "finish", "Finish", key_display="F10", id="meeting.finish"),
+        Binding("ctrl+o", "close", "Leave", key_display="^o", id="meeting.close"),
         Binding("f4,ctrl+t", "presenter", "Presenter", key_display="F4", id="meeting.presenter"),
         Binding("f2", "stage(-1)", "◀ Stage", key_display="F2", id="meeting.stage_back"),
         Binding("f3", "stage(1)", "Stage ▶", key_display="F3", id="meeting.stage_forward"),
-        Binding("ctrl+o", "close", "Leave", key_display="^o", id="meeting.close"),
         Binding("ctrl+r", "open_rooms", "Rooms", key_display="^r", id="meeting.open_rooms"),
         Binding("ctrl+g", "next_room", "Next room", key_display="^g", show=False, id="meeting.next_room"),
         Binding("ctrl+e", "bring_back", "Bring back", key_display="^e", show=False, id="meeting.bring_back"),
@@ -163,6 +163,7 @@ class MeetingScreen(Screen):
 
     def _apply_width(self, width: int) -> None:
         self.set_class(width < 100, "-narrow")
+        self.query_one(Footer).compact = width < 100  # the main keys fit in 80 columns
 
     def on_screen_resume(self) -> None:
         # The presenter view may have started or moved on to another item.

@@ -117,6 +117,11 @@ class AgendaPane(Vertical):
             summary += f" · {deferred} deferred"
         if planned > slot:
             summary += f" — {planned - slot} min too many for the slot"
+        nxt = m.next_pending()
+        if nxt is not None:  # what the start key does here, said where it is done
+            verb = "pauses" if nxt is m.current and m.running else "resumes" if nxt is m.current else "starts"
+            label = f"{nxt.owner}: {nxt.title or nxt.text}" if nxt.owner else (nxt.title or nxt.text)
+            summary += f" · F5 {verb} “{label}”"
         s = self.query_one("#agenda-sum", Static)
         s.update(Text(summary))
         s.set_class(planned > slot, "-over")
