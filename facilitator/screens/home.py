@@ -79,7 +79,12 @@ class HomeScreen(Screen):
                 yield Static("", id="sessions-hint", markup=False, classes="hint")
         yield Footer()
 
+    def on_resize(self, event) -> None:
+        # At 24 rows the template list gives way, so the Create button stays on screen.
+        self.set_class(event.size.height < 30, "-short")
+
     def on_mount(self) -> None:
+        self.set_class(self.app.size.height < 30, "-short")
         self.query_one("#agenda-input", NotesArea).cursor_blink = self.app.blink
         self.query_one("#sessions-progress", ProgressBar).display = False
         self.call_after_refresh(self.load_lists)
