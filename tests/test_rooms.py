@@ -104,3 +104,20 @@ def test_list_json_counts_breakout_rooms(sessions_dir: Path) -> None:
     rows = {r["id"]: r for r in json.loads(out)}
     assert rows["2026-06-02"]["breakout_rooms"] == 2
     assert rows["2026-04-07"]["breakout_rooms"] == 4
+
+
+def test_the_template_chooses_the_room_shape() -> None:
+    from facilitator.engine import Meeting
+    from facilitator.templates import TemplateError, get_template, new_session, template_from_dict
+
+    late_2025 = template_from_dict({"name": "cafe-late-2025", "room_heading": "Notes for {topic}", "room_level": 3,
+                                    "sections": [{"kind": "agenda", "heading": "Breakout room and agenda item suggestions"}]})
+    m = Meeting(new_session(late_2025, "x", date="2025-10-21"), late_2025, lambda: 0.0, lambda: 0.0)
+    (room,) = m.open_rooms([RoomPlan("MyBinder")], 20)
+    assert (room.level, room.heading) == (3, "Notes for MyBinder")
+    assert "### Notes for MyBinder" in render_session(m.session, late_2025)
+    tpl26 = get_template("collab-cafe-2025")
+    m26 = Meeting(new_session(tpl26, "y", date="2026-06-02"), tpl26, lambda: 0.0, lambda: 0.0)
+    assert m26.open_rooms([RoomPlan("Jupyter Hub")], 20)[0].heading == "Notes for Breakout room 1: Jupyter Hub"
+    with pytest.raises(TemplateError, match="room_heading"):
+        template_from_dict({"name": "bad", "room_heading": "Notes for room {number}"})
