@@ -146,3 +146,13 @@ async def test_leaving_is_in_the_footer_and_says_the_timer_runs(sessions_dir: Pa
         await pilot.pause()
         assert app.screen is not m
     assert SessionStore(sessions_dir).load("2025-01-21").clock.running
+
+
+async def test_members_complete_from_the_check_in() -> None:
+    from facilitator.screens.rooms import MembersSuggester
+
+    s = MembersSuggester(["Sarah Gibson", "Min RK", "Simon Li"])
+    assert await s.get_suggestion("Sa") == "Sarah Gibson"
+    assert await s.get_suggestion("Sarah Gibson, si") == "Sarah Gibson, Simon Li"
+    assert await s.get_suggestion("Sarah Gibson, sa") is None  # already in the room
+    assert await s.get_suggestion("Sarah Gibson, ") is None

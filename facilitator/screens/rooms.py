@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.suggester import SuggestFromList
+from textual.suggester import SuggestFromList, Suggester
 from textual.widgets import Button, Checkbox, Input, Static
 
 from facilitator.model import AgendaItem
@@ -16,6 +16,25 @@ from facilitator.rooms import RoomPlan
 from facilitator.widgets.inputs import LineInput
 
 DEFAULT_MINUTES = 30
+
+
+class MembersSuggester(Suggester):
+    """Completes the last name of a comma-separated list from the people checked in."""
+
+    def __init__(self, people: list[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.people = people
+
+    async def get_suggestion(self, value: str) -> str | None:
+        head, sep, last = value.rpartition(",")
+        typed = last.lstrip()
+        if not typed:
+            return None
+        taken = {p.strip().lower() for p in head.split(",")}
+        for name in self.people:
+            if name.lower().startswith(typed.lower()) and name.lower() not in taken:
+                return f"{head}{sep}{last[: len(last) - len(typed)]}{name}"
+        return None
 
 
 class OpenRoomsScreen(ModalScreen[tuple[list[RoomPlan], int] | None]):
@@ -46,14 +65,16 @@ class OpenRoomsScreen(ModalScreen[tuple[list[RoomPlan], int] | None]):
                         yield LineInput("", placeholder="host", id=f"room-host-{n}", classes="room-host",
                                         suggester=SuggestFromList(self.people, case_sensitive=False))
                         yield LineInput(", ".join(names), placeholder="members, comma-separated", id=f"room-members-{n}",
-                                        classes="room-members")
+                                        classes="room-members", suggester=MembersSuggester(self.people))
                 if not self.suggestions:
                     yield Static("No suggestions yet: type a topic below.", classes="hint")
                 with Horizontal(classes="rooms-row"):
                     yield Checkbox("", value=False, id="room-on-new")
                     yield LineInput("", placeholder="another topic", id="room-topic-new", classes="room-topic")
-                    yield LineInput("", placeholder="host", id="room-host-new", classes="room-host")
-                    yield LineInput("", placeholder="members", id="room-members-new", classes="room-members")
+                    yield LineInput("", placeholder="host", id="room-host-new", classes="room-host",
+                                    suggester=SuggestFromList(self.people, case_sensitive=False))
+                    yield LineInput("", placeholder="members", id="room-members-new", classes="room-members",
+                                    suggester=MembersSuggester(self.people))
             with Horizontal(id="rooms-buttons"):
                 yield Button("Open rooms (ctrl+r)", id="rooms-open", variant="primary")
                 yield Button("Cancel (Esc)", id="rooms-cancel")

@@ -59,7 +59,7 @@ class AgendaPane(Vertical):
             yield FormInput(placeholder="Title — Enter adds", id="agenda-text")
         yield FormList(id="agenda-list")
         yield Static(
-            "Enter: add · ↓ then e/Enter: edit · Del: remove · F9: defer · alt+↑/↓: move · F5 here: start (or resume) the next pending item",
+            "Enter: add · ↓ then e/Enter: edit · Del: remove · F9: defer · alt+↑/↓: move",
             classes="hint",
             markup=False,
         )
