@@ -190,9 +190,19 @@ def cmd_new(args: argparse.Namespace, st: SessionStore) -> int:
             text = sys.stdin.read()
         else:
             text = _read_text_file(Path(args.agenda), "agenda file")
-        agenda = markdown.parse_agenda_items(text, tpl)
+        from facilitator.agenda_input import read_agenda
+
+        read = read_agenda(text, tpl)
+        agenda = read.items
+        for message in read.messages:
+            _warn(f"agenda: {message}")
     session_id = st.make_id(date, tpl.meeting_title)
     session = templates.new_session(tpl, session_id, date, agenda=agenda)
+    if getattr(args, "icebreaker", None):
+        from facilitator.icebreaker import set_question
+
+        if not set_question(session, args.icebreaker):
+            raise CliError(f"template '{tpl.name}' has no ice breaker section")
     _save_locked(st, session)
     print(session.id)
     return 0
@@ -228,6 +238,7 @@ def _summary_dict(s: store.SessionSummary) -> dict[str, Any]:
         "status": s.status,
         "attendees": s.attendees,
         "agenda_items": s.agenda_items,
+        "breakout_rooms": s.breakout_rooms,
         "archived_in": s.archived_in,
         "path": str(s.path),
     }
@@ -250,7 +261,7 @@ def cmd_list(args: argparse.Namespace, st: SessionStore) -> int:
         return 0
     idw = max(len(r[1]) for r in rows)
     out = []
-    for _name, sid, date, _heading, title, _tpl, status, attendees, agenda_items, archived_in, _c, _m in rows:
+    for _name, sid, date, _heading, title, _tpl, status, attendees, agenda_items, archived_in, _c, _m, _rooms in rows:
         people = f"{attendees} {'person' if attendees == 1 else 'people'}"
         items = f"{agenda_items} {'item' if agenda_items == 1 else 'items'}"
         line = f"{sid:<{idw}}  {date:<10}  {status:<9}  {people:>10}  {items:>9}  {title}"
@@ -261,7 +272,7 @@ def cmd_list(args: argparse.Namespace, st: SessionStore) -> int:
     return 0
 
 
-_JSON_KEYS = ("id", "date", "heading", "title", "template", "status", "attendees", "agenda_items", "archived_in", "path")
+_JSON_KEYS = ("id", "date", "heading", "title", "template", "status", "attendees", "agenda_items", "breakout_rooms", "archived_in", "path")
 
 
 def _summaries_json(rows: list[tuple], root: str) -> str:
@@ -276,9 +287,10 @@ def _summaries_json(rows: list[tuple], root: str) -> str:
         return "[]\n"
     heads = [f'    "{k}": ' for k in _JSON_KEYS]
     objs = []
-    for name, sid, date, heading, title, template, status, attendees, agenda_items, archived_in, _c, _m in rows:
+    for name, sid, date, heading, title, template, status, attendees, agenda_items, archived_in, _c, _m, rooms in rows:
         values = (enc(sid), enc(date), enc(heading), enc(title), enc(template), enc(status),
-                  str(int(attendees)), str(int(agenda_items)), enc(archived_in), enc(os.path.join(root, name)))
+                  str(int(attendees)), str(int(agenda_items)), str(int(rooms)), enc(archived_in),
+                  enc(os.path.join(root, name)))
         objs.append("  {\n" + ",\n".join(h + v for h, v in zip(heads, values)) + "\n  }")
     return "[\n" + ",\n".join(objs) + "\n]\n"
 
@@ -433,6 +445,7 @@ def build_parser(history: Any = None) -> argparse.ArgumentParser:
     p.add_argument("--template", metavar="NAME", help=f"template name (default: {paths.DEFAULT_TEMPLATE})")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="the meeting's day (default: today)")
     p.add_argument("--agenda", metavar="FILE", help="agenda items, one per line or bullet ('-' reads stdin)")
+    p.add_argument("--icebreaker", metavar="TEXT", help="the ice-breaker question (default: the template's)")
 
     p = sub.add_parser("import", help="import the meetings of a Markdown file; prints one id per line")
     p.add_argument("file", metavar="FILE")

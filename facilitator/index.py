@@ -33,7 +33,7 @@ from typing import Any, Callable, Iterable, Iterator, NamedTuple
 INDEX_NAME = ".facilitator-index.sqlite3"
 # Bump when a table's columns or how a value is computed change: an index written by
 # another version is rebuilt from the files.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 2: attendees.person_key; 3: sessions.breakout_rooms
 # The session format (``model.FORMAT_VERSION``) the tables were computed from; a test
 # keeps it equal to the model's, so a new format rebuilds the index. (Not imported from
 # the model: the warm ``list`` reads the index without loading the model.)
@@ -153,7 +153,7 @@ CREATE TABLE IF NOT EXISTS sessions(
     heading TEXT NOT NULL, title TEXT NOT NULL, template TEXT NOT NULL, status TEXT NOT NULL,
     attendees INTEGER NOT NULL, agenda_items INTEGER NOT NULL, archived_in TEXT NOT NULL,
     cancelled TEXT NOT NULL, slot_minutes INTEGER NOT NULL, source TEXT NOT NULL,
-    haystack TEXT NOT NULL);
+    haystack TEXT NOT NULL, breakout_rooms INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS sessions_order ON sessions(date DESC, id DESC);
 CREATE TABLE IF NOT EXISTS attendees(
     fid INTEGER NOT NULL, pos INTEGER NOT NULL, name TEXT NOT NULL, handle TEXT NOT NULL,
@@ -416,10 +416,11 @@ class SessionIndex:
         attendees = s.attendees
         items = s.agenda_items
         conn.execute(
-            "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (fid, s.id, s.date, sort_key(s.date), s.heading, s.title, s.template, str(s.status),
              len(attendees), len(items), s.archived_in, cancelled, int(s.slot_minutes or 0), s.source,
-             session_haystack(s.id, s.date, title, s.template, str(s.status), cancelled, s.archived_in)),
+             session_haystack(s.id, s.date, title, s.template, str(s.status), cancelled, s.archived_in),
+             len(s.rooms)),
         )
         rows = []
         for n, a in enumerate(attendees):
@@ -440,11 +441,11 @@ class SessionIndex:
     # -- reading ----------------------------------------------------------------------
     def summaries(self, limit: int | None = None) -> list[tuple]:
         """(name, id, date, heading, title, template, status, attendees, agenda_items,
-        archived_in, cancelled, mtime_ns) of every readable session (or the newest
-        ``limit``), newest first (date, id)."""
+        archived_in, cancelled, mtime_ns, breakout_rooms) of every readable session (or the
+        newest ``limit``), newest first (date, id)."""
         sql = (
             "SELECT f.name, s.id, s.date, s.heading, s.title, s.template, s.status, s.attendees,"
-            " s.agenda_items, s.archived_in, s.cancelled, f.mtime_ns"
+            " s.agenda_items, s.archived_in, s.cancelled, f.mtime_ns, s.breakout_rooms"
             " FROM sessions s JOIN files f USING (fid) ORDER BY s.date DESC, s.id DESC"
         )
         if limit is not None:

@@ -75,6 +75,18 @@ def carried_items(session: Session) -> list[AgendaItem]:
     ]
 
 
+def carried_actions(session: Session, template) -> AgendaItem | None:
+    """The open actions of a meeting as one item of the next, each with its owner's @handle."""
+    from facilitator.actions import open_actions
+
+    found = open_actions(session)
+    if not found:
+        return None
+    notes = "\n".join(f"- Action: {a.text}" for a in found)
+    text = template.agenda_text("", None, f"Open actions from {session.date}")
+    return AgendaItem(text=text, notes=notes, status="pending", carried_from=session.id)
+
+
 def plan_next(
     store: SessionStore,
     session: Session,
@@ -90,6 +102,9 @@ def plan_next(
     tpl = (templates or TemplateSet(templates=builtin_templates())).resolve(session.template)
     fixed = {t.strip() for spec in tpl.sections for t in spec.items}
     items = [i for i in carried_items(session) if i.text.strip() not in fixed]
+    carried = carried_actions(session, tpl)
+    if carried is not None:
+        items.append(carried)
     new = new_session(tpl, store.make_id(date), date=date, agenda=items)
     new.slot_minutes = session.slot_minutes or tpl.slot_minutes
     return new

@@ -227,6 +227,7 @@ class SessionSummary:
     path: Path
     mtime: float
     cancelled: str = ""  # the one-line note of a meeting that did not happen
+    breakout_rooms: int = 0  # how many breakout rooms' notes the meeting holds
 
     @classmethod
     def of(cls, session: Session, path: Path, mtime: float) -> SessionSummary:
@@ -243,6 +244,7 @@ class SessionSummary:
             path=path,
             mtime=mtime,
             cancelled=" ".join(session.cancelled.split())[:200],
+            breakout_rooms=len(session.rooms),
         )
 
 
@@ -543,9 +545,9 @@ class SessionStore:
         root = self.root
         sessions = [
             SessionSummary(sid, date, heading, title, template, status, attendees, agenda_items,
-                           archived_in, root / name, mtime_ns / 1e9, cancelled)
+                           archived_in, root / name, mtime_ns / 1e9, cancelled, rooms)
             for (name, sid, date, heading, title, template, status, attendees, agenda_items,
-                 archived_in, cancelled, mtime_ns) in idx.summaries(limit)
+                 archived_in, cancelled, mtime_ns, rooms) in idx.summaries(limit)
         ]
         broken += [BrokenFile(root / name, reason) for name, reason in idx.broken()]
         broken.sort(key=lambda b: b.path.name)

@@ -60,6 +60,11 @@ class Template:
     detect: tuple[str, ...] = ()
     sections: tuple[SectionSpec, ...] = ()
     path: str = ""
+    # Breakout rooms opened live: their heading's shape and level (2026: the default;
+    # late 2025: room_heading = "Notes for {topic}", room_level = 3).
+    room_heading: str = "Notes for Breakout room {number}: {topic}"
+    main_room_heading: str = "Notes for Main Room discussion: {topic}"
+    room_level: int = 4
 
     def archive_title_for(self, year: str) -> str:
         return self.archive_title.format(year=year)
@@ -82,6 +87,7 @@ class Template:
 _STR_FIELDS = (
     "name", "label", "description", "meeting_title", "archive_title", "archive_path",
     "checkin_line", "agenda_line", "role_line", "cancelled_note", "agenda_style",
+    "room_heading", "main_room_heading",
 )
 
 
@@ -114,7 +120,7 @@ def template_from_dict(data: dict[str, Any], path: str = "<template>") -> Templa
     if "name" not in kwargs or not kwargs["name"].strip():
         raise _fail(path, "'name' is missing")
     kwargs.setdefault("label", kwargs["name"])
-    for key in ("slot_minutes", "meeting_level", "topic_level"):
+    for key in ("slot_minutes", "meeting_level", "topic_level", "room_level"):
         if key in data:
             if not isinstance(data[key], int) or isinstance(data[key], bool) or data[key] < 1:
                 raise _fail(path, f"'{key}' must be a positive whole number")
@@ -131,14 +137,15 @@ def template_from_dict(data: dict[str, Any], path: str = "<template>") -> Templa
             kwargs[key] = tuple(data[key])
     if kwargs.get("agenda_style", "bullets") not in ("bullets", "headings"):
         raise _fail(path, "'agenda_style' must be \"bullets\" or \"headings\"")
-    for key, needed in (("agenda_line", ("{title}",)), ("archive_title", ("{year}",))):
+    for key, needed in (("agenda_line", ("{title}",)), ("archive_title", ("{year}",)),
+                        ("room_heading", ("{topic}",)), ("main_room_heading", ("{topic}",))):
         value = kwargs.get(key)
         if value is not None:
             for placeholder in needed:
                 if placeholder not in value:
                     raise _fail(path, f"'{key}' must contain {placeholder}")
             try:
-                value.format(owner="o", timebox="t", title="x", year="2024")
+                value.format(owner="o", timebox="t", title="x", year="2024", number=1, topic="x")
             except (KeyError, IndexError, ValueError) as exc:
                 raise _fail(path, f"'{key}' has an unknown placeholder: {exc}") from None
     specs = []

@@ -204,12 +204,12 @@ async def test_time_review(store: SessionStore) -> None:
         await until(pilot, lambda: review.loaded)
         table = review.query_one(DataTable)
         first = [str(c) for c in table.get_row_at(0)]
-        assert first[0] == "Release plans" and first[2] == "10m" and first[3] == "15m" and first[4] == "+5m"
+        assert first[0] == "Release plans" and first[2] == "10m" and first[3] == "" and first[4] == "15m" and first[5] == "+5m"
         total = str(review.query_one("#review-total").render())
         assert "actual 15m" in total and "60m slot" in total and "1 item over time" in total
         await pilot.press("left_square_bracket")  # the older session: imported, untimed
         await until(pilot, lambda: review.times is not None and review.times.date == "2024-11-19")
-        assert str(table.get_row_at(0)[3]) == "—"
+        assert str(table.get_row_at(0)[4]) == "—"
 
 
 async def test_next_meeting_from_the_list(store: SessionStore) -> None:

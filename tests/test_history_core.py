@@ -124,6 +124,19 @@ def test_stats_planned_vs_actual(sessions_dir: Path) -> None:
     lines = stats.table_lines(t)
     assert any("Release" in ln and "OVERRUN +5m" in ln for ln in lines)
     assert lines[-1].startswith("TOTAL")
+    # planned as written, the extension and the actual time apart: a2 was given +1m
+    assert by["a2"].timebox_seconds == 300 and by["a2"].extra_seconds == 60
+    a2 = next(ln for ln in lines if ln.startswith(_title(t, "a2")))
+    assert a2.split()[-3:] == ["5m", "+1m", "4m"]
+
+
+def _title(t, item_id: str) -> str:
+    return next(i.title for i in t.items if i.item_id == item_id)
+
+
+def test_an_overrun_stays_visible_after_an_extension() -> None:
+    i = stats.ItemTime("x", "T", "", "done", planned_seconds=900, actual_seconds=800, extra_seconds=300)
+    assert not i.overrun and i.timebox_seconds == 600 and i.over_timebox_seconds == 200
 
 
 def test_stats_untimed_import_shows_dash_and_range(seeded) -> None:

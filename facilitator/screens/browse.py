@@ -92,7 +92,7 @@ class BrokenFileScreen(ModalScreen[None]):
     """Why a session file cannot be opened; the file is not touched."""
 
     CSS_PATH = CSS
-    BINDINGS = [Binding("escape,enter,q", "close", "Close")]
+    BINDINGS = [Binding("escape,enter,q", "close", "Close", id="browse.close")]
 
     def __init__(self, broken: BrokenFile) -> None:
         super().__init__()

@@ -30,12 +30,12 @@ def browse_available() -> bool:
 
 class HomeScreen(Screen):
     BINDINGS = [
-        Binding("ctrl+s", "create", "Create meeting", priority=True),
-        Binding("ctrl+o", "open_selected", "Open session", priority=True),
-        Binding("ctrl+b", "browse", "Browse history", priority=True),
-        Binding("ctrl+l", "import_file", "Import agenda file", priority=True),
-        Binding("ctrl+g", "paste", "Paste agenda", priority=True),
-        Binding("slash", "app.search", "Search all sessions", show=False),
+        Binding("ctrl+s", "create", "Create meeting", priority=True, id="home.create"),
+        Binding("ctrl+o", "open_selected", "Open session", priority=True, id="home.open_selected"),
+        Binding("ctrl+b", "browse", "Browse history", priority=True, id="home.browse"),
+        Binding("ctrl+l", "import_file", "Import agenda file", priority=True, id="home.import_file"),
+        Binding("ctrl+g", "paste", "Paste agenda", priority=True, id="home.paste"),
+        Binding("slash", "app.search", "Search all sessions", show=False, id="home.app_search"),
     ]
     ACTION_HELP = {
         "create": "create the meeting from the template, date and agenda, and open it",
@@ -78,7 +78,12 @@ class HomeScreen(Screen):
                 yield Static("", id="sessions-hint", markup=False, classes="hint")
         yield Footer()
 
+    def on_resize(self, event) -> None:
+        # At 24 rows the template list gives way, so the Create button stays on screen.
+        self.set_class(event.size.height < 30, "-short")
+
     def on_mount(self) -> None:
+        self.set_class(self.app.size.height < 30, "-short")
         self.query_one("#agenda-input", NotesArea).cursor_blink = self.app.blink
         self.call_after_refresh(self.load_lists)
 
@@ -235,9 +240,12 @@ class HomeScreen(Screen):
         text = self.query_one("#agenda-input", NotesArea).text
         items = []
         if text.strip():
-            from facilitator.markdown import parse_agenda_items
+            from facilitator.agenda_input import read_agenda
 
-            items = parse_agenda_items(text, tpl)
+            read = read_agenda(text, tpl)
+            items = read.items
+            for message in read.messages:
+                self.app.notify(f"Agenda: {message}", timeout=6, markup=False)
         store = self.app.store
         session = new_session(tpl, store.make_id(date), date=date, agenda=items)
         if self.app.open_new_session(session):

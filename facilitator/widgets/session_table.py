@@ -48,13 +48,13 @@ class SessionTable(ScrollView, can_focus=True):
     SessionTable > .session-table--alert { color: $error; text-style: bold; }
     """
     BINDINGS = [
-        Binding("up", "cursor(-1)", "Up", show=False),
-        Binding("down", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "to(0)", "First", show=False),
-        Binding("end", "to(-1)", "Last", show=False),
-        Binding("enter", "select", "Open", show=False),
+        Binding("up", "cursor(-1)", "Up", show=False, id="session_table.cursor_1"),
+        Binding("down", "cursor(1)", "Down", show=False, id="session_table.cursor_1_2"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="session_table.page_1"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="session_table.page_1_2"),
+        Binding("home", "to(0)", "First", show=False, id="session_table.to_0"),
+        Binding("end", "to(-1)", "Last", show=False, id="session_table.to_1"),
+        Binding("enter", "select", "Open", show=False, id="session_table.select"),
     ]
 
     cursor_row: reactive[int] = reactive(0, always_update=True)
