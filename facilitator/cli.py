@@ -175,6 +175,9 @@ def cmd_templates(args: argparse.Namespace, st: SessionStore) -> int:
         print(f"{name:<{width}}  {tset.templates[name].label}")
     for err in tset.errors:
         _warn(err)
+    for name in sorted(tset.templates):  # a [team] setting that cannot be used: one line each
+        for problem in tset.templates[name].team.problems:
+            _warn(f"template {tset.templates[name].path}: {problem}")
     return 0
 
 
@@ -316,6 +319,50 @@ def cmd_archive(args: argparse.Namespace, st: SessionStore) -> int:
     return 0
 
 
+# -- before the call (issue 8): meeting issue, pad skeleton, reminders -----------------
+
+
+def _session_and_template(args: argparse.Namespace, st: SessionStore) -> tuple[Session, Template]:
+    session = st.load(args.id)
+    return session, _load_templates(args).resolve(session.template)
+
+
+def cmd_issue(args: argparse.Namespace, st: SessionStore) -> int:
+    """``issue ID [--number N]``: the meeting issue's text; ``--number`` records the issue."""
+    from facilitator import prepare
+
+    session, tpl = _session_and_template(args, st)
+    if args.number is not None:
+        number = args.number.strip().lstrip("#")
+        if not number.isdigit():
+            raise CliError(f"--number must be an issue number (got {args.number!r})")
+        with st.lock(session.id):
+            session = st.load(session.id)
+            session.issue = number
+            st.save(session)
+        print(f"{session.id}: meeting issue #{number}", file=sys.stderr)
+    day = prepare.meeting_day(session)
+    print(f"meets {prepare.long_date(day)}, {prepare.when(tpl.team, day).line()}", file=sys.stderr)
+    _write_stdout(prepare.printable(prepare.issue_text(session, tpl)))
+    return 0
+
+
+def cmd_pad(args: argparse.Namespace, st: SessionStore) -> int:
+    from facilitator import prepare
+
+    session, tpl = _session_and_template(args, st)
+    _write_stdout(prepare.printable(prepare.pad_text(session, tpl, icebreaker=args.icebreaker or "")))
+    return 0
+
+
+def cmd_remind(args: argparse.Namespace, st: SessionStore) -> int:
+    from facilitator import prepare
+
+    session, tpl = _session_and_template(args, st)
+    _write_stdout(prepare.printable(prepare.remind_text(session, tpl, args.before)))
+    return 0
+
+
 # -- the parser ---------------------------------------------------------------------
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, SessionStore], int]] = {
@@ -327,6 +374,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, SessionStore], int]] = {
     "show": cmd_show,
     "export": cmd_export,
     "archive": cmd_archive,
+    "issue": cmd_issue,
+    "pad": cmd_pad,
+    "remind": cmd_remind,
 }
 
 
@@ -380,6 +430,18 @@ def build_parser(history: Any = None) -> argparse.ArgumentParser:
     p = sub.add_parser("archive", help="insert (or replace) the meeting in its yearly archive file")
     p.add_argument("id", metavar="ID")
     p.add_argument("--into", metavar="FILE", help="the archive file (default: the template's path for the year)")
+
+    p = sub.add_parser("issue", help="print the meeting issue (title line, blank line, body)")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--number", metavar="N", help="record the meeting issue's number (for the pad and 'Closes #N')")
+
+    p = sub.add_parser("pad", help="print the pad skeleton to paste into HackMD or an Etherpad")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--icebreaker", metavar="QUESTION", help="the ice-breaker question (default: the team's)")
+
+    p = sub.add_parser("remind", help="print the reminder comment for the meeting issue")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--before", choices=("1w", "1d"), default="1w", help="a week (1w, default) or a day (1d) before")
 
     if history is not None:
         history.add_commands(sub)
