@@ -300,14 +300,16 @@ def cmd_archive(args: argparse.Namespace, st: SessionStore) -> int:
         session = st.load(session_id)  # read under the lock: the newest saved state
         tset = _load_templates(args)
         tpl = tset.resolve(session.template)
+        where = None
         if args.into:
+            if args.commit:
+                raise CliError("--commit writes into the team's checkout: use --repo DIR instead of --into")
             target = Path(args.into)
         else:
-            if not session.year:
-                raise CliError(
-                    f"session {session_id!r} has no ISO date ({session.date!r}); give the file with --into"
-                )
-            target = Path(tpl.archive_path_for(session.year))
+            where = _archive_target(args, session, tpl)  # the team's checkout (issue 8)
+            target = where.path
+        if args.commit and where is not None:
+            _check_can_commit(where, session, tpl)
         try:
             result = archive.archive_session(session, target, tpl)
         except archive.ArchiveError as exc:
@@ -316,7 +318,41 @@ def cmd_archive(args: argparse.Namespace, st: SessionStore) -> int:
             session.archived_in = str(target)
             st.save(session)
     print(f"{result.action} {target}")
+    if args.commit and where is not None:
+        _commit_archive(where, session, tpl, result.action)
     return 0
+
+
+def _archive_target(args: argparse.Namespace, session: Session, tpl: Template) -> Any:
+    from facilitator import repo
+
+    try:
+        return repo.archive_target(session, tpl, args.repo, args.create, Path.cwd())
+    except repo.RepoError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _check_can_commit(where: Any, session: Session, tpl: Template) -> None:
+    from facilitator import repo
+
+    try:
+        repo.check_can_commit(where, repo.branch_name(session, tpl))
+    except repo.RepoError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _commit_archive(where: Any, session: Session, tpl: Template, action: str) -> None:
+    """``archive --commit``: a branch and a commit in the checkout, then the PR's title and body."""
+    from facilitator import prepare, repo
+
+    if action == "unchanged":
+        raise CliError(f"nothing to commit: {where.relative} already holds this meeting as it is")
+    try:
+        done = repo.commit_archive(where, session, tpl)
+    except repo.RepoError as exc:
+        raise CliError(str(exc)) from None
+    print(f"committed {done.commit} on branch {done.branch} (not pushed: git push -u origin {done.branch})", file=sys.stderr)
+    _write_stdout(prepare.printable(f"\n{done.title}\n\n{done.body}"))
 
 
 # -- before the call (issue 8): meeting issue, pad skeleton, reminders -----------------
@@ -429,7 +465,10 @@ def build_parser(history: Any = None) -> argparse.ArgumentParser:
 
     p = sub.add_parser("archive", help="insert (or replace) the meeting in its yearly archive file")
     p.add_argument("id", metavar="ID")
-    p.add_argument("--into", metavar="FILE", help="the archive file (default: the template's path for the year)")
+    p.add_argument("--into", metavar="FILE", help="the archive file (default: the template's path in the team's checkout)")
+    p.add_argument("--repo", metavar="DIR", help="the team's git checkout (default: the template's team.checkout)")
+    p.add_argument("--create", action="store_true", help="start the year's file (or write outside a git checkout)")
+    p.add_argument("--commit", action="store_true", help="commit the archive on a new branch (never pushes); prints the PR title and body")
 
     p = sub.add_parser("issue", help="print the meeting issue (title line, blank line, body)")
     p.add_argument("id", metavar="ID")
