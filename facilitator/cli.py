@@ -399,6 +399,36 @@ def cmd_remind(args: argparse.Namespace, st: SessionStore) -> int:
     return 0
 
 
+def cmd_merge_pad(args: argparse.Namespace, st: SessionStore) -> int:
+    """``merge-pad ID FILE|- [--apply]``: what the pad would add to the session; --apply adds it."""
+    from facilitator import clipboard, padmerge, prepare
+
+    if args.file is None:
+        text, reason = clipboard.paste_text()
+        if text is None:
+            raise CliError(f"cannot read the pad from the clipboard: {reason} (give the pad as FILE, or '-' for stdin)")
+    elif args.file == "-":
+        text = sys.stdin.read()
+    else:
+        text = _read_text_file(Path(args.file), "pad file")
+    session, tpl = _session_and_template(args, st)
+    plan = padmerge.plan_merge(session, text, tpl)
+    if plan.empty:
+        print(f"{session.id}: the pad adds nothing new", file=sys.stderr)
+        return 0
+    _write_stdout(prepare.printable("".join(f"{_one_line(c)}\n" for c in plan.changes)))
+    if not args.apply:
+        print(f"{len(plan.changes)} change(s) not applied: run again with --apply", file=sys.stderr)
+        return 0
+    with st.lock(session.id):
+        fresh = st.load(session.id)  # merge into the newest saved state, under the lock
+        plan = padmerge.plan_merge(fresh, text, tpl)
+        assert plan.merged is not None
+        st.save(plan.merged)
+    print(f"{session.id}: merged {len(plan.changes)} change(s) from the pad", file=sys.stderr)
+    return 0
+
+
 # -- the parser ---------------------------------------------------------------------
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, SessionStore], int]] = {
@@ -413,6 +443,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, SessionStore], int]] = {
     "issue": cmd_issue,
     "pad": cmd_pad,
     "remind": cmd_remind,
+    "merge-pad": cmd_merge_pad,
 }
 
 
@@ -481,6 +512,11 @@ def build_parser(history: Any = None) -> argparse.ArgumentParser:
     p = sub.add_parser("remind", help="print the reminder comment for the meeting issue")
     p.add_argument("id", metavar="ID")
     p.add_argument("--before", choices=("1w", "1d"), default="1w", help="a week (1w, default) or a day (1d) before")
+
+    p = sub.add_parser("merge-pad", help="merge the shared pad's notes into a session (preview; --apply to save)")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("file", metavar="FILE", nargs="?", help="the pad's text ('-' reads stdin; default: the clipboard)")
+    p.add_argument("--apply", action="store_true", help="save the changes shown")
 
     if history is not None:
         history.add_commands(sub)

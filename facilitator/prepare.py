@@ -194,7 +194,7 @@ def pad_text(session: Session, template: Template, icebreaker: str = "", user_zo
         if sec.intro.strip():
             body += [sec.intro.strip(), ""]
         if sec.kind == "checkin":
-            body += [f"- {a.text}" for a in sec.attendees] or [f"- {_checkin_hint(template)}"]
+            body += [f"- {a.text}" for a in sec.attendees] or [f"- {checkin_hint(template)}"]
         elif sec.kind in ("list", "celebrations", "roles"):
             if not placed and "ice" in heading.lower():
                 body.append(f"{question}")
@@ -220,7 +220,7 @@ def pad_text(session: Session, template: Template, icebreaker: str = "", user_zo
     return "\n".join(out) + "\n"
 
 
-def _checkin_hint(template: Template) -> str:
+def checkin_hint(template: Template) -> str:
     try:
         return template.checkin_line.format(
             name="Name", handle="github", affiliation="Institution", pronouns="pronouns", location="location"
