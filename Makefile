@@ -13,7 +13,7 @@ run: $(VENV)/.installed
 	$(VENV)/bin/facilitator --sessions sessions --demo
 
 test: $(VENV)/.installed
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 wheel-test: $(VENV)/.installed
 	set -e; \
@@ -30,6 +30,7 @@ bench: $(VENV)/.installed
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/ui.py
 	$(PY) benchmarks/history.py
+	$(PY) benchmarks/scale.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build dist *.egg-info snapshot_report.html

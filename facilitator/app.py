@@ -24,7 +24,7 @@ from facilitator.paths import styles_dir
 GC_AFTER_START = 0.5
 
 HISTORY_COMMANDS = (
-    ("Search all sessions", "find words in every meeting's notes, names and items (ctrl+f, or / on a list)", "search"),
+    ("Search all sessions", "find words in every meeting's notes, names and items (ctrl+f, or / on the home list)", "search"),
     ("Browse history", "every past and planned session, filtered as you type", "browse"),
     ("People", "who came to which meeting, first and last seen", "people"),
     ("Import an archive", "turn a yearly Markdown archive (or a meeting document) into sessions", "import_archive"),

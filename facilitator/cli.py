@@ -237,28 +237,82 @@ def _summary_dict(s: store.SessionSummary) -> dict[str, Any]:
 
 
 def cmd_list(args: argparse.Namespace, st: SessionStore) -> int:
-    result = st.scan()
-    for bad in result.broken:
-        _warn(f"{bad.path}: {bad.reason}")
+    # Straight from the index's rows (no SessionSummary, no Path per row): the warm
+    # ``list`` of 10,000 sessions costs little more than starting Python.
+    idx, unlisted = st.refreshed_index() if isinstance(st, IndexedDir) else (st.index(), [])
+    root = str(st.root)
+    rows = idx.summaries() if st.root.exists() else []
+    broken = sorted(unlisted + (idx.broken() if st.root.exists() else []))
+    for name, reason in broken:
+        _warn(f"{os.path.join(root, name)}: {reason}")
     if args.json:
         import json
 
-        _write_stdout(json.dumps([_summary_dict(s) for s in result.sessions], indent=2, ensure_ascii=False) + "\n")
+        keys = ("id", "date", "heading", "title", "template", "status", "attendees", "agenda_items", "archived_in")
+        out = [dict(zip(keys, r[1:10]), path=os.path.join(root, r[0])) for r in rows]
+        _write_stdout(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
         return 0
-    if not result.sessions:
+    if not rows:
         print(f"no sessions in {st.root}", file=sys.stderr)
         return 0
-    idw = max(len(s.id) for s in result.sessions)
+    idw = max(len(r[1]) for r in rows)
     out = []
-    for s in result.sessions:
-        people = f"{s.attendees} {'person' if s.attendees == 1 else 'people'}"
-        items = f"{s.agenda_items} {'item' if s.agenda_items == 1 else 'items'}"
-        line = f"{s.id:<{idw}}  {s.date:<10}  {s.status:<9}  {people:>10}  {items:>9}  {s.title}"
-        if s.archived_in:
-            line += f"  [archived: {s.archived_in}]"
+    for _name, sid, date, _heading, title, _tpl, status, attendees, agenda_items, archived_in, _c, _m in rows:
+        people = f"{attendees} {'person' if attendees == 1 else 'people'}"
+        items = f"{agenda_items} {'item' if agenda_items == 1 else 'items'}"
+        line = f"{sid:<{idw}}  {date:<10}  {status:<9}  {people:>10}  {items:>9}  {title}"
+        if archived_in:
+            line += f"  [archived: {archived_in}]"
         out.append(line)
     _write_stdout("\n".join(out) + "\n")
     return 0
+
+
+class IndexedDir:
+    """The sessions directory for a command: reads go to the SQLite index, the store loads late.
+
+    ``list``, ``search``, ``people`` and ``stats`` only read the index; importing the
+    store (and with it the model and the TOML writer) would be most of a warm run's
+    time, so it is imported only when a file must be parsed or a command needs more
+    than the index (``next``, ``stats ID``): any other attribute is the store's.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._store: SessionStore | None = None
+
+    @property
+    def store(self) -> SessionStore:
+        if self._store is None:
+            from facilitator.store import SessionStore
+
+            self._store = SessionStore(self.root)
+        return self._store
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+    def _parse(self, path: Path, stem: str) -> Any:
+        return self.store._parse_for_index(path, stem)
+
+    def refreshed_index(self, progress: Callable[[int, int], None] | None = None) -> tuple[Any, list[tuple[str, str]]]:
+        """The index brought up to date, and the files that could not even be listed."""
+        from facilitator.index import index_for
+
+        if self.root.exists() and not self.root.is_dir():
+            return self.store.index(progress), []  # the store's error
+        idx = index_for(self.root)
+        if not self.root.exists():
+            return idx, []
+        try:
+            return idx, idx.refresh(self._parse, progress)
+        except OSError as e:
+            from facilitator.store import StoreError
+
+            raise StoreError(f"cannot list {self.root}: {e.strerror or e}") from None
+
+    def index(self, progress: Callable[[int, int], None] | None = None) -> Any:
+        return self.refreshed_index(progress)[0]
 
 
 def cmd_show(args: argparse.Namespace, st: SessionStore) -> int:
@@ -541,9 +595,7 @@ def _main(argv: Sequence[str] | None) -> int:
         command = args.command
         if command is None:
             return _run_app(args, root)
-        from facilitator.store import SessionStore
-
-        st = SessionStore(root)
+        st = IndexedDir(root)
         handler = COMMANDS.get(command)
         if handler is None and history is not None:
             return int(history.run(args, st) or 0)

@@ -8,10 +8,12 @@ one, else by their name (lower-cased, spaces collapsed): "Erik / @consideRatio" 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    from facilitator.store import SessionStore
 
 from facilitator.model import Session, date_key
-from facilitator.store import SessionStore
 
 BLOCK_ON = "▇"
 BLOCK_OFF = "▁"
@@ -53,26 +55,35 @@ def _ordered(sessions: Iterable[Session]) -> list[Session]:
 
 def attendance_of(sessions: Iterable[Session]) -> list[Person]:
     """People over the given sessions, most sessions first (then most recent, then name)."""
+    return _attendance(
+        (s.id, s.date, a.name.strip(), a.handle.strip(), a.affiliation.strip(), a.text.strip())
+        for s in _ordered(sessions)
+        for a in s.attendees
+    )
+
+
+def _attendance(rows: Iterable[tuple[str, str, str, str, str, str]]) -> list[Person]:
+    """People from check-in rows (session id, date, name, handle, affiliation, line), oldest session first."""
     people: dict[str, Person] = {}
-    for s in _ordered(sessions):
-        for a in s.attendees:
-            name, handle = a.name.strip(), a.handle.strip()
-            if not name and not handle:
-                continue
-            key = person_key(name, handle)
-            p = people.get(key)
-            if p is None:
-                p = people[key] = Person(key=key)
-            # The newest line wins for display (people change how they write their name).
-            p.name = name or p.name
-            p.handle = handle or p.handle
-            p.affiliation = a.affiliation.strip() or p.affiliation
-            p.last_line = a.text.strip()
-            if name:
-                p.names.add(" ".join(name.split()).lower())
-            if not p.session_ids or p.session_ids[-1] != s.id:
-                p.dates.append(s.date)
-                p.session_ids.append(s.id)
+    for sid, date, name, handle, affiliation, line in rows:
+        if not name and not handle:
+            continue
+        key = person_key(name, handle)
+        p = people.get(key)
+        if p is None:
+            p = people[key] = Person(key=key)
+        # The newest line wins for display (people change how they write their name).
+        if name:
+            p.name = name
+            p.names.add(" ".join(name.split()).lower())
+        if handle:
+            p.handle = handle
+        if affiliation:
+            p.affiliation = affiliation
+        p.last_line = line
+        if not p.session_ids or p.session_ids[-1] != sid:
+            p.dates.append(date)
+            p.session_ids.append(sid)
     _merge_unnamed(people)
     out = list(people.values())
     out.sort(key=lambda p: (-p.count, tuple(-x for x in date_key(p.last_seen)), p.name.lower()))
@@ -108,7 +119,13 @@ def _merge_unnamed(people: dict[str, Person]) -> None:
 
 
 def attendance(store: SessionStore) -> list[Person]:
-    return attendance_of(s for _, s in store.load_all())
+    """People over every session of the store, from its index (no session file is parsed)."""
+    return _attendance(store.index().attendee_rows())
+
+
+def store_meeting_dates(store: SessionStore) -> list[str]:
+    """:func:`meeting_dates` of every session of the store, from its index."""
+    return store.index().checkin_dates()
 
 
 def meeting_dates(sessions: Iterable[Session]) -> list[str]:
@@ -141,18 +158,22 @@ def completions_of(sessions: Iterable[Session], notes: bool = True) -> list[str]
     With ``notes=False`` a trailing note ("(might be late)") is left out, as the live
     check-in suggests it.
     """
+    return _completions(attendance_of(sessions), notes)
+
+
+def completions(store: SessionStore, notes: bool = True) -> list[str]:
+    return _completions(attendance(store), notes)
+
+
+def _completions(folks: list[Person], notes: bool) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
-    for p in attendance_of(sessions):
+    for p in folks:
         line = p.last_line if notes else without_note(p.last_line)
         if line and line not in seen:
             seen.add(line)
             out.append(line)
     return out
-
-
-def completions(store: SessionStore, notes: bool = True) -> list[str]:
-    return completions_of((s for _, s in store.load_all()), notes=notes)
 
 
 def as_json(people: list[Person]) -> list[dict]:

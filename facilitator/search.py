@@ -1,34 +1,29 @@
 """Searching past sessions: every word people wrote, found by meeting, item and line.
 
-The index is derived data: one entry per session file, each holding the session's
-searchable *units* (an agenda item with its notes, a check-in list, a celebrations list,
-a raw block...) as plain lines. It is cached beside the sessions in ``.search.json``
-keyed on each file's (mtime, size, inode), so a later search only re-reads the files
-that changed; the session files stay the only copy of the notes. Deleting the cache
-loses nothing.
+The searchable *units* of each session (an agenda item with its notes, a check-in list,
+a celebrations list, a raw block...) live in the SQLite index's FTS5 table
+(``facilitator.index``), brought up to date from each file's (mtime, size, inode) before a
+search, so a search re-reads only the files that changed; the session files stay the
+only copy of the notes. Deleting the index loses nothing.
 
 A query matches a unit when every word of the query starts a word of the unit
-(case-insensitive; ``trae`` finds "Traefik"). A hit names the meeting, the section, the
-item (for agenda items) and the line that matches best.
+(case and accents ignored; ``trae`` finds "Traefik"); ``"quoted words"`` must occur as a
+phrase. A hit names the meeting, the section, the item (for agenda items), the line that
+matches best and a snippet around the match.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from facilitator.model import Session, date_key
-from facilitator.store import SessionStore, atomic_write_text, read_session_file, StoreError
+if TYPE_CHECKING:
+    from facilitator.store import SessionStore
 
-CACHE_NAME = ".search.json"
-CACHE_VERSION = 1
+from facilitator.index import SNIPPET_CLOSE, SNIPPET_OPEN, Unit, fts_query, session_units  # noqa: F401 (re-exported)
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_BULLET = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?")
 
 
 @dataclass(frozen=True)
@@ -40,117 +35,13 @@ class Hit:
     item_id: str | None  # the agenda item, if the match is in one
     line: str  # the line that matched (as written, without its bullet)
     item_title: str = ""
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One searchable piece of a session: an item with its notes, or a section's lines."""
-
-    section: str
-    item_id: str | None
-    item_title: str
-    lines: tuple[str, ...]
+    # Text around the match, the matched words between SNIPPET_OPEN and SNIPPET_CLOSE.
+    snippet: str = ""
 
     @property
-    def blob(self) -> str:
-        return "\n".join(self.lines).casefold()
-
-
-def _lines(text: str) -> list[str]:
-    out = []
-    for ln in text.split("\n"):
-        ln = _BULLET.sub("", ln).strip()
-        if ln:
-            out.append(ln)
-    return out
-
-
-def session_units(session: Session) -> list[Unit]:
-    """The searchable units of a session, in document order."""
-    units: list[Unit] = []
-    head = [p for p in (session.heading, session.title if session.title != session.heading else "") if p]
-    head += _lines(session.cancelled) + _lines(session.front)
-    if head:
-        units.append(Unit("meeting", None, "", tuple(head)))
-    for sec in session.sections:
-        title = sec.title
-        own: list[str] = []
-        if sec.heading:
-            own.append(title)
-        own += _lines(sec.intro)
-        own += [a.text for a in sec.attendees]
-        own += [e for entry in sec.entries for e in _lines(entry)]
-        own += _lines(sec.body)
-        own += _lines(sec.outro)
-        if sec.kind == "topic" and sec.items:
-            own = [ln for ln in own if ln != title]  # the heading is the item's own line
-        if own:
-            units.append(Unit(title, None, "", tuple(own)))
-        for item in sec.items:
-            item_lines = [item.text.strip()] + _lines(item.notes)
-            units.append(Unit(title, item.id, item.title or item.text.strip(), tuple(ln for ln in item_lines if ln)))
-    return units
-
-
-# -- the cache ------------------------------------------------------------------------
-
-
-def _file_key(path: Path) -> list[int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return [st.st_mtime_ns, st.st_size, st.st_ino]
-
-
-def _entry_of(session: Session) -> dict[str, Any]:
-    return {
-        "id": session.id,
-        "date": session.date,
-        "title": session.title or session.heading,
-        "units": [[u.section, u.item_id, u.item_title, list(u.lines)] for u in session_units(session)],
-    }
-
-
-@dataclass
-class _Doc:
-    session_id: str
-    date: str
-    title: str
-    units: list[Unit]
-    blobs: list[str]
-
-
-class SearchIndex:
-    """All sessions' units in memory, newest first, with their lower-cased text."""
-
-    def __init__(self, docs: list[_Doc]) -> None:
-        docs.sort(key=lambda d: (date_key(d.date), d.date, d.session_id), reverse=True)
-        self.docs = docs
-
-    @property
-    def sessions(self) -> int:
-        return len(self.docs)
-
-    def search(self, query: str, limit: int | None = None) -> list[Hit]:
-        words = query_words(query)
-        if not words:
-            return []
-        patterns = [re.compile(r"(?<!\w)" + re.escape(w)) for w in words]
-        hits: list[Hit] = []
-        for doc in self.docs:
-            for unit, blob in zip(doc.units, doc.blobs):
-                if not all(w in blob for w in words):  # cheap substring test first
-                    continue
-                if not all(p.search(blob) for p in patterns):
-                    continue
-                hits.append(
-                    Hit(doc.session_id, doc.date, doc.title, unit.section, unit.item_id,
-                        _best_line(unit.lines, patterns), unit.item_title)
-                )
-                if limit is not None and len(hits) >= limit:
-                    return hits
-        return hits
+    def snippet_text(self) -> str:
+        """The snippet without its match markers."""
+        return self.snippet.replace(SNIPPET_OPEN, "").replace(SNIPPET_CLOSE, "")
 
 
 def query_words(query: str) -> list[str]:
@@ -167,67 +58,20 @@ def _best_line(lines: Iterable[str], patterns: list[re.Pattern[str]]) -> str:
     return best
 
 
-# In-process cache: sessions dir -> (file keys, index); a long-running app re-stats only.
-_MEMORY: dict[Path, tuple[dict[str, Any], SearchIndex]] = {}
+def search(store: SessionStore, query: str, limit: int | None = None, ranked: bool = False) -> list[Hit]:
+    """Every unit of every session matching the query: newest meeting first (in document
+    order within one), or best match first (FTS5's bm25) with ``ranked``."""
+    if not fts_query(query):
+        return []
+    words = query_words(query)
+    patterns = [re.compile(r"(?<!\w)" + re.escape(w)) for w in words]
+    hits = []
+    for sid, date, title, section, item_id, item_title, body, snippet in store.index().search(query, limit, ranked):
+        lines = body.split("\n")
+        hits.append(Hit(sid, date, title, section, item_id or None, _best_line(lines, patterns), item_title, snippet))
+    return hits
 
 
-def _read_cache(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("version") != CACHE_VERSION or not isinstance(data.get("files"), dict):
-        return {}
-    return data["files"]
-
-
-def build_index(store: SessionStore, *, write_cache: bool = True) -> SearchIndex:
-    """The index for the store's current files, re-reading only files changed since the cache."""
-    root = store.root
-    scan = store.scan()
-    keys = {s.path.name: _file_key(s.path) for s in scan.sessions}
-    mem = _MEMORY.get(root.resolve() if root.exists() else root)
-    if mem is not None and {k: v["key"] for k, v in mem[0].items()} == keys:
-        return mem[1]
-    cache_path = root / CACHE_NAME
-    old = mem[0] if mem is not None else _read_cache(cache_path)
-    files: dict[str, Any] = {}
-    for summary in scan.sessions:
-        name = summary.path.name
-        key = keys[name]
-        cached = old.get(name)
-        if isinstance(cached, dict) and cached.get("key") == key and isinstance(cached.get("entry"), dict):
-            files[name] = cached
-            continue
-        try:
-            session = read_session_file(summary.path, summary.id)
-        except StoreError:
-            continue  # changed into something unreadable since the scan; scan will say so
-        files[name] = {"key": _file_key(summary.path) or key, "entry": _entry_of(session)}
-    docs = []
-    for name, f in files.items():
-        e = f["entry"]
-        try:
-            units = [Unit(u[0], u[1], u[2], tuple(u[3])) for u in e["units"]]
-            docs.append(_Doc(e["id"], e["date"], e["title"], units, [u.blob for u in units]))
-        except (KeyError, IndexError, TypeError):
-            continue
-    index = SearchIndex(docs)
-    if write_cache and root.exists() and files != old:
-        try:
-            atomic_write_text(cache_path, json.dumps({"version": CACHE_VERSION, "files": files}, separators=(",", ":")))
-        except OSError:
-            pass  # only a cache
-    _MEMORY[root.resolve() if root.exists() else root] = (files, index)
-    return index
-
-
-def search(store: SessionStore, query: str, limit: int | None = None) -> list[Hit]:
-    """Every unit of every session where all the query's words occur, newest meeting first."""
-    return build_index(store).search(query, limit)
-
-
-def forget(store: SessionStore) -> None:
-    """Drop the in-process index of a store (the next search re-checks files)."""
-    root = store.root
-    _MEMORY.pop(root.resolve() if root.exists() else root, None)
+def count_sessions(store: SessionStore) -> int:
+    """How many sessions a search looks through."""
+    return store.index().count()

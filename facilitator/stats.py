@@ -7,10 +7,12 @@ shown as "—", never as zero minutes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    from facilitator.store import SessionStore
 
 from facilitator.model import Session, date_key
-from facilitator.store import SessionStore
 
 DASH = "—"
 
@@ -119,9 +121,21 @@ def check_date(text: str) -> str:
     return text
 
 
-def summary(store: SessionStore, start: str | None = None, end: str | None = None) -> list[SessionTimes]:
-    """Every readable session in [start, end], newest first."""
-    return summarise(s for _, s in store.load_all() if in_range(s.date, start, end))
+def summary(store: SessionStore, start: str | None = None, end: str | None = None,
+            ids: Iterable[str] | None = None) -> list[SessionTimes]:
+    """Every readable session in [start, end] (and among ``ids``, if given), newest first.
+
+    Read from the store's index: no session file is parsed.
+    """
+    out = []
+    for (sid, date, title, status, slot, _key), items in store.index().times(ids):
+        if not in_range(date, start, end):
+            continue
+        out.append(SessionTimes(
+            session_id=sid, date=date, title=title, status=status, slot_minutes=slot,
+            items=tuple(ItemTime(*row) for row in items),
+        ))
+    return out
 
 
 def summarise(sessions: Iterable[Session]) -> list[SessionTimes]:

@@ -17,15 +17,15 @@ import tomllib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import tomli_w
 
 from facilitator.model import FORMAT_VERSION, Session
 
-INDEX_NAME = ".index.json"
-# Bump when SessionSummary's fields or how they are computed change.
-INDEX_VERSION = 1
+if TYPE_CHECKING:
+    from facilitator.index import SessionIndex
+
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
 SAFE_ID_MAX = 60
 
@@ -260,23 +260,6 @@ class ScanResult:
     broken: list[BrokenFile]
 
 
-_SUMMARY_FIELDS = (
-    "id", "date", "heading", "title", "template", "status",
-    "attendees", "agenda_items", "archived_in", "cancelled",
-)  # fmt: skip  (an index entry written without one of these is simply re-read)
-
-
-def _from_entry(entry: dict[str, Any], path: Path, mtime: float) -> SessionSummary | BrokenFile | None:
-    """An index entry as a result; None if the entry is damaged (then the file is parsed)."""
-    if "broken" in entry:
-        return BrokenFile(path, str(entry["broken"]))
-    try:
-        fields = {f: entry["summary"][f] for f in _SUMMARY_FIELDS}
-    except (KeyError, TypeError):
-        return None
-    return SessionSummary(**fields, path=path, mtime=mtime)
-
-
 # -- locking --------------------------------------------------------------------------
 
 
@@ -503,89 +486,66 @@ class SessionStore:
     # -- all sessions -----------------------------------------------------------------
     @property
     def index_path(self) -> Path:
+        from facilitator.index import INDEX_NAME
+
         return self.root / INDEX_NAME
 
-    def _read_index(self) -> dict[str, Any]:
-        try:
-            data = json.loads(self.index_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        if (
-            not isinstance(data, dict)
-            or data.get("version") != INDEX_VERSION
-            or data.get("format_version") != FORMAT_VERSION
-            or not isinstance(data.get("files"), dict)
-        ):
-            return {}
-        return data["files"]
+    def index(self, progress: Callable[[int, int], None] | None = None) -> SessionIndex:
+        """The SQLite index of this directory, brought up to date (new and changed files parsed once).
 
-    def _write_index(self, files: dict[str, Any]) -> None:
-        data = {"version": INDEX_VERSION, "format_version": FORMAT_VERSION, "files": files}
-        try:
-            atomic_write_text(self.index_path, json.dumps(data, separators=(",", ":")))
-        except OSError:
-            pass  # only a cache: a read-only sessions directory still lists fine
-
-    def scan(self) -> ScanResult:
-        """Summaries of every session file, newest first, plus the files that could not be read.
-
-        One bad file never hides the others. Unchanged files (same mtime, size and inode)
-        are summarised from ``.index.json`` instead of being parsed again.
+        ``progress(done, total)`` follows a long refresh (from the calling thread).
         """
-        sessions: list[SessionSummary] = []
-        broken: list[BrokenFile] = []
+        idx, _ = self._refreshed(progress)
+        return idx
+
+    def _refreshed(self, progress: Callable[[int, int], None] | None = None) -> tuple[SessionIndex, list[BrokenFile]]:
+        from facilitator.index import index_for
+
+        if not self.root.is_dir():
+            if self.root.exists():
+                raise StoreError(f"cannot list {self.root}: not a directory")
+        idx = index_for(self.root)
+        if not self.root.exists():
+            return idx, []
         try:
-            entries = list(os.scandir(self.root))
-        except FileNotFoundError:
-            return ScanResult(sessions, broken)
+            unlisted = idx.refresh(self._parse_for_index, progress)
+        except PermissionError as e:
+            raise StoreError(f"cannot list {self.root}: {e.strerror or e}") from None
         except OSError as e:
             raise StoreError(f"cannot list {self.root}: {e.strerror or e}") from None
-        old = self._read_index()
-        new: dict[str, Any] = {}
-        for entry in entries:
-            name = entry.name
-            if name.startswith(".") or not name.endswith(".toml"):
-                continue
-            path = Path(entry.path)
-            try:
-                if not entry.is_file():
-                    continue
-                st = entry.stat()
-            except OSError as e:
-                broken.append(BrokenFile(path, f"cannot read: {e.strerror or e}"))
-                continue
-            key = [st.st_mtime_ns, st.st_size, st.st_ino]
-            mtime = st.st_mtime_ns / 1e9
-            result = None
-            cached = old.get(name)
-            if isinstance(cached, dict) and cached.get("key") == key:
-                result = _from_entry(cached, path, mtime)
-            if result is None:  # new, changed, or a damaged index entry
-                cached = {"key": key, **self._summarise(path, name[: -len(".toml")])}
-                result = _from_entry(cached, path, mtime)
-            new[name] = cached
-            if isinstance(result, SessionSummary):
-                sessions.append(result)
-            elif result is not None:
-                broken.append(result)
-        if new != old:
-            self._write_index(new)
-        sessions.sort(key=lambda s: (s.date, s.id), reverse=True)
-        broken.sort(key=lambda b: b.path.name)
-        return ScanResult(sessions, broken)
+        return idx, [BrokenFile(self.root / name, reason) for name, reason in unlisted]
 
-    def _summarise(self, path: Path, stem: str) -> dict[str, Any]:
+    def _parse_for_index(self, path: Path, stem: str) -> Session | str:
+        """One file for the index: its session, or why it cannot be read."""
         if not ID_RE.fullmatch(stem):
-            return {"broken": "file name is not a session id (use lowercase letters, digits and '-')"}
+            return "file name is not a session id (use lowercase letters, digits and '-')"
         try:
-            session = read_session_file(path, stem)
+            return read_session_file(path, stem)
         except StoreError as e:
             # The reason without the leading "<path>: " (BrokenFile carries the path).
             reason = str(e)
             prefix = f"{path}: "
-            return {"broken": reason[len(prefix) :] if reason.startswith(prefix) else reason}
-        summary = SessionSummary.of(session, path, 0.0)
-        return {"summary": {f: getattr(summary, f) for f in _SUMMARY_FIELDS}}
+            return reason[len(prefix) :] if reason.startswith(prefix) else reason
+
+    def scan(self) -> ScanResult:
+        """Summaries of every session file, newest first, plus the files that could not be read.
+
+        One bad file never hides the others. The summaries come from the SQLite index
+        (``facilitator.index``), which re-reads only files changed since it last looked.
+        """
+        idx, broken = self._refreshed()
+        if not self.root.exists():
+            return ScanResult([], [])
+        root = self.root
+        sessions = [
+            SessionSummary(sid, date, heading, title, template, status, attendees, agenda_items,
+                           archived_in, root / name, mtime_ns / 1e9, cancelled)
+            for (name, sid, date, heading, title, template, status, attendees, agenda_items,
+                 archived_in, cancelled, mtime_ns) in idx.summaries()
+        ]
+        broken += [BrokenFile(root / name, reason) for name, reason in idx.broken()]
+        broken.sort(key=lambda b: b.path.name)
+        return ScanResult(sessions, broken)
 
     def load_all(self) -> Iterator[tuple[SessionSummary, Session]]:
         """Every readable session with its summary, newest first (broken files skipped)."""

@@ -14,6 +14,7 @@ from facilitator import clipboard
 from facilitator.markdown import parse_document
 from facilitator.model import AgendaItem, Attendee, Section, Session
 from facilitator.screens.browse import BrokenFileScreen, BrowseScreen
+from facilitator.widgets.session_table import SessionTable
 from facilitator.screens.review import ReviewScreen
 from facilitator.screens.search import SearchScreen
 from facilitator.screens.session_view import EditScreen, SessionView
@@ -89,7 +90,7 @@ async def until(pilot, predicate, tries: int = 50) -> None:
 
 
 def table_dates(screen: Screen) -> list[str]:
-    table = screen.query_one(DataTable)
+    table = screen.query_one(SessionTable)
     return [str(table.get_row_at(n)[0]) for n in range(table.row_count)]
 
 
@@ -150,7 +151,7 @@ async def test_broken_file_is_listed_and_never_touched(store: SessionStore) -> N
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         browse = app.screen
-        table = browse.query_one(DataTable)
+        table = browse.query_one(SessionTable)
         statuses = [str(table.get_row_at(n)[5]) for n in range(table.row_count)]
         assert len(statuses) == 12
         assert statuses[-1].startswith("unreadable: invalid TOML")
@@ -159,7 +160,7 @@ async def test_broken_file_is_listed_and_never_touched(store: SessionStore) -> N
         await settle(pilot)
         assert isinstance(app.screen, BrokenFileScreen)
         await pilot.press("escape")
-        await pilot.press("e")  # edit on a broken row shows the reason too
+        await pilot.press("ctrl+o")  # edit on a broken row shows the reason too
         await settle(pilot)
         assert isinstance(app.screen, BrokenFileScreen)
     assert bad.read_bytes() == raw
@@ -196,7 +197,7 @@ async def test_time_review(store: SessionStore) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert table_dates(app.screen)[0] == "2025-01-21"
-        await pilot.press("t")
+        await pilot.press("ctrl+r")
         await settle(pilot)
         review = app.screen
         assert isinstance(review, ReviewScreen)
@@ -216,7 +217,7 @@ async def test_next_meeting_from_the_list(store: SessionStore) -> None:
     app = HostApp(store, BrowseScreen)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("n")
+        await pilot.press("ctrl+n")
         await until(pilot, lambda: store.exists("2025-02-04") and "2025-02-04" in table_dates(app.screen))
         new = store.load("2025-02-04")
         carried = [i for i in new.agenda_items if i.carried_from == "2025-01-21"]

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Input, OptionList
 from facilitator import people
 from facilitator.model import Attendee
 from facilitator.screens.browse import BrokenFileScreen, BrowseScreen
+from facilitator.widgets.session_table import SessionTable
 from facilitator.screens.review import ReviewScreen
 from facilitator.screens.search import SearchScreen
 from facilitator.store import SessionStore
@@ -199,8 +200,8 @@ async def test_review_all_sessions_in_the_filter(sessions_dir: Path) -> None:
         await settle(pilot)
         wanted = [r.key for r in browse.shown]
         assert "2025-01-21" in wanted and "2024-10-15" not in wanted  # the cancelled one is filtered out
-        browse.query_one(DataTable).focus()
-        await pilot.press("t")
+        browse.query_one(SessionTable).focus()
+        await pilot.press("ctrl+r")
         await settle(pilot)
         review = app.screen
         assert isinstance(review, ReviewScreen)
@@ -274,7 +275,7 @@ async def test_browse_shows_cancelled_with_its_note_and_opens_it_read_only(sessi
         browse.query_one("#browse-filter", Input).value = "attendees"  # the note's last word, cut from the cell
         await settle(pilot)
         assert [r.key for r in browse.shown] == ["2024-10-15"]
-        browse.query_one(DataTable).focus()
+        browse.query_one(SessionTable).focus()
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, SessionView)

@@ -21,7 +21,7 @@ CORE_MODULES = sorted(
 
 def test_the_core_is_what_we_think() -> None:
     """A guard against the glob silently finding nothing (and so testing nothing)."""
-    for mod in ("facilitator.model", "facilitator.store", "facilitator.markdown", "facilitator.cli"):
+    for mod in ("facilitator.model", "facilitator.store", "facilitator.index", "facilitator.markdown", "facilitator.cli"):
         assert mod in CORE_MODULES
 
 

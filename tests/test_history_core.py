@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from facilitator import history_cli, nextmeeting, people, search, stats
+from facilitator import history_cli, index, nextmeeting, people, search, stats
 from facilitator.markdown import parse_document
 from facilitator.model import AgendaItem, Attendee, Section, Session
 from facilitator.store import SessionStore
@@ -80,12 +80,12 @@ def test_search_index_follows_file_changes(seeded) -> None:
     store.save(s)
     hits = search.search(store, "zebrafish")
     assert [(h.session_id, h.item_id) for h in hits] == [("2024-11-19", s.agenda_items[0].id)]
-    # a fresh process (no in-memory index) reads the cache file and still sees it
-    search.forget(store)
+    # a fresh process (no open index) reads the index file and still sees it
+    index.forget(store.root)
     assert len(search.search(store, "zebrafish")) == 1
-    (store.root / search.CACHE_NAME).unlink()
-    search.forget(store)
-    assert len(search.search(store, "zebrafish")) == 1  # the cache is never the only copy
+    index.forget(store.root)
+    store.index_path.unlink()
+    assert len(search.search(store, "zebrafish")) == 1  # the index is never the only copy
 
 
 # -- stats ----------------------------------------------------------------------------

@@ -1,9 +1,12 @@
 """The sessions list: every past and planned session, newest first, filtered as you type.
 
-The store is scanned once in a thread (``SessionStore.scan`` reads its ``.index.json``
-cache, so 1,000 sessions list in milliseconds once cached); typing in the filter only
-narrows the rows already in memory. Files that cannot be read are listed as
-"unreadable: REASON" rows; opening one shows the reason and touches nothing.
+The list loads after the screen's first frame, in a thread: the SQLite index is brought
+up to date (a first build of thousands of sessions shows a progress bar, the app staying
+responsive), then read. The table draws only the rows on screen (``SessionTable``), and
+a filter keystroke asks the index for the matching ids, so 10,000 sessions cost what 50
+do. Every printable key types into the filter; the commands are ctrl keys, so typing
+``nov`` or ``finished`` filters and never fires one. Files that cannot be read are
+listed as "unreadable: REASON" rows; opening one shows the reason and touches nothing.
 """
 
 from __future__ import annotations
@@ -16,15 +19,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import Footer, Input, Label, ProgressBar, Static
 
 from facilitator.paths import styles_dir
 from facilitator.store import BrokenFile, ScanResult, SessionStore, SessionSummary, StoreError
+from facilitator.widgets.session_table import SessionTable
 
 CSS = str(styles_dir() / "history.tcss")
-TABLE_KEYS = set("tpnef/ ")
 CANCELLED_NOTE_WIDTH = 32  # the Status column holds "cancelled: <note>", cut to this
 COLUMNS = ("Date", "Title", "Template", "People", "Items", "Status", "Archived")
+WIDTHS = (10, 24, 12, 6, 5, 22, 8)  # the Title column takes the room left over
 
 
 @dataclass(frozen=True)
@@ -92,15 +96,14 @@ class BrowseScreen(Screen):
     """All sessions. Keys: type to filter, ↓/Enter to the list, Enter opens."""
 
     CSS_PATH = CSS
+    # Ctrl keys only: every printable key belongs to the filter.
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("ctrl+f", "search", "Search", priority=True),
-        Binding("slash", "search", "Search", show=False),
-        Binding("t", "review", "Time review"),
-        Binding("p", "people", "People"),
-        Binding("n", "next_meeting", "Next meeting"),
-        Binding("e", "edit", "Edit"),
-        Binding("f", "focus_filter", "Filter", show=False),
+        Binding("escape", "back", "Back", id="browse.back"),
+        Binding("ctrl+f", "search", "Search", priority=True, id="browse.search"),
+        Binding("ctrl+r", "review", "Time review", priority=True, id="browse.review"),
+        Binding("ctrl+t", "people", "People", priority=True, id="browse.people"),
+        Binding("ctrl+n", "next_meeting", "Next meeting", priority=True, id="browse.next"),
+        Binding("ctrl+o", "edit", "Edit", priority=True, id="browse.edit"),
     ]
 
     def __init__(self, store: SessionStore) -> None:
@@ -109,58 +112,88 @@ class BrowseScreen(Screen):
         self.rows: list[Row] = []
         self.shown: list[Row] = []
         self.loaded = False
+        self._index = None  # the SessionIndex the rows came from (filters query it)
+        self._poll = None
 
     def compose(self) -> ComposeResult:
         yield Static("Sessions", id="browse-title")
-        yield Input(placeholder="Filter: words in date, title, template, status… (↓ to the list)", id="browse-filter", select_on_focus=False)
-        table = DataTable(id="browse-table", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield Input(placeholder="Filter: type words in date, title, template, status… (↓ to the list)", id="browse-filter", select_on_focus=False)
+        yield ProgressBar(id="browse-progress", show_eta=False)
+        yield SessionTable(list(zip(COLUMNS, WIDTHS)), flex=1, id="browse-table")
         yield Static("", id="browse-status")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#browse-table", DataTable)
-        for name in COLUMNS:
-            table.add_column(name, key=name.lower())
         self.query_one("#browse-filter", Input).cursor_blink = False
+        self.query_one("#browse-progress", ProgressBar).display = False
         self.query_one("#browse-status", Static).update("Loading sessions…")
-        table.focus()
-        self.refresh_sessions()
+        self.query_one("#browse-table", SessionTable).focus()
+        self.call_after_refresh(self.refresh_sessions)  # after the first frame
+        self._poll = self.set_interval(0.1, self._poll_progress)
 
     # -- loading --------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="browse-scan")
     def refresh_sessions(self, select: str | None = None) -> None:
         try:
+            index = self.store.index()
             scan = self.store.scan()
         except StoreError as e:
             self.app.call_from_thread(self._scan_failed, str(e))
             return
         rows = rows_of(scan)
-        self.app.call_from_thread(self._loaded, rows, select)
+        self.app.call_from_thread(self._loaded, rows, select, index)
+
+    def _poll_progress(self) -> None:
+        """Show the index build's progress, whichever thread runs it (the app may have started it)."""
+        from facilitator.index import index_for
+
+        state = None if self.loaded else index_for(self.store.root).progress
+        bar = self.query_one("#browse-progress", ProgressBar)
+        if state is None or state[1] < 50:  # a few changed files need no bar
+            bar.display = False
+            if self.loaded and self._poll is not None:
+                self._poll.stop()
+                self._poll = None
+            return
+        done, total = state
+        bar.display = True
+        bar.update(total=total, progress=done)
+        self.query_one("#browse-status", Static).update(Text(f"Indexing sessions: {done:,} of {total:,}…"))
 
     def _scan_failed(self, message: str) -> None:
         self.query_one("#browse-status", Static).update(Text(f"cannot list sessions: {message}"))
         self.loaded = True
 
-    def _loaded(self, rows: list[Row], select: str | None) -> None:
+    def _loaded(self, rows: list[Row], select: str | None, index=None) -> None:
         self.rows = rows
+        self._index = index
         self.loaded = True
+        self.query_one("#browse-progress", ProgressBar).display = False
         self.apply_filter(select=select)
 
+    def _matching(self, query: str) -> list[Row]:
+        """The rows matching the filter: sessions by the index, unreadable files by their row."""
+        words = query.casefold().split()
+        if not words or self._index is None:
+            return filter_rows(self.rows, query)
+        try:
+            ids = set(self._index.filter_ids(words))
+        except Exception:  # the index went away under us: filter the rows in memory
+            return filter_rows(self.rows, query)
+        return [
+            r for r in self.rows
+            if (r.key in ids if r.broken is None else all(w in r.haystack for w in words))
+        ]
+
     def apply_filter(self, select: str | None = None) -> None:
-        table = self.query_one("#browse-table", DataTable)
+        table = self.query_one("#browse-table", SessionTable)
         query = self.query_one("#browse-filter", Input).value
         current = select or self.current_key()
-        self.shown = filter_rows(self.rows, query)
-        table.clear()
-        for row in self.shown:
-            cells = [Text(c) for c in row.cells]
-            if row.broken is not None:
-                cells = [Text(c, style="bold red") for c in row.cells]
-            table.add_row(*cells, key=row.key)
+        self.shown = self._matching(query)
         keys = [r.key for r in self.shown]
-        if current in keys:
-            table.move_cursor(row=keys.index(current), animate=False)
+        cursor = keys.index(current) if current in keys else 0
+        alerts = {n for n, r in enumerate(self.shown) if r.broken is not None}
+        table.set_rows([r.cells for r in self.shown], alerts, cursor=cursor)
         n_sessions = sum(1 for r in self.rows if r.broken is None)
         n_broken = len(self.rows) - n_sessions
         status = f"{len(self.shown)} of {n_sessions} sessions" if query.strip() else f"{n_sessions} sessions"
@@ -175,7 +208,7 @@ class BrowseScreen(Screen):
 
     @on(Input.Submitted, "#browse-filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
-        table = self.query_one("#browse-table", DataTable)
+        table = self.query_one("#browse-table", SessionTable)
         table.focus()
         if len(self.shown) == 1:
             self.open_row(self.shown[0])
@@ -183,29 +216,31 @@ class BrowseScreen(Screen):
     def on_key(self, event) -> None:
         focused = self.focused
         if isinstance(focused, Input) and focused.id == "browse-filter" and event.key in ("down", "tab"):
-            self.query_one("#browse-table", DataTable).focus()
+            self.query_one("#browse-table", SessionTable).focus()
             event.stop()
             event.prevent_default()
-        elif isinstance(focused, DataTable) and event.key == "up" and focused.cursor_row == 0:
+        elif isinstance(focused, SessionTable) and event.key == "up" and focused.cursor_row == 0:
             self.query_one("#browse-filter", Input).focus()
             event.stop()
             event.prevent_default()
-        elif (
-            isinstance(focused, DataTable)
-            and event.is_printable
-            and event.character
-            and event.character not in TABLE_KEYS
-        ):
-            # Type-ahead: a key that is not a command starts (or extends) the filter.
+        elif isinstance(focused, SessionTable) and event.is_printable and event.character:
+            # Type-ahead: every printable key starts (or extends) the filter; the
+            # commands are ctrl keys, so no letter is ever taken for one.
             filt = self.query_one("#browse-filter", Input)
             filt.focus()
             filt.insert_text_at_cursor(event.character)
             event.stop()
             event.prevent_default()
+        elif isinstance(focused, SessionTable) and event.key == "backspace":
+            filt = self.query_one("#browse-filter", Input)
+            filt.focus()
+            filt.action_delete_left()
+            event.stop()
+            event.prevent_default()
 
     # -- the selected row -------------------------------------------------------------
     def current_key(self) -> str | None:
-        table = self.query_one("#browse-table", DataTable)
+        table = self.query_one("#browse-table", SessionTable)
         if not self.shown or table.row_count == 0:
             return None
         row = min(max(table.cursor_row, 0), len(self.shown) - 1)
@@ -225,11 +260,10 @@ class BrowseScreen(Screen):
             return None
         return row.key
 
-    @on(DataTable.RowSelected, "#browse-table")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
-        row = next((r for r in self.shown if r.key == event.row_key.value), None)
-        if row is not None:
-            self.open_row(row)
+    @on(SessionTable.RowSelected, "#browse-table")
+    def _row_selected(self, event: SessionTable.RowSelected) -> None:
+        if 0 <= event.index < len(self.shown):
+            self.open_row(self.shown[event.index])
 
     def open_row(self, row: Row, edit: bool = False) -> None:
         if row.broken is not None:
@@ -247,9 +281,6 @@ class BrowseScreen(Screen):
             return
         if len(self.app.screen_stack) > 1:
             self.dismiss()
-
-    def action_focus_filter(self) -> None:
-        self.query_one("#browse-filter", Input).focus()
 
     def action_search(self) -> None:
         from facilitator.screens.search import SearchScreen

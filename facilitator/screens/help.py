@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 GENERAL = [
     ("F1 / ?", "this help"),
-    ("ctrl+f", "search all sessions (also while typing notes; / on a list)"),
+    ("ctrl+f", "search all sessions (also while typing notes; / on the home list)"),
     ("ctrl+p", "command palette: every action by name"),
     ("ctrl+q", "quit (everything is saved; nothing is asked)"),
     ("Tab / shift+Tab", "next / previous field (in notes: indent / dedent)"),

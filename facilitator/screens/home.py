@@ -12,10 +12,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from facilitator.widgets.inputs import LineInput
-from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets import Button, Footer, Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from facilitator.widgets.notes import NotesArea
+
+
+HOME_SESSIONS = 100  # the newest sessions listed on home
 
 
 def browse_available() -> bool:
@@ -40,7 +43,7 @@ class HomeScreen(Screen):
         "browse": "past meetings: browse, search, stats",
         "import_file": "read the agenda from the Markdown file named in the path box",
         "paste": "read the agenda from the system clipboard",
-        "app.search": "search every session's notes (ctrl+f anywhere; / on the lists)",
+        "app.search": "search every session's notes (ctrl+f anywhere; / here)",
     }
 
     def __init__(self) -> None:
@@ -49,6 +52,8 @@ class HomeScreen(Screen):
         self.session_ids: list[str] = []
         self._lists_loaded = False
         self.broken: list = []  # BrokenFile rows, listed after the sessions
+        self._poll = None  # the timer showing an index build's progress
+        self._sessions_shown = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="home"):
@@ -69,12 +74,14 @@ class HomeScreen(Screen):
                 yield Button("Create meeting (ctrl+s)", id="create", variant="primary")
             with Vertical(id="home-sessions"):
                 yield Static(Text("Sessions — newest first", style="bold"), classes="pane-title")
+                yield ProgressBar(id="sessions-progress", show_eta=False)
                 yield OptionList(id="sessions")
                 yield Static("", id="sessions-hint", markup=False, classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#agenda-input", NotesArea).cursor_blink = self.app.blink
+        self.query_one("#sessions-progress", ProgressBar).display = False
         self.call_after_refresh(self.load_lists)
 
     def on_screen_resume(self) -> None:
@@ -110,17 +117,48 @@ class HomeScreen(Screen):
         lst.focus()
 
     def load_sessions(self) -> None:
+        """Fill the sessions list from the index, in a thread (a first index build of
+        thousands of sessions must not freeze the screen)."""
+        self._sessions_shown = False
+        if self._poll is None:
+            self._poll = self.set_interval(0.1, self._poll_progress)
+        self._load_sessions_worker()
+
+    @work(thread=True, exclusive=True, group="home-sessions")
+    def _load_sessions_worker(self) -> None:
         from facilitator.store import StoreError
 
-        lst = self.query_one("#sessions", OptionList)
+        store = self.app.store
         try:
-            result = self.app.store.scan()
+            result = store.scan()
         except StoreError as e:
-            self.query_one("#sessions-hint", Static).update(Text(str(e)))
+            self.app.call_from_thread(self.query_one("#sessions-hint", Static).update, Text(str(e)))
             return
+        self.app.call_from_thread(self._show_sessions, result)
+
+    def _poll_progress(self) -> None:
+        """An index build of many sessions (in whichever thread) shows as a count in the hint."""
+        from facilitator.index import index_for
+
+        state = index_for(self.app.store.root).progress
+        if state is not None and state[1] >= 50:
+            done, total = state
+            self.query_one("#sessions-hint", Static).update(Text(f"Indexing sessions: {done:,} of {total:,}…"))
+            self.query_one("#sessions-progress", ProgressBar).display = True
+            self.query_one("#sessions-progress", ProgressBar).update(total=total, progress=done)
+        elif self._poll is not None and self._sessions_shown:
+            self.query_one("#sessions-progress", ProgressBar).display = False
+            self._poll.stop()
+            self._poll = None
+
+    def _show_sessions(self, result) -> None:
+        self._sessions_shown = True
+        lst = self.query_one("#sessions", OptionList)
         options = []
         self.session_ids = []
-        for s in result.sessions:
+        # The newest few: an OptionList of 10,000 two-line options would cost seconds;
+        # the history browser (ctrl+b) lists them all.
+        for s in result.sessions[:HOME_SESSIONS]:
             label = Text()
             if s.status == "live":
                 label.append("● live ", style="bold green")
@@ -146,6 +184,9 @@ class HomeScreen(Screen):
         if options:
             lst.highlighted = 0
         hint = "Enter opens"
+        more = len(result.sessions) - len(self.session_ids)
+        if more > 0:
+            hint = f"The newest {len(self.session_ids)} of {len(result.sessions):,} · " + hint
         if browse_available():
             hint += " · ctrl+b history · ctrl+f or / search"
         if result.broken:

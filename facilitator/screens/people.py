@@ -51,9 +51,8 @@ class PeopleScreen(Screen):
 
     @work(thread=True, exclusive=True, group="people")
     def load(self) -> None:
-        sessions = [s for _, s in self.store.load_all()]
-        folks = people.attendance_of(sessions)
-        dates = people.meeting_dates(sessions)
+        folks = people.attendance(self.store)
+        dates = people.store_meeting_dates(self.store)
         self.app.call_from_thread(self._loaded, folks, dates)
 
     def _set_columns(self, folks: list[people.Person]) -> None:

@@ -88,15 +88,12 @@ class ReviewScreen(Screen):
 
     @work(thread=True, exclusive=True, group="review")
     def load_all(self) -> None:
-        wanted = set(self.scope) if self.scope is not None else None
         try:
-            sessions = [
-                s for summary, s in self.store.load_all() if wanted is None or summary.id in wanted
-            ]
+            rows = stats.summary(self.store, ids=self.scope)
         except StoreError as e:
             self.app.call_from_thread(self._error, str(e))
             return
-        self.app.call_from_thread(self._show_all, stats.summarise(sessions))
+        self.app.call_from_thread(self._show_all, rows)
 
     def _show_all(self, rows: list[stats.SessionTimes]) -> None:
         if not self.showing_all:

@@ -91,19 +91,19 @@ class SearchScreen(Screen):
 
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, query: str) -> None:
-        from facilitator.search import build_index, query_words
+        from facilitator.search import count_sessions, query_words, search
 
         if not query_words(query):
             self.app.call_from_thread(self._show, query, [], "")
             return
         self.app.call_from_thread(self._status, "Searching…")
         try:
-            index = build_index(self.store)
-            hits = index.search(query, MAX_HITS + 1)
+            hits = search(self.store, query, MAX_HITS + 1)
+            sessions = count_sessions(self.store)
         except StoreError as e:
             self.app.call_from_thread(self._status, f"cannot search: {e}")
             return
-        self.app.call_from_thread(self._show, query, hits, f"{index.sessions} sessions")
+        self.app.call_from_thread(self._show, query, hits, f"{sessions} sessions")
 
     def _status(self, text: str) -> None:
         self.query_one("#search-status", Static).update(Text(text))

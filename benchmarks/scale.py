@@ -1,0 +1,270 @@
+"""History at an organisation's scale (not tests): every figure as a ratio to its floor.
+
+    .venv/bin/python benchmarks/scale.py [N]     # N sessions, default 10,000; run by `make bench`
+
+Builds its own directory of N sessions (the meetings of tests/fixtures, dates shifted a
+week apart, TOML written straight to disk), then measures each figure and its floor in
+the same run, interleaved, and prints ``ratio (n, min / median)``:
+
+- first frames in a real pty (120x40), process start to the frame holding the marker,
+  against a bare Textual app (one Static): home on the demo sessions, ``open ID``,
+  and home at N sessions with the newest session on screen;
+- warm CLI runs (index up to date) of ``search``, ``people``, ``list --json``, ``stats``
+  at N, against ``python -c "import sqlite3"`` (the least a process using the index does);
+- cold ``list`` (no index) against reading every TOML file once with tomllib, in a
+  fresh process each;
+- filter-as-you-type in the history list at N: one keystroke's work (the filter query on
+  the index, the table's new rows, drawing every visible line), in-process, against the
+  16 ms of one frame;
+- RSS of the app with N sessions and the history list open, against a bare app.
+
+Also prints where the home screen's first frame goes: ``import textual`` (and the
+widgets home uses), the app's own modules, and the rest (CSS, compose, first layout).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from tests.many_sessions import write_sessions  # noqa: E402
+from ui import BARE_APP, BARE_MARKER, HOME_MARKER, MEETING_MARKER, PYTHON, PtyProcess, clear_locks  # noqa: E402
+
+ENTRY = str(Path(PYTHON).parent / "facilitator")
+DEMO = ROOT / "facilitator" / "demo"
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
+COLD_ROUNDS = 3
+RARE_WORD = "zanzibarquokka"  # planted in one session: a "who said X" search
+
+
+def stats_of(values: list[float]) -> tuple[float, float]:
+    return min(values), statistics.median(values)
+
+
+def line(label: str, ours: list[float], floor: list[float], goal: float, unit: str = "ms") -> str:
+    o_min, o_med = stats_of(ours)
+    f_min, f_med = stats_of(floor)
+    ratio = o_med / f_med
+    verdict = "holds" if ratio <= goal else "does NOT hold"
+    return (
+        f"  {label:<46} {ratio:5.2f}x (goal <= {goal}x: {verdict})  "
+        f"ours n={len(ours)} min/median {o_min * 1e3:.0f}/{o_med * 1e3:.0f} {unit}, "
+        f"floor n={len(floor)} {f_min * 1e3:.0f}/{f_med * 1e3:.0f} {unit}"
+    )
+
+
+def run_time(argv: list[str], cwd: Path) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - t0
+
+
+def frame_time(argv: list[str], marker: bytes, cwd: Path, then: bytes | None = None,
+               then_marker: bytes | None = None) -> tuple[float, int]:
+    """Seconds to the frame with ``marker`` (and the RSS in KiB once ``then_marker`` shows)."""
+    proc = PtyProcess(argv, cwd)
+    try:
+        t = proc.read_until(marker)
+        rss = 0
+        if then is not None:
+            start = len(proc.buffer)
+            proc.write(then)
+            proc.read_until(then_marker, start=start, timeout=120)
+            time.sleep(0.3)
+            rss = rss_kib(proc.pid)
+        elif then_marker is not None:
+            time.sleep(0.3)
+            rss = rss_kib(proc.pid)
+        return t, rss
+    finally:
+        proc.kill()
+
+
+def rss_kib(pid: int) -> int:
+    try:
+        for ln in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if ln.startswith("VmRSS:"):
+                return int(ln.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def plant(root: Path) -> None:
+    """A rare word in one session's notes (the realistic search: one meeting said it)."""
+    victim = sorted(root.glob("*.toml"))[len(list(root.glob("*.toml"))) // 2]
+    text = victim.read_text(encoding="utf-8")
+    victim.write_text(text.replace('notes = """\n', f'notes = """\n- {RARE_WORD} came up\n', 1), encoding="utf-8")
+
+
+TOMLLIB_FLOOR = """
+import os, sys, tomllib
+for e in os.scandir(sys.argv[1]):
+    if e.name.endswith(".toml"):
+        with open(e.path, "rb") as f:
+            tomllib.loads(f.read().decode("utf-8"))
+"""
+
+
+async def filter_keystrokes(root: Path, queries: list[str]) -> list[float]:
+    """One keystroke's work in the history list at N sessions (see the module docstring)."""
+    from textual.app import App
+    from textual.widgets import Input
+
+    from facilitator.screens.browse import BrowseScreen
+    from facilitator.store import SessionStore
+    from facilitator.widgets.session_table import SessionTable
+
+    store = SessionStore(root)
+
+    class Host(App):
+        def on_mount(self) -> None:
+            self.push_screen(BrowseScreen(store))
+
+    times: list[float] = []
+    app = Host()
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(600):
+            if isinstance(app.screen, BrowseScreen) and app.screen.loaded:
+                break
+            await pilot.pause(0.05)
+        browse = app.screen
+        table = browse.query_one(SessionTable)
+        filt = browse.query_one("#browse-filter", Input)
+        for query in queries:
+            for k in range(1, len(query) + 1):
+                filt.value = query[:k]
+                await pilot.pause()
+                t0 = time.perf_counter()
+                browse.apply_filter()
+                for y in range(table.size.height):
+                    table.render_line(y)
+                times.append(time.perf_counter() - t0)
+        filt.value = ""
+    return times
+
+
+def main() -> int:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    load = os.getloadavg()
+    print(f"scale benchmark: {n:,} sessions, {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        many = tmp / "many"
+        t0 = time.perf_counter()
+        ids = write_sessions(many, n)
+        plant(many)
+        print(f"  wrote {n:,} sessions in {time.perf_counter() - t0:.1f} s ({sum(f.stat().st_size for f in many.glob('*.toml')) / 1e6:.0f} MB)")
+        demo = tmp / "demo"
+        demo.mkdir()
+        for f in DEMO.glob("*.toml"):
+            shutil.copy(f, demo / f.name)
+        open_id = sorted(DEMO.glob("*.toml"))[-1].stem
+        bare = tmp / "bare_app.py"
+        bare.write_text(BARE_APP, encoding="utf-8")
+        floor_py = tmp / "tomllib_floor.py"
+        floor_py.write_text(TOMLLIB_FLOOR, encoding="utf-8")
+        index_file = many / ".facilitator-index.sqlite3"
+
+        # -- cold list vs tomllib (fresh processes; the index removed before each) ------
+        cold, toml_floor = [], []
+        for _ in range(COLD_ROUNDS):
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{index_file}{suffix}").unlink(missing_ok=True)
+            cold.append(run_time([ENTRY, "--sessions", str(many), "list"], tmp))
+            toml_floor.append(run_time([PYTHON, str(floor_py), str(many)], tmp))
+        print(f"  index: {index_file.stat().st_size / 1e6:.0f} MB")
+
+        # -- warm CLI -------------------------------------------------------------------
+        cli = {
+            "search": ["search", RARE_WORD],
+            "search (a word in every meeting)": ["search", "binder"],
+            "people": ["people"],
+            "list --json": ["list", "--json"],
+            "stats": ["stats"],
+        }
+        sqlite_floor: list[float] = []
+        warm: dict[str, list[float]] = {k: [] for k in cli}
+        for argv in cli.values():  # warm the page cache and .pyc files
+            run_time([ENTRY, "--sessions", str(many), *argv], tmp)
+        for _ in range(ROUNDS):
+            sqlite_floor.append(run_time([PYTHON, "-c", "import sqlite3"], tmp))
+            for k, argv in cli.items():
+                warm[k].append(run_time([ENTRY, "--sessions", str(many), *argv], tmp))
+
+        # -- first frames -----------------------------------------------------------------
+        frames = {
+            "bare": ([PYTHON, str(bare)], BARE_MARKER, tmp),
+            "home": ([ENTRY, "--sessions", str(demo)], HOME_MARKER, tmp),
+            "open": ([ENTRY, "--sessions", str(demo), "open", open_id], MEETING_MARKER, tmp),
+            "home_n": ([ENTRY, "--sessions", str(many)], ids[0].encode(), tmp),
+        }
+        ft: dict[str, list[float]] = {k: [] for k in frames}
+        for argv, marker, cwd in frames.values():
+            frame_time(argv, marker, cwd)
+            clear_locks(demo)
+        for _ in range(ROUNDS):
+            for k, (argv, marker, cwd) in frames.items():
+                ft[k].append(frame_time(argv, marker, cwd)[0])
+                clear_locks(demo)
+
+        # -- RSS: history open at N vs a bare app ---------------------------------------
+        rss_bare = [frame_time([PYTHON, str(bare)], BARE_MARKER, tmp, then_marker=BARE_MARKER)[1] for _ in range(3)]
+        rss_app = [
+            frame_time([ENTRY, "--sessions", str(many)], ids[0].encode(), tmp, then=b"\x02",
+                       then_marker=f"{n} sessions".encode())[1]
+            for _ in range(3)
+        ]
+
+        # -- filter as you type -----------------------------------------------------------
+        keys = asyncio.run(filter_keystrokes(many, ["finished 2029-1", "collab nov", "hackmd team"]))
+        keys50: list[float] = []
+        small = tmp / "fifty"
+        write_sessions(small, 50)
+        keys50 = asyncio.run(filter_keystrokes(small, ["finished 2029-1", "collab nov", "hackmd team"]))
+
+        # -- where the first frame goes ---------------------------------------------------
+        imp_textual = [run_time([PYTHON, "-c", "import textual.app"], tmp) for _ in range(ROUNDS)]
+        imp_app = [run_time([PYTHON, "-c", "import facilitator.app"], tmp) for _ in range(ROUNDS)]
+        imp_python = [run_time([PYTHON, "-c", "pass"], tmp) for _ in range(ROUNDS)]
+
+    print("figure (ratio of medians; n runs, min/median of ours and of the floor):")
+    print(line("home first frame vs bare app (demo sessions)", ft["home"], ft["bare"], 1.25))
+    print(line("open ID first frame vs bare app", ft["open"], ft["bare"], 1.4))
+    print(line(f"home, newest session on screen, at {n:,}", ft["home_n"], ft["bare"], 1.5))
+    for k in cli:
+        goal = 3.0 if k.startswith(("search", "people")) else 4.0
+        print(line(f"warm {k} at {n:,} vs import sqlite3", warm[k], sqlite_floor, goal))
+    print(line(f"cold list (no index) at {n:,} vs tomllib reads", cold, toml_floor, 1.1))
+    k_min, k_med = stats_of(keys)
+    k50_min, k50_med = stats_of(keys50)
+    k_p95 = sorted(keys)[int(len(keys) * 0.95)]
+    print(f"  {'filter keystroke at ' + format(n, ',') + ' (goal <= 16 ms)':<46} median {k_med * 1e3:.1f} ms, p95 {k_p95 * 1e3:.1f} ms, "
+          f"min {k_min * 1e3:.1f} ms (n={len(keys)}); at 50 sessions median {k50_med * 1e3:.1f} ms "
+          f"({k_med / k50_med:.2f}x): {'holds' if k_p95 <= 0.016 else 'does NOT hold'}")
+    r_rss = statistics.median(rss_app) / statistics.median(rss_bare)
+    print(f"  {'RSS, history open at ' + format(n, ','):<46} {r_rss:5.2f}x (goal <= 2x: {'holds' if r_rss <= 2 else 'does NOT hold'})  "
+          f"ours n=3 median {statistics.median(rss_app) / 1024:.0f} MiB, bare {statistics.median(rss_bare) / 1024:.0f} MiB")
+    print("where the home screen's first frame goes (medians, process start to exit / frame):")
+    py, tx, ap = (statistics.median(v) for v in (imp_python, imp_textual, imp_app))
+    home = statistics.median(ft["home"])
+    print(f"  python itself {py * 1e3:.0f} ms; + import textual.app {(tx - py) * 1e3:.0f} ms; "
+          f"+ facilitator.app's imports (its widgets, screens) {(ap - tx) * 1e3:.0f} ms; the rest (CSS parse, compose, first layout and paint) "
+          f"{(home - ap) * 1e3:.0f} ms of {home * 1e3:.0f} ms")
+    print("  (import details: .venv/bin/python -X importtime -c 'import facilitator.app')")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

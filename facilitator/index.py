@@ -1,0 +1,530 @@
+"""One SQLite index of every session file, for everything that reads many sessions.
+
+The TOML files stay the only source of truth; the index (``.facilitator-index.sqlite3``
+beside them) is derived data, brought up to date from each file's (mtime_ns, size, inode)
+so a refresh parses only the files that changed, and each changed file exactly once: the
+list, search, people, stats and next all read the same tables. It holds:
+
+- ``files``: every ``*.toml`` seen, with its key, or why it cannot be read;
+- ``sessions``: what a session list shows (``store.SessionSummary``) and a filter haystack;
+- ``attendees``: the check-in lines (people, check-in completions);
+- ``items``: agenda items with planned and actual seconds (time review);
+- ``units``: an FTS5 table of the searchable units (an item with its notes, a section's
+  lines), for prefix and phrase queries, ranked, with snippets.
+
+It is rebuilt without a word when missing, corrupt or written by another schema version.
+Two processes may refresh at once: WAL lets readers read while one writer (holding
+SQLite's write lock, ``BEGIN IMMEDIATE``) brings the tables up to date; the other then
+finds nothing left to do. A sessions directory the index cannot be written in (read-only)
+still works: the index then lives in memory for the process, built from the files.
+
+This module never imports the store (the store calls it, handing it a parser), nor Textual.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
+
+INDEX_NAME = ".facilitator-index.sqlite3"
+# Bump when a table's columns or how a value is computed change: an index written by
+# another version is rebuilt from the files.
+SCHEMA_VERSION = 1
+# The session format (``model.FORMAT_VERSION``) the tables were computed from; a test
+# keeps it equal to the model's, so a new format rebuilds the index. (Not imported from
+# the model: the warm ``list`` reads the index without loading the model.)
+INDEXED_FORMAT_VERSION = 1
+# Each file's units get the rowids fid * UNIT_SPAN ... (fid + 1) * UNIT_SPAN - 1, so a
+# file's units are deleted by a rowid range, not a scan of the whole FTS table.
+UNIT_SPAN = 1 << 20
+BUSY_TIMEOUT_MS = 60_000
+SNIPPET_OPEN = "\ue000"  # private-use characters mark a snippet's match (never in notes)
+SNIPPET_CLOSE = "\ue001"
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_BULLET = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?")
+_QUERY_PART = re.compile(r'"([^"]*)"?|(\w+)', re.UNICODE)
+
+# What parse() returns for a file: a Session, or the reason it cannot be read.
+Parser = Callable[[Path, str], Any]
+Progress = Callable[[int, int], None]
+
+
+# -- searchable units ---------------------------------------------------------------
+
+
+class Unit(NamedTuple):
+    """One searchable piece of a session: an item with its notes, or a section's lines."""
+
+    section: str
+    item_id: str | None
+    item_title: str
+    lines: tuple[str, ...]
+
+    @property
+    def blob(self) -> str:
+        return "\n".join(self.lines).casefold()
+
+
+def _lines(text: str) -> list[str]:
+    out = []
+    for ln in text.split("\n"):
+        ln = _BULLET.sub("", ln).strip()
+        if ln:
+            out.append(ln)
+    return out
+
+
+def session_units(session: Any) -> list[Unit]:
+    """The searchable units of a session, in document order."""
+    units: list[Unit] = []
+    head = [p for p in (session.heading, session.title if session.title != session.heading else "") if p]
+    head += _lines(session.cancelled) + _lines(session.front)
+    if head:
+        units.append(Unit("meeting", None, "", tuple(head)))
+    for sec in session.sections:
+        title = sec.title
+        own: list[str] = []
+        if sec.heading:
+            own.append(title)
+        own += _lines(sec.intro)
+        own += [a.text for a in sec.attendees]
+        own += [e for entry in sec.entries for e in _lines(entry)]
+        own += _lines(sec.body)
+        own += _lines(sec.outro)
+        if sec.kind == "topic" and sec.items:
+            own = [ln for ln in own if ln != title]  # the heading is the item's own line
+        if own:
+            units.append(Unit(title, None, "", tuple(own)))
+        for item in sec.items:
+            item_lines = [item.text.strip()] + _lines(item.notes)
+            units.append(Unit(title, item.id, item.title or item.text.strip(), tuple(ln for ln in item_lines if ln)))
+    return units
+
+
+def fts_query(query: str) -> str:
+    """An FTS5 MATCH expression: each word a prefix, each ``"quoted words"`` a phrase, all required.
+
+    Only word characters reach the expression, so no user text can be FTS5 syntax.
+    """
+    parts = []
+    for m in _QUERY_PART.finditer(query):
+        if m.group(1) is not None:
+            words = _WORD.findall(m.group(1))
+            if len(words) == 1:
+                parts.append(f'"{words[0]}"*')
+            elif words:
+                parts.append('"' + " ".join(words) + '"')
+        elif m.group(2):
+            parts.append(f'"{m.group(2)}"*')
+    return " AND ".join(parts)
+
+
+def sort_key(date: str) -> str:
+    """A text that sorts like ``model.date_key`` (undated sessions last when newest first)."""
+    from facilitator.model import date_key
+
+    y, m, d = date_key(date)
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+# -- the schema -------------------------------------------------------------------
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files(
+    fid INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,
+    mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL, inode INTEGER NOT NULL,
+    broken TEXT);
+CREATE TABLE IF NOT EXISTS sessions(
+    fid INTEGER PRIMARY KEY, id TEXT NOT NULL, date TEXT NOT NULL, sort_key TEXT NOT NULL,
+    heading TEXT NOT NULL, title TEXT NOT NULL, template TEXT NOT NULL, status TEXT NOT NULL,
+    attendees INTEGER NOT NULL, agenda_items INTEGER NOT NULL, archived_in TEXT NOT NULL,
+    cancelled TEXT NOT NULL, slot_minutes INTEGER NOT NULL, source TEXT NOT NULL,
+    haystack TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS sessions_order ON sessions(date DESC, id DESC);
+CREATE TABLE IF NOT EXISTS attendees(
+    fid INTEGER NOT NULL, pos INTEGER NOT NULL, name TEXT NOT NULL, handle TEXT NOT NULL,
+    affiliation TEXT NOT NULL, line TEXT NOT NULL, PRIMARY KEY (fid, pos)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS items(
+    fid INTEGER NOT NULL, pos INTEGER NOT NULL, item_id TEXT NOT NULL, title TEXT NOT NULL,
+    owner TEXT NOT NULL, status TEXT NOT NULL, planned_seconds INTEGER NOT NULL,
+    actual_seconds REAL NOT NULL, PRIMARY KEY (fid, pos)) WITHOUT ROWID;
+CREATE VIRTUAL TABLE IF NOT EXISTS units USING fts5(
+    body, section UNINDEXED, item_id UNINDEXED, item_title UNINDEXED,
+    tokenize = "unicode61 remove_diacritics 2 tokenchars '_'");
+"""
+_TABLES = ("meta", "files", "sessions", "attendees", "items", "units")
+
+
+def _is_corrupt(exc: sqlite3.Error) -> bool:
+    """A damaged database (rebuild it), as opposed to a busy or read-only one."""
+    if isinstance(exc, sqlite3.OperationalError):
+        text = str(exc).lower()
+        return "malformed" in text or "not a database" in text or "no such" in text
+    return isinstance(exc, sqlite3.DatabaseError)
+
+
+def session_haystack(session_id: str, date: str, title: str, template: str, status: str,
+                     cancelled: str, archived_in: str) -> str:
+    """What the history filter matches: the words a user sees in a session's row, and the
+    month's name (typing ``nov`` finds November's meetings)."""
+    month = ""
+    m = re.match(r"\d{4}-(\d{2})", date.strip())
+    if m and 1 <= int(m.group(1)) <= 12:
+        import calendar
+
+        month = calendar.month_name[int(m.group(1))]
+    return " ".join((session_id, date, title, template, status, cancelled, month,
+                     "archived" if archived_in else "")).casefold()
+
+
+class SessionIndex:
+    """The index of one sessions directory. Thread-safe: one connection behind a lock."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.path = self.root / INDEX_NAME
+        self.data_version = f"{SCHEMA_VERSION}/{INDEXED_FORMAT_VERSION}"
+        self.in_memory = False
+        self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = None
+        # (files indexed, files to index) while a refresh parses files, else None: any
+        # thread may read it (the app's progress bar polls it).
+        self.progress: tuple[int, int] | None = None
+
+    # -- connecting -------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        if self._conn is not None:
+            return self._conn
+        conn = None
+        try:
+            conn = self._open_file()
+        except sqlite3.Error as e:
+            if _is_corrupt(e):
+                self._remove_files()
+                try:
+                    conn = self._open_file()
+                except sqlite3.Error:
+                    conn = None
+        if conn is None:  # cannot write beside the sessions: build in memory
+            conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+            self._create(conn)
+            self.in_memory = True
+        self._conn = conn
+        return conn
+
+    def _open_file(self) -> sqlite3.Connection:
+        if not os.access(self.root, os.W_OK):
+            raise sqlite3.OperationalError("sessions directory is read-only")
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
+                               isolation_level=None)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
+                raise sqlite3.OperationalError("cannot use WAL here")
+            conn.execute("PRAGMA synchronous = NORMAL")  # derived data: a lost commit is re-read
+            if not self._current(conn):
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    if not self._current(conn):  # another process may have done it meanwhile
+                        for t in _TABLES:
+                            conn.execute(f"DROP TABLE IF EXISTS {t}")
+                        self._create(conn, in_transaction=True)
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _current(self, conn: sqlite3.Connection) -> bool:
+        if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            return False
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+        except sqlite3.OperationalError:
+            return False
+        return row is not None and row[0] == self.data_version
+
+    def _create(self, conn: sqlite3.Connection, in_transaction: bool = False) -> None:
+        if not in_transaction:
+            conn.execute("BEGIN")
+        for stmt in _SCHEMA.split(";"):
+            if stmt.strip():
+                conn.execute(stmt)
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('data_version', ?)", (self.data_version,))
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if not in_transaction:
+            conn.execute("COMMIT")
+
+    def _remove_files(self) -> None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                os.unlink(f"{self.path}{suffix}")
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def _run(self, fn: Callable[[sqlite3.Connection], Any]) -> Any:
+        """``fn(conn)`` under the lock; a corrupt index is removed, rebuilt and ``fn`` retried once."""
+        with self._lock:
+            try:
+                return fn(self._connect())
+            except sqlite3.Error as e:
+                if not _is_corrupt(e) or self.in_memory:
+                    raise
+            self.close()
+            self._remove_files()
+            return fn(self._connect())
+
+    # -- refreshing -------------------------------------------------------------------
+    def refresh(self, parse: Parser, progress: Progress | None = None) -> list[tuple[str, str]]:
+        """Bring the tables up to date with the directory; the files that could not even be listed.
+
+        ``parse(path, stem)`` reads one file: a Session, or a string saying why it cannot
+        be read. Only new and changed files are parsed, each once. ``progress(done, total)``
+        is called as changed files are indexed (from the calling thread).
+        """
+        on_disk, unlisted = self._list()
+        with self._lock:
+            try:
+                self._run(lambda conn: self._sync(conn, on_disk, parse, progress))
+            except sqlite3.OperationalError as e:
+                if _is_corrupt(e):
+                    raise
+                # Locked for longer than the busy timeout (a huge rebuild elsewhere) or a
+                # read-only database: rebuild this process's view in memory instead.
+                self.close()
+                self._conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+                self._create(self._conn)
+                self.in_memory = True
+                self._sync(self._conn, on_disk, parse, progress)
+        return unlisted
+
+    def _list(self) -> tuple[dict[str, tuple[int, int, int]], list[tuple[str, str]]]:
+        on_disk: dict[str, tuple[int, int, int]] = {}
+        unlisted: list[tuple[str, str]] = []
+        try:
+            entries = os.scandir(self.root)
+        except FileNotFoundError:
+            return on_disk, unlisted
+        with entries:
+            for entry in entries:
+                name = entry.name
+                if name[0] == "." or not name.endswith(".toml"):
+                    continue
+                try:
+                    if not entry.is_file():
+                        continue
+                    st = entry.stat()
+                except OSError as e:
+                    unlisted.append((name, f"cannot read: {e.strerror or e}"))
+                    continue
+                on_disk[name] = (st.st_mtime_ns, st.st_size, st.st_ino)
+        return on_disk, unlisted
+
+    @staticmethod
+    def _known(conn: sqlite3.Connection) -> dict[str, tuple[int, tuple[int, int, int], str | None]]:
+        return {
+            name: (fid, (m, s, i), broken)
+            for fid, name, m, s, i, broken in conn.execute("SELECT fid, name, mtime_ns, size, inode, broken FROM files")
+        }
+
+    @staticmethod
+    def _stale(known: dict, on_disk: dict) -> tuple[list[str], list[str]]:
+        gone = [n for n in known if n not in on_disk]
+        todo = []
+        for name, key in on_disk.items():
+            k = known.get(name)
+            # An OS error ("cannot read: permission denied") is tried again every time:
+            # fixing permissions does not change the file's mtime.
+            if k is None or k[1] != key or (k[2] or "").startswith("cannot read"):
+                todo.append(name)
+        return gone, sorted(todo)
+
+    def _sync(self, conn: sqlite3.Connection, on_disk: dict, parse: Parser, progress: Progress | None) -> None:
+        gone, todo = self._stale(self._known(conn), on_disk)
+        if not gone and not todo:
+            return
+        conn.execute("BEGIN IMMEDIATE")  # the write lock; waits for another refresh to end
+        try:
+            known = self._known(conn)  # again: another process may have refreshed meanwhile
+            gone, todo = self._stale(known, on_disk)
+            for name in gone:
+                self._delete(conn, known[name][0])
+            total = len(todo)
+            self.progress = (0, total)
+            for n, name in enumerate(todo):
+                if name in known:
+                    self._delete(conn, known[name][0])
+                self._add(conn, name, on_disk[name], parse(self.root / name, name[: -len(".toml")]))
+                self.progress = (n + 1, total)
+                if progress is not None and (n % 25 == 0 or n + 1 == total):
+                    progress(n + 1, total)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            self.progress = None
+
+    @staticmethod
+    def _delete(conn: sqlite3.Connection, fid: int) -> None:
+        for table in ("sessions", "attendees", "items"):
+            conn.execute(f"DELETE FROM {table} WHERE fid = ?", (fid,))
+        conn.execute("DELETE FROM units WHERE rowid >= ? AND rowid < ?", (fid * UNIT_SPAN, (fid + 1) * UNIT_SPAN))
+        conn.execute("DELETE FROM files WHERE fid = ?", (fid,))
+
+    @staticmethod
+    def _add(conn: sqlite3.Connection, name: str, key: tuple[int, int, int], session: Any) -> None:
+        broken = session if isinstance(session, str) else None
+        fid = conn.execute(
+            "INSERT INTO files(name, mtime_ns, size, inode, broken) VALUES (?, ?, ?, ?, ?)", (name, *key, broken)
+        ).lastrowid
+        if broken is not None:
+            return
+        s = session
+        title = s.title or s.heading
+        cancelled = " ".join(s.cancelled.split())[:200]
+        attendees = s.attendees
+        items = s.agenda_items
+        conn.execute(
+            "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (fid, s.id, s.date, sort_key(s.date), s.heading, s.title, s.template, str(s.status),
+             len(attendees), len(items), s.archived_in, cancelled, int(s.slot_minutes or 0), s.source,
+             session_haystack(s.id, s.date, title, s.template, str(s.status), cancelled, s.archived_in)),
+        )
+        conn.executemany(
+            "INSERT INTO attendees VALUES (?, ?, ?, ?, ?, ?)",
+            [(fid, n, a.name.strip(), a.handle.strip(), a.affiliation.strip(), a.text.strip()) for n, a in enumerate(attendees)],
+        )
+        conn.executemany(
+            "INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(fid, n, i.id, i.title or i.text.strip(), i.owner, str(i.status), int(i.planned_seconds),
+              float(i.actual_seconds or 0.0)) for n, i in enumerate(items)],
+        )
+        units = session_units(s)[: UNIT_SPAN - 1]
+        conn.executemany(
+            "INSERT INTO units(rowid, body, section, item_id, item_title) VALUES (?, ?, ?, ?, ?)",
+            [(fid * UNIT_SPAN + n, "\n".join(u.lines), u.section, u.item_id, u.item_title) for n, u in enumerate(units)],
+        )
+
+    # -- reading ----------------------------------------------------------------------
+    def summaries(self) -> list[tuple]:
+        """(name, id, date, heading, title, template, status, attendees, agenda_items,
+        archived_in, cancelled, mtime_ns) of every readable session, newest first (date, id)."""
+        return self._run(lambda c: c.execute(
+            "SELECT f.name, s.id, s.date, s.heading, s.title, s.template, s.status, s.attendees,"
+            " s.agenda_items, s.archived_in, s.cancelled, f.mtime_ns"
+            " FROM sessions s JOIN files f USING (fid) ORDER BY s.date DESC, s.id DESC").fetchall())
+
+    def broken(self) -> list[tuple[str, str]]:
+        """(file name, reason) of the files that cannot be read, by name."""
+        return self._run(lambda c: c.execute(
+            "SELECT name, broken FROM files WHERE broken IS NOT NULL ORDER BY name").fetchall())
+
+    def count(self) -> int:
+        return self._run(lambda c: c.execute("SELECT count(*) FROM sessions").fetchone()[0])
+
+    def filter_ids(self, words: Iterable[str]) -> list[str]:
+        """Ids of the sessions whose row holds every word (substrings, case ignored), newest first."""
+        words = [w.casefold() for w in words if w]
+        where = " AND ".join("instr(haystack, ?) > 0" for _ in words) or "1"
+        return [r[0] for r in self._run(lambda c: c.execute(
+            f"SELECT id FROM sessions WHERE {where} ORDER BY date DESC, id DESC", words).fetchall())]
+
+    def search(self, query: str, limit: int | None = None, ranked: bool = False) -> list[tuple]:
+        """Units matching ``query`` (see :func:`fts_query`): (session id, date, title, section,
+        item_id, item_title, body, snippet), newest meeting first and in document order, or
+        best match first (bm25) with ``ranked``."""
+        match = fts_query(query)
+        if not match:
+            return []
+        order = "bm25(units)" if ranked else "s.sort_key DESC, s.date DESC, s.id DESC, u.rowid"
+        sql = (
+            "SELECT s.id, s.date, CASE WHEN s.title != '' THEN s.title ELSE s.heading END,"
+            " u.section, u.item_id, u.item_title, u.body,"
+            f" snippet(units, 0, '{SNIPPET_OPEN}', '{SNIPPET_CLOSE}', '…', 16)"
+            " FROM units u JOIN sessions s ON s.fid = u.rowid / ?"
+            f" WHERE units MATCH ? ORDER BY {order}"
+        )
+        params: list[Any] = [UNIT_SPAN, match]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(int(limit))
+        return self._run(lambda c: c.execute(sql, params).fetchall())
+
+    def attendee_rows(self) -> list[tuple]:
+        """(session id, date, name, handle, affiliation, line) oldest session first, in check-in order."""
+        return self._run(lambda c: c.execute(
+            "SELECT s.id, s.date, a.name, a.handle, a.affiliation, a.line FROM attendees a"
+            " JOIN sessions s USING (fid) ORDER BY s.sort_key, s.date, s.id, a.pos").fetchall())
+
+    def checkin_dates(self) -> list[str]:
+        """Dates of the sessions that had a check-in, oldest first, each once."""
+        rows = self._run(lambda c: c.execute(
+            "SELECT date FROM sessions WHERE attendees > 0 ORDER BY sort_key, date, id").fetchall())
+        out: list[str] = []
+        seen: set[str] = set()
+        for (d,) in rows:
+            if d not in seen:
+                seen.add(d)
+                out.append(d)
+        return out
+
+    def times(self, ids: Iterable[str] | None = None) -> Iterator[tuple[tuple, list[tuple]]]:
+        """((id, date, title, status, slot_minutes, sort_key), [(item_id, title, owner, status,
+        planned, actual)...]) per session, newest first (by date key, then id)."""
+        def q(c: sqlite3.Connection) -> tuple[list, list]:
+            sessions = c.execute(
+                "SELECT fid, id, date, CASE WHEN title != '' THEN title ELSE heading END, status, slot_minutes,"
+                " sort_key FROM sessions ORDER BY sort_key DESC, id DESC").fetchall()
+            items = c.execute(
+                "SELECT fid, item_id, title, owner, status, planned_seconds, actual_seconds FROM items"
+                " ORDER BY fid, pos").fetchall()
+            return sessions, items
+        sessions, items = self._run(q)
+        wanted = set(ids) if ids is not None else None
+        by_fid: dict[int, list[tuple]] = {}
+        for fid, *rest in items:
+            by_fid.setdefault(fid, []).append(tuple(rest))
+        for fid, *rest in sessions:
+            if wanted is None or rest[0] in wanted:
+                yield tuple(rest), by_fid.get(fid, [])
+
+
+# -- one index per directory in a process -----------------------------------------
+
+_OPEN: dict[str, SessionIndex] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def index_for(root: Path) -> SessionIndex:
+    """The process's index of ``root`` (one connection, shared by the app's threads)."""
+    key = os.path.abspath(root)
+    with _OPEN_LOCK:
+        idx = _OPEN.get(key)
+        if idx is None:
+            idx = _OPEN[key] = SessionIndex(Path(root))
+        return idx
+
+
+def forget(root: Path) -> None:
+    """Close the process's index of ``root`` (the next use opens the file again)."""
+    with _OPEN_LOCK:
+        idx = _OPEN.pop(os.path.abspath(root), None)
+    if idx is not None:
+        idx.close()

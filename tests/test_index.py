@@ -1,0 +1,275 @@
+"""The SQLite index: incremental refresh, rebuilds, two processes, full-text search."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from facilitator import index, people, search, stats
+from facilitator import store as store_mod
+from facilitator.model import FORMAT_VERSION
+from facilitator.store import SessionStore
+from tests.many_sessions import write_sessions
+from tests.test_store import make_session
+
+
+@pytest.fixture
+def counted(monkeypatch) -> list[str]:
+    """The names of the session files parsed, in order."""
+    parsed: list[str] = []
+    real = store_mod.read_session_file
+
+    def counting(path, session_id=None):
+        parsed.append(Path(path).name)
+        return real(path, session_id)
+
+    monkeypatch.setattr(store_mod, "read_session_file", counting)
+    return parsed
+
+
+def fresh_process(store: SessionStore) -> None:
+    """Forget the open index, as a new process would start without one."""
+    index.forget(store.root)
+
+
+def test_indexed_format_is_the_models() -> None:
+    assert index.INDEXED_FORMAT_VERSION == FORMAT_VERSION  # bump the index with the format
+
+
+def test_incremental_add_change_remove_break_rename(sessions_dir: Path, counted: list[str]) -> None:
+    s = SessionStore(sessions_dir)
+    for i in range(1, 4):
+        s.save(make_session(f"2024-0{i}-01", f"2024-0{i}-01"))
+    assert [x.id for x in s.scan().sessions] == ["2024-03-01", "2024-02-01", "2024-01-01"]
+    assert sorted(counted) == ["2024-01-01.toml", "2024-02-01.toml", "2024-03-01.toml"]
+
+    counted.clear()  # added
+    s.save(make_session("2024-04-01", "2024-04-01"))
+    assert s.scan().sessions[0].id == "2024-04-01"
+    assert counted == ["2024-04-01.toml"]
+
+    counted.clear()  # changed
+    s.save(make_session("2024-02-01", "2024-02-01", n_items=6))
+    assert {x.id: x.agenda_items for x in s.scan().sessions}["2024-02-01"] == 6
+    assert counted == ["2024-02-01.toml"]
+
+    counted.clear()  # removed
+    (sessions_dir / "2024-03-01.toml").unlink()
+    assert [x.id for x in s.scan().sessions] == ["2024-04-01", "2024-02-01", "2024-01-01"]
+    assert counted == []
+    assert search.search(s, "shipped") and all(h.session_id != "2024-03-01" for h in search.search(s, "shipped"))
+
+    counted.clear()  # broken, then fixed
+    (sessions_dir / "2024-01-01.toml").write_text("= not toml", encoding="utf-8")
+    result = s.scan()
+    assert [b.path.name for b in result.broken] == ["2024-01-01.toml"]
+    assert "invalid TOML" in result.broken[0].reason
+    assert counted == ["2024-01-01.toml"]
+    counted.clear()
+    assert s.scan().broken == result.broken and counted == []  # a broken file is not re-read either
+    s.save(make_session("2024-01-01", "2024-01-01"))
+    assert not s.scan().broken
+
+    counted.clear()  # renamed: the file name is the id
+    os.rename(sessions_dir / "2024-04-01.toml", sessions_dir / "2024-04-01-b.toml")
+    ids = [x.id for x in s.scan().sessions]
+    assert "2024-04-01-b" in ids and "2024-04-01" not in ids
+    assert counted == ["2024-04-01-b.toml"]
+    assert {h.session_id for h in search.search(s, "shipped")} == {"2024-04-01-b", "2024-02-01", "2024-01-01"}
+
+
+def test_cold_start_parses_each_file_once(sessions_dir: Path, counted: list[str]) -> None:
+    write_sessions(sessions_dir, 30, seeds=1)
+    s = SessionStore(sessions_dir)
+    s.scan()
+    search.search(s, "binder")
+    people.attendance(s)
+    stats.summary(s)
+    people.completions(s)
+    assert len(counted) == 30 and len(set(counted)) == 30
+    counted.clear()
+    fresh_process(s)  # a second process: everything from the index file
+    assert len(s.scan().sessions) == 30
+    assert search.search(s, "binder") and people.attendance(s)
+    assert counted == []
+
+
+def test_index_matches_reading_the_files(sessions_dir: Path) -> None:
+    """What the index serves equals what parsing every file gives (the old code paths)."""
+    write_sessions(sessions_dir, 26, seeds=2)
+    s = SessionStore(sessions_dir)
+    sessions = [session for _, session in s.load_all()]
+    assert len(sessions) == 26
+    assert people.as_json(people.attendance(s)) == people.as_json(people.attendance_of(sessions))
+    assert people.store_meeting_dates(s) == people.meeting_dates(sessions)
+    assert people.completions(s, notes=False) == people.completions_of(sessions, notes=False)
+    assert stats.summary(s) == stats.summarise(sessions)
+    assert stats.summary(s, "2029-01", "2029-06-30") == stats.summarise(
+        x for x in sessions if stats.in_range(x.date, "2029-01", "2029-06-30"))
+
+
+@pytest.mark.parametrize("garbage", [b"not a database at all", b"\x00" * 4096, b"SQLite format 3\x00" + b"\xff" * 200])
+def test_corrupt_index_is_rebuilt(sessions_dir: Path, garbage: bytes) -> None:
+    s = SessionStore(sessions_dir)
+    s.save(make_session("2024-01-01", "2024-01-01"))
+    expected = s.scan()
+    fresh_process(s)
+    s.index_path.write_bytes(garbage)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{s.index_path}{suffix}").unlink(missing_ok=True)
+    assert s.scan() == expected
+    assert search.search(s, "shipped")
+    with sqlite3.connect(s.index_path) as conn:  # rewritten, valid again
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == index.SCHEMA_VERSION
+
+
+def test_other_version_is_rebuilt(sessions_dir: Path, counted: list[str]) -> None:
+    s = SessionStore(sessions_dir)
+    s.save(make_session("2024-01-01", "2024-01-01"))
+    expected = s.scan()
+    fresh_process(s)
+    with sqlite3.connect(s.index_path) as conn:
+        conn.execute("UPDATE sessions SET title = 'stale'")
+        conn.execute("PRAGMA user_version = 0")
+    counted.clear()
+    assert s.scan() == expected
+    assert counted == ["2024-01-01.toml"]
+
+
+def test_read_only_directory_still_lists_and_searches(sessions_dir: Path, monkeypatch) -> None:
+    s = SessionStore(sessions_dir)
+    s.save(make_session("2024-01-01", "2024-01-01"))
+    fresh_process(s)
+    real_access = os.access
+    monkeypatch.setattr(index.os, "access", lambda p, mode: False if mode == os.W_OK else real_access(p, mode))
+    assert [x.id for x in s.scan().sessions] == ["2024-01-01"]
+    assert search.search(s, "shipped")
+    assert not s.index_path.exists()  # nothing written beside the sessions
+    fresh_process(s)
+
+
+def test_missing_directory_creates_nothing(tmp_path: Path) -> None:
+    s = SessionStore(tmp_path / "nope")
+    assert s.scan().sessions == [] and search.search(s, "x") == []
+    assert not (tmp_path / "nope").exists()
+
+
+_REFRESH = """
+import sys, json
+from facilitator.store import SessionStore
+r = SessionStore(sys.argv[1]).scan()
+print(json.dumps([len(r.sessions), len(r.broken)]))
+"""
+
+
+def test_two_processes_refresh_at_once(sessions_dir: Path) -> None:
+    write_sessions(sessions_dir, 150, seeds=1)
+    procs = [
+        subprocess.Popen([sys.executable, "-c", _REFRESH, str(sessions_dir)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [o[1] for o in outs]
+    assert [json.loads(o[0]) for o in outs] == [[150, 0], [150, 0]]
+    with sqlite3.connect(sessions_dir / index.INDEX_NAME) as conn:
+        assert conn.execute("SELECT count(*), count(DISTINCT id) FROM sessions").fetchone() == (150, 150)
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        units = conn.execute("SELECT count(*) FROM units").fetchone()[0]
+    fresh_process(SessionStore(sessions_dir))
+    s = SessionStore(sessions_dir)
+    assert len(s.scan().sessions) == 150
+    with sqlite3.connect(sessions_dir / index.INDEX_NAME) as conn:
+        assert conn.execute("SELECT count(*) FROM units").fetchone()[0] == units  # nothing doubled
+
+
+# -- full-text search -------------------------------------------------------------
+
+
+def _searchable(sessions_dir: Path) -> SessionStore:
+    s = SessionStore(sessions_dir)
+    a = make_session("2024-01-01", "2024-01-01")
+    a.agenda_items[0].notes = "- the Binder federation needs a new member\n- federation of hubs"
+    b = make_session("2024-02-01", "2024-02-01")
+    b.agenda_items[0].notes = "- federation federation federation, binder federation"
+    c = make_session("2024-03-01", "2024-03-01")
+    c.agenda_items[0].notes = "- a member of the federation uses Binder"
+    for x in (a, b, c):
+        s.save(x)
+    return s
+
+
+def test_prefix_and_phrase_queries(sessions_dir: Path) -> None:
+    s = _searchable(sessions_dir)
+    assert {h.session_id for h in search.search(s, "feder")} == {"2024-01-01", "2024-02-01", "2024-03-01"}
+    assert {h.session_id for h in search.search(s, "FEDER memb")} == {"2024-01-01", "2024-03-01"}
+    phrase = search.search(s, '"binder federation"')
+    assert {h.session_id for h in phrase} == {"2024-01-01", "2024-02-01"}
+    assert phrase[0].line == "federation federation federation, binder federation"  # newest first
+    assert search.search(s, '"member binder"') == []
+    assert {h.session_id for h in search.search(s, '"uses binder"')} == {"2024-03-01"}
+    assert search.search(s, "federat nosuchword") == []
+    # FTS5 syntax in a query is just words
+    assert search.search(s, "binder OR NOT (x*") == []
+    assert {h.session_id for h in search.search(s, 'feder* "NEAR"')} == set()
+
+
+def test_ranked_search_and_snippets(sessions_dir: Path) -> None:
+    s = _searchable(sessions_dir)
+    ranked = search.search(s, "federation", ranked=True)
+    assert ranked[0].session_id == "2024-02-01"  # the unit saying it most
+    hit = next(h for h in search.search(s, "member") if h.session_id == "2024-03-01")
+    assert f"{search.SNIPPET_OPEN}member{search.SNIPPET_CLOSE}" in hit.snippet
+    assert "member" in hit.snippet_text and search.SNIPPET_OPEN not in hit.snippet_text
+    assert search.search(s, "feder", limit=2) == search.search(s, "feder")[:2]
+
+
+# -- the CLI on the index -----------------------------------------------------------
+
+
+def test_cli_list_json_is_what_the_files_say(sessions_dir: Path) -> None:
+    """``list --json`` from the index equals the summaries made by parsing every file."""
+    from tests.test_cli import run_cli
+
+    write_sessions(sessions_dir, 20, seeds=3)
+    (sessions_dir / "bad.toml").write_text("= nope", encoding="utf-8")
+    expected = []
+    for path in sorted(sessions_dir.glob("*.toml"), key=lambda p: p.stem, reverse=True):
+        try:
+            s = store_mod.read_session_file(path)
+        except store_mod.StoreError:
+            continue
+        expected.append({"id": s.id, "date": s.date, "heading": s.heading, "title": s.title,
+                         "template": s.template, "status": s.status, "attendees": len(s.attendees),
+                         "agenda_items": len(s.agenda_items), "archived_in": s.archived_in, "path": str(path)})
+    expected.sort(key=lambda d: (d["date"], d["id"]), reverse=True)
+    for _ in range(2):  # cold (builds the index), then warm (reads it)
+        index.forget(sessions_dir)
+        code, out, err = run_cli("--sessions", sessions_dir, "list", "--json")
+        assert code == 0
+        assert json.loads(out) == expected
+        assert err.count("warning") == 1 and "bad.toml" in err
+    code, text, _ = run_cli("--sessions", sessions_dir, "list")
+    first = text.splitlines()[0].split()
+    assert first[:3] == [expected[0]["id"], expected[0]["date"], "finished"]
+
+
+def test_cli_commands_read_the_index_without_the_store(sessions_dir: Path) -> None:
+    """A warm ``list``/``search``/``people`` never imports the store, the model or the TOML writer."""
+    write_sessions(sessions_dir, 5, seeds=1)
+    SessionStore(sessions_dir).scan()
+    for argv in (["list", "--json"], ["search", "collaboration"], ["list"]):
+        code = (
+            "import sys; from facilitator.cli import main; rc = main(sys.argv[1:]); "
+            "heavy = [m for m in ('facilitator.store', 'tomli_w', 'tomllib') if m in sys.modules]; "
+            "assert not heavy, heavy; sys.exit(rc)"
+        )
+        proc = subprocess.run([sys.executable, "-c", code, "--sessions", str(sessions_dir), *argv],
+                              capture_output=True, text=True)
+        assert proc.returncode == 0, (argv, proc.stderr)
+        assert proc.stdout.strip()
