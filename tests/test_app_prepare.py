@@ -1,0 +1,77 @@
+"""The prepare screen (Pilot): from home and the palette, previews as literal text, one key copies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import OptionList, TabbedContent, TextArea
+
+from facilitator.clipboard import CopyResult
+from facilitator.screens.prepare import PrepareScreen
+from facilitator.store import SessionStore
+from facilitator.templates import get_template, new_session
+from tests.test_app_history import settle, until
+from tests.test_app_meeting import FakeClock, make_app
+
+
+def planned(sessions_dir: Path, checkin: str = "[b]Bob[/] / @bob / X") -> SessionStore:
+    st = SessionStore(sessions_dir)
+    tpl = get_template("collab-cafe")
+    s = new_session(tpl, "2026-06-16", "2026-06-16")
+    s.sections[0].attendees.append(__import__("facilitator.model", fromlist=["Attendee"]).Attendee(checkin))
+    s.issue = "812"
+    st.save(s)
+    return st
+
+
+async def test_prepare_from_home_copies_each_text_with_one_key(sessions_dir: Path, tmp_path: Path) -> None:
+    planned(sessions_dir)
+    copied: list[str] = []
+
+    def copy(text: str) -> CopyResult:
+        copied.append(text)
+        return CopyResult(True, "system clipboard", "copied")
+
+    app = make_app(sessions_dir, FakeClock(), tmp_path)
+    app.copy_function = copy
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        home = app.screen
+        await until(pilot, lambda: home.session_ids == ["2026-06-16"])
+        home.query_one("#sessions", OptionList).highlighted = 0
+        assert "Prepare (issue, pad, reminders)" in [c.title for c in app.get_system_commands(home)]
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PrepareScreen)
+        issue = screen.query_one("#text-issue", TextArea).text
+        assert issue.startswith("JupyterHub and JupyterBook Collab Cafe | 2026-06-16\n\n")
+        pad = screen.query_one("#text-pad", TextArea).text
+        assert "- [b]Bob[/] / @bob / X" in pad  # user text shown literally
+        assert "GitHub issue: https://github.com/jupyterhub/team-compass/issues/812" in pad
+        await pilot.press("2")
+        await pilot.press("4")
+        await settle(pilot)
+        assert copied[0] == pad and copied[1].startswith("Reminder: the Collaboration Cafe is tomorrow")
+        assert screen.query_one("#prepare-tabs", TabbedContent).active == "tab-remind-1d"
+        assert "Copied the reminder a day before" in str(screen.query_one("#prepare-status").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is home
+
+
+async def test_prepare_without_team_settings_says_which_is_missing(sessions_dir: Path, tmp_path: Path) -> None:
+    st = SessionStore(sessions_dir)
+    tpl = get_template("2i2c")  # no [team] table
+    st.save(new_session(tpl, "2026-06-16", "2026-06-16"))
+    app = make_app(sessions_dir, FakeClock(), tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = PrepareScreen(st.load("2026-06-16"), tpl)
+        await app.push_screen(screen)
+        await settle(pilot)
+        assert screen.query_one("#text-issue", TextArea).text.startswith("Cannot write this yet:")
+        await pilot.press("1")
+        await settle(pilot)
+        assert screen.copied == []
+        assert "no team.time set" in str(screen.query_one("#prepare-status").render())
