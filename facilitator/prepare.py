@@ -66,7 +66,8 @@ class When:
         text = f"{self.team:%H:%M} {zone}"
         if zone != "UTC":
             text += f" ({self.utc:%H:%M} UTC)"
-        if with_local and self.local.utcoffset() != self.team.utcoffset():
+        shown = {self.team.utcoffset(), dt.timedelta(0) if zone != "UTC" else None}
+        if with_local and self.local.utcoffset() not in shown:
             text += f", {self.local:%H:%M} your time ({self.local:%Z})"
         return text
 

@@ -75,3 +75,48 @@ async def test_prepare_without_team_settings_says_which_is_missing(sessions_dir:
         await settle(pilot)
         assert screen.copied == []
         assert "no team.time set" in str(screen.query_one("#prepare-status").render())
+
+
+async def test_finish_archive_and_commit_then_the_next_meeting(sessions_dir: Path, tmp_path: Path, git_env) -> None:
+    from facilitator.model import AgendaItem
+    from facilitator.screens.archived import ArchivedScreen
+    from tests.conftest import git
+    from tests.test_app_meeting import go_to_item
+
+    checkout = tmp_path / "team-compass"
+    (checkout / "docs/meetings/collab-cafe").mkdir(parents=True)
+    archive = checkout / "docs/meetings/collab-cafe/2025.md"
+    archive.write_text("# 2025 Collaboration Cafe Notes Archive\n", encoding="utf-8")
+    git(checkout, "init", "-q")
+    git(checkout, "add", ".")
+    git(checkout, "commit", "-q", "-m", "start")
+    tpl = get_template("collab-cafe")
+    s = new_session(tpl, "2025-01-21", "2025-01-21", agenda=[
+        AgendaItem(tpl.agenda_text("Min", 10, "Federation")), AgendaItem(tpl.agenda_text("Erik", 5, "Ports")),
+    ])
+    s.issue = "900"
+    SessionStore(sessions_dir).save(s)
+    app = make_app(sessions_dir, FakeClock(), checkout, open_id="2025-01-21")
+    async with app.run_test(size=(100, 30)) as pilot:
+        m = await go_to_item(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "FinishScreen"
+        await until(pilot, lambda: app.screen.markdown is not None)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        done = app.screen
+        assert isinstance(done, ArchivedScreen), str(app.screen)
+        assert git(checkout, "branch", "--show-current").strip() == "collaboration-cafe-notes-2025-01-21"
+        assert git(checkout, "log", "-1", "--format=%s").strip() == "Collaboration Cafe notes: 2025-01-21"
+        assert "## 2025-01-21" in archive.read_text(encoding="utf-8")
+        pr = done.query_one("#archived-pr", TextArea).text
+        assert pr.startswith("Collaboration Cafe notes: 2025-01-21\n\n") and "Closes #900" in pr
+        await pilot.press("n")
+        await settle(pilot)
+        nxt = app.screen
+        assert isinstance(nxt, PrepareScreen)
+        assert nxt.session.date == "2025-02-04"  # the Cafe's next first-or-third Tuesday
+        assert [i.title for i in nxt.session.agenda_items if i.carried_from] == ["Federation", "Ports"]  # never run: both carried
+        assert nxt.query_one("#text-issue", TextArea).text.startswith("JupyterHub and JupyterBook Collab Cafe | 2025-02-04")
+        assert m.session.archived_in == str(archive)
