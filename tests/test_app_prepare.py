@@ -120,3 +120,39 @@ async def test_finish_archive_and_commit_then_the_next_meeting(sessions_dir: Pat
         assert [i.title for i in nxt.session.agenda_items if i.carried_from] == ["Federation", "Ports"]  # never run: both carried
         assert nxt.query_one("#text-issue", TextArea).text.startswith("JupyterHub and JupyterBook Collab Cafe | 2025-02-04")
         assert m.session.archived_in == str(archive)
+
+
+async def test_merge_the_pad_back_from_a_file_with_a_preview(sessions_dir: Path, tmp_path: Path) -> None:
+    from textual.widgets import Input
+
+    from facilitator.screens.merge_pad import MergePadScreen
+    from tests.test_padmerge import ETHERPAD
+
+    st = planned(sessions_dir)
+    pad = tmp_path / "pad.txt"
+    pad.write_text(ETHERPAD, encoding="utf-8")
+    app = make_app(sessions_dir, FakeClock(), tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await app.push_screen(PrepareScreen(st.load("2026-06-16"), get_template("collab-cafe")))
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MergePadScreen)
+        screen.query_one("#pad-path", Input).value = str(pad)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        preview = screen.query_one("#merge-preview", TextArea).text
+        assert "+ attendee: Min / @minrk / Simula" in preview and "+ item: **Erik (5m):** Ports" in preview
+        assert [a.handle for a in st.load("2026-06-16").attendees] == ["bob"]  # nothing yet
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert screen.applied
+        assert [a.handle for a in st.load("2026-06-16").attendees] == ["bob", "minrk", "sgibson91"]
+        await pilot.press("ctrl+l")  # the same pad again: nothing new
+        await settle(pilot)
+        assert screen.query_one("#merge-preview", TextArea).text == "The pad adds nothing new."
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert len(st.load("2026-06-16").attendees) == 3

@@ -46,10 +46,12 @@ class PrepareScreen(Screen):
         Binding("2", "copy('pad')", "Copy pad", priority=True, id="prepare.copy_pad"),
         Binding("3", "copy('remind-1w')", "Copy 1w reminder", priority=True, id="prepare.copy_remind_week"),
         Binding("4", "copy('remind-1d')", "Copy 1d reminder", priority=True, id="prepare.copy_remind_day"),
+        Binding("m", "merge_pad", "Merge the pad back", priority=True, id="prepare.merge_pad"),
         Binding("escape", "back", "Back", priority=True, id="prepare.back"),
     ]
     ACTION_HELP = {
         "copy": "copy this text to the clipboard",
+        "merge_pad": "after the call: read the shared pad back into the session (preview first)",
         "back": "back to where you came from",
     }
 
@@ -72,7 +74,7 @@ class PrepareScreen(Screen):
                 for n, (key, label, _what) in enumerate(TEXTS, 1):
                     with TabPane(f"{n} {label}", id=f"tab-{key}"):
                         yield TextArea(self.texts[key], read_only=True, soft_wrap=True, id=f"text-{key}")
-            yield Static(Text("1-4 copy a text · Esc back", style="dim"), id="prepare-status")
+            yield Static(Text("1-4 copy a text · m merge the pad back after the call · Esc back", style="dim"), id="prepare-status")
         yield Footer()
 
     def _when_line(self, team) -> str:
@@ -107,6 +109,11 @@ class PrepareScreen(Screen):
     def _status(self, message: str, severity: str = "information") -> None:
         self.query_one("#prepare-status", Static).update(Text(message))
         self.app.notify(message, severity=severity, timeout=5, markup=False)
+
+    def action_merge_pad(self) -> None:
+        from facilitator.screens.merge_pad import MergePadScreen
+
+        self.app.push_screen(MergePadScreen(self.session.id))
 
     def action_back(self) -> None:
         self.app.pop_screen()
