@@ -26,7 +26,7 @@ class FinishScreen(Screen):
         Binding("ctrl+r,f6", "archive", "Into archive", key_display="ctrl+r", priority=True),
         Binding("ctrl+s,f7", "save_md", "Save .md", key_display="ctrl+s", priority=True),
         Binding("escape,f10", "back", "Back to meeting", key_display="Esc", priority=True),
-        Binding("ctrl+g", "archive_commit", "Archive and commit", priority=True, id="finish.archive_commit"),
+        Binding("ctrl+g", "archive_commit", "Archive and commit", show=False, priority=True, id="finish.archive_commit"),
     ]
     ACTION_HELP = {
         "copy": "copy the notes to the clipboard (and save a .md next to the session)",

@@ -36,7 +36,7 @@ class HomeScreen(Screen):
         Binding("ctrl+l", "import_file", "Import agenda file", priority=True),
         Binding("ctrl+g", "paste", "Paste agenda", priority=True),
         Binding("slash", "app.search", "Search all sessions", show=False),
-        Binding("ctrl+t", "prepare", "Prepare (issue, pad, reminders)", priority=True, id="home.prepare"),
+        Binding("ctrl+t", "prepare", "Prepare (issue, pad, reminders)", show=False, priority=True, id="home.prepare"),
     ]
     ACTION_HELP = {
         "create": "create the meeting from the template, date and agenda, and open it",
