@@ -139,10 +139,20 @@ def _people(args: argparse.Namespace, store: SessionStore, out: TextIO) -> int:
     return 0
 
 
+def _templates(args: argparse.Namespace) -> Any:
+    """The built-in and the user's templates (a user's team schedule decides the next date)."""
+    from pathlib import Path
+
+    from facilitator import paths, templates
+
+    given = getattr(args, "templates", None)
+    return templates.load_templates(Path(given).expanduser() if given else paths.user_templates_dir())
+
+
 def _next(args: argparse.Namespace, store: SessionStore, out: TextIO) -> int:
     from facilitator.nextmeeting import create_next
 
-    new = create_next(store, args.id, date=args.date, rule=args.rule)
+    new = create_next(store, args.id, date=args.date, rule=args.rule, templates=_templates(args))
     print(new.id, file=out)
     carried = [i for i in new.agenda_items if i.carried_from]
     if carried:

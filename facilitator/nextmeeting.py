@@ -76,7 +76,8 @@ def scheduled_date(date: str, template: Template, rule: str | None = None) -> st
     """The next meeting's day: by ``rule`` when given, else the team's schedule, else monthly."""
     if rule:
         return next_date(date, rule)
-    if template.team.has_schedule:
+    if template.team.has_schedule or any(p.startswith("team.schedule ") for p in template.team.problems):
+        # a schedule the team wrote but we cannot read is an error (one line), not a silent "monthly"
         return template.team.recurrence.next_after(parse_day(date)).isoformat()
     return next_date(date, DEFAULT_RULE)
 

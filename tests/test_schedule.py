@@ -111,3 +111,26 @@ def test_missing_setting_names_the_table() -> None:
     team = team_from_dict({}, "x.toml")
     with pytest.raises(TeamError, match=r"x.toml: no team.issue_repo set \(\[team\] table\)"):
         team.repo
+
+
+def test_next_command_follows_the_schedule_and_reports_a_bad_one(tmp_path, monkeypatch) -> None:
+    from facilitator.store import SessionStore
+    from tests.test_cli import assert_one_error, run_cli
+
+    monkeypatch.delenv("FACILITATOR_SESSIONS", raising=False)
+    sessions = tmp_path / "sessions"
+    user = tmp_path / "tpl"
+    user.mkdir()
+    (user / "ours.toml").write_text('name = "ours"\n[team]\nschedule = "now and then"\n', encoding="utf-8")
+    base = ("--sessions", sessions, "--templates", user)
+    assert run_cli(*base, "new", "--date", "2026-06-02")[1].strip() == "2026-06-02"
+    rc, out, err = run_cli(*base, "next", "2026-06-02")
+    assert rc == 0, err
+    assert out.strip() == "2026-06-16" and SessionStore(sessions).load("2026-06-16").status == "planned"
+    rc, out, err = run_cli(*base, "next", "2026-06-16", "--rule", "weekly on Thursday")
+    assert out.strip() == "2026-06-18"
+    run_cli(*base, "new", "--template", "ours", "--date", "2026-06-03")
+    rc, _, err = run_cli(*base, "next", "2026-06-03")
+    assert_one_error(rc, err, "ours.toml", "team.schedule 'now and then': cannot read")
+    rc, out, _ = run_cli(*base, "next", "2026-06-03", "--rule", "weeks:2")  # a rule still works
+    assert out.strip() == "2026-06-17"
