@@ -22,6 +22,7 @@ from facilitator.paths import styles_dir
 
 # Seconds after mount before the garbage collector is turned back on (see cli.cmd_app).
 GC_AFTER_START = 0.5
+PAST_AFTER_START = 0.6  # seconds after start-up: check-in suggestions load (a thread)
 
 HISTORY_COMMANDS = (
     ("Search all sessions", "find words in every meeting's notes, names and items (ctrl+f, or / on the home list)", "search"),
@@ -136,7 +137,13 @@ class FacilitatorApp(App[int]):
         if self.open_id:
             if not self.open_session(self.open_id):
                 self.show_home()
-        self.call_after_refresh(self._start_past_worker)
+        # Check-in suggestions read every session's attendees. Straight into a meeting
+        # they are wanted at once; on home, not while it is still filling its list
+        # (the two threads would share the one core Python gives them).
+        if self.open_id:
+            self.call_after_refresh(self._start_past_worker)
+        else:
+            self.set_timer(PAST_AFTER_START, self._start_past_worker)
         self.set_timer(GC_AFTER_START, self._enable_gc)
 
     def show_home(self) -> None:

@@ -21,7 +21,7 @@ COMMANDS = {"search", "stats", "people", "next"}
 
 
 def add_commands(subparsers: Any) -> None:
-    p = subparsers.add_parser("search", help="find words in past sessions", description="Find past sessions' lines holding all the words (prefixes match, case ignored).")
+    p = subparsers.add_parser("search", help="find words in past sessions", description="Find past sessions' lines holding all the words (prefixes match, case and accents ignored; \"quoted words\" match as a phrase).")
     p.add_argument("words", nargs="+", help="words to find (all must occur in one item or section)")
     p.add_argument("--limit", type=int, default=0, help="show at most this many hits")
 
@@ -85,7 +85,7 @@ def _search(args: argparse.Namespace, store: SessionStore, out: TextIO) -> int:
     query = " ".join(args.words)
     if not query_words(query):
         raise ValueError("nothing to search for (give at least one word)")
-    hits = search(store, query, args.limit or None)
+    hits = search(store, query, args.limit or None, snippets=False)
     for h in hits:
         where = h.section + (f"/{_one_line(h.item_title)}" if h.item_id else "")
         print(f"{h.date}  {_one_line(h.title)}  {where}: {_one_line(h.line)}", file=out)

@@ -273,3 +273,23 @@ def test_cli_commands_read_the_index_without_the_store(sessions_dir: Path) -> No
                               capture_output=True, text=True)
         assert proc.returncode == 0, (argv, proc.stderr)
         assert proc.stdout.strip()
+
+
+def test_list_json_text_is_json_dumps_exactly(sessions_dir: Path) -> None:
+    from facilitator.cli import _JSON_KEYS, _summaries_json
+
+    rows = [("a.toml", "a", "2024-01-01", "## 2024", 'Caf\u00e9 "quoted" \\ \u2028\x01', "t", "finished", 3, 0, "", "", 0),
+            ("b.toml", "b", "", "", "", "", "planned", 0, 12, "docs/2024.md", "", 0)]
+    want = [dict(zip(_JSON_KEYS, (*r[1:10], os.path.join(str(sessions_dir), r[0])))) for r in rows]
+    assert _summaries_json(rows, str(sessions_dir)) == json.dumps(want, indent=2, ensure_ascii=False) + "\n"
+    assert _summaries_json([], "x") == json.dumps([], indent=2) + "\n"
+
+
+def test_directory_created_later_gets_its_index_file(tmp_path: Path) -> None:
+    s = SessionStore(tmp_path / "later")
+    assert search.search(s, "shipped") == []  # no directory: nothing written, in memory
+    assert not (tmp_path / "later").exists()
+    s.save(make_session("2024-01-01", "2024-01-01"))
+    assert [h.session_id for h in search.search(s, "shipped")] == ["2024-01-01"]
+    assert s.index_path.exists()
+    fresh_process(s)

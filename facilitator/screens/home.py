@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from facilitator.widgets.inputs import LineInput
-from textual.widgets import Button, Footer, Input, OptionList, ProgressBar, Static
+from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from facilitator.widgets.notes import NotesArea
@@ -76,14 +76,12 @@ class HomeScreen(Screen):
                 yield Button("Create meeting (ctrl+s)", id="create", variant="primary")
             with Vertical(id="home-sessions"):
                 yield Static(Text("Sessions — newest first", style="bold"), classes="pane-title")
-                yield ProgressBar(id="sessions-progress", show_eta=False)
                 yield OptionList(id="sessions")
                 yield Static("", id="sessions-hint", markup=False, classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#agenda-input", NotesArea).cursor_blink = self.app.blink
-        self.query_one("#sessions-progress", ProgressBar).display = False
         self.call_after_refresh(self.load_lists)
 
     def on_screen_resume(self) -> None:
@@ -132,35 +130,42 @@ class HomeScreen(Screen):
 
         store = self.app.store
         try:
-            result = store.scan()
+            result, total = store.newest(HOME_SESSIONS)
         except StoreError as e:
             self.app.call_from_thread(self.query_one("#sessions-hint", Static).update, Text(str(e)))
             return
-        self.app.call_from_thread(self._show_sessions, result)
+        self.app.call_from_thread(self._show_sessions, result, total)
 
     def _poll_progress(self) -> None:
-        """An index build of many sessions (in whichever thread) shows as a count in the hint."""
+        """An index build of many sessions (in whichever thread) shows as a bar and a count."""
         from facilitator.index import index_for
 
         state = index_for(self.app.store.root).progress
+        bars = self.query("#sessions-progress")
         if state is not None and state[1] >= 50:
             done, total = state
             self.query_one("#sessions-hint", Static).update(Text(f"Indexing sessions: {done:,} of {total:,}…"))
-            self.query_one("#sessions-progress", ProgressBar).display = True
-            self.query_one("#sessions-progress", ProgressBar).update(total=total, progress=done)
+            if not bars:  # mounted only when needed: not a widget of the first frame
+                from textual.widgets import ProgressBar
+
+                bar = ProgressBar(id="sessions-progress", show_eta=False)
+                self.query_one("#home-sessions").mount(bar, before=self.query_one("#sessions"))
+            else:
+                bar = bars.first()
+            bar.update(total=total, progress=done)
         elif self._poll is not None and self._sessions_shown:
-            self.query_one("#sessions-progress", ProgressBar).display = False
+            bars.remove()
             self._poll.stop()
             self._poll = None
 
-    def _show_sessions(self, result) -> None:
+    def _show_sessions(self, result, total: int) -> None:
         self._sessions_shown = True
         lst = self.query_one("#sessions", OptionList)
         options = []
         self.session_ids = []
         # The newest few: an OptionList of 10,000 two-line options would cost seconds;
         # the history browser (ctrl+b) lists them all.
-        for s in result.sessions[:HOME_SESSIONS]:
+        for s in result.sessions:
             label = Text()
             if s.status == "live":
                 label.append("● live ", style="bold green")
@@ -186,9 +191,8 @@ class HomeScreen(Screen):
         if options:
             lst.highlighted = 0
         hint = "Enter opens"
-        more = len(result.sessions) - len(self.session_ids)
-        if more > 0:
-            hint = f"The newest {len(self.session_ids)} of {len(result.sessions):,} · " + hint
+        if total > len(self.session_ids):
+            hint = f"The newest {len(self.session_ids)} of {total:,} · " + hint
         if browse_available():
             hint += " · ctrl+b history · ctrl+f or / search"
         if result.broken:
