@@ -18,8 +18,8 @@ class MergePadScreen(Screen):
     """Read the pad (clipboard or file), preview the changes as literal text, apply under the lock."""
 
     BINDINGS = [
-        Binding("ctrl+l", "read_pad", "Read the pad", priority=True, id="merge_pad.read"),
-        Binding("ctrl+s", "apply", "Apply the changes", priority=True, id="merge_pad.apply"),
+        Binding("ctrl+l", "read_pad", "Read the pad", id="merge_pad.read"),
+        Binding("ctrl+s", "apply", "Apply the changes", id="merge_pad.apply"),
         Binding("escape", "back", "Back", priority=True, id="merge_pad.back"),
     ]
     ACTION_HELP = {
