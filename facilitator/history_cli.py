@@ -36,7 +36,7 @@ def add_commands(subparsers: Any) -> None:
     p = subparsers.add_parser("next", help="create the next session from a past one", description="Create the next session: same template, next date, unfinished and deferred items carried over.")
     p.add_argument("id", help="the past session")
     p.add_argument("--date", help="the new session's date (YYYY-MM-DD; default: by --rule)")
-    p.add_argument("--rule", default="monthly-nth-weekday", help="monthly-nth-weekday (default) or weeks:N")
+    p.add_argument("--rule", default=None, help="the team's schedule (default), monthly-nth-weekday, weeks:N, or a phrase like \"every other Tuesday\"")
 
 
 def _err(msg: str, err: TextIO) -> int:
@@ -139,10 +139,20 @@ def _people(args: argparse.Namespace, store: SessionStore, out: TextIO) -> int:
     return 0
 
 
-def _next(args: argparse.Namespace, store: SessionStore, out: TextIO) -> int:
-    from facilitator.nextmeeting import check_rule, create_next
+def _templates(args: argparse.Namespace) -> Any:
+    """The built-in and the user's templates (a user's team schedule decides the next date)."""
+    from pathlib import Path
 
-    new = create_next(store, args.id, date=args.date, rule=check_rule(args.rule))
+    from facilitator import paths, templates
+
+    given = getattr(args, "templates", None)
+    return templates.load_templates(Path(given).expanduser() if given else paths.user_templates_dir())
+
+
+def _next(args: argparse.Namespace, store: SessionStore, out: TextIO) -> int:
+    from facilitator.nextmeeting import create_next
+
+    new = create_next(store, args.id, date=args.date, rule=args.rule, templates=_templates(args))
     print(new.id, file=out)
     carried = [i for i in new.agenda_items if i.carried_from]
     if carried:

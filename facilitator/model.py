@@ -314,6 +314,7 @@ class Session:
     archived_in: str = ""
     source: str = ""
     front: str = ""
+    issue: str = ""  # the meeting issue's number in the team's issue repository
 
     # -- derived views -------------------------------------------------------------
     @property
@@ -382,6 +383,8 @@ class Session:
             d["source"] = self.source
         if self.front:
             d["front"] = self.front
+        if self.issue:
+            d["issue"] = self.issue
         d["clock"] = self.clock.to_dict()
         d["sections"] = [s.to_dict() for s in self.sections]
         return d
@@ -413,6 +416,7 @@ class Session:
             archived_in=str(d.get("archived_in", "")),
             source=str(d.get("source", "")),
             front=str(d.get("front", "")),
+            issue=str(d.get("issue", "")),
             clock=Clock.from_dict(d.get("clock", {})),
             sections=[Section.from_dict(s) for s in d.get("sections", [])],
         )

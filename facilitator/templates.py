@@ -17,6 +17,7 @@ from typing import Any
 from facilitator import lines
 from facilitator.model import AgendaItem, Attendee, Section, Session
 from facilitator.paths import DEFAULT_TEMPLATE
+from facilitator.team import TeamSettings, team_from_dict
 
 BUILTIN_DIR = Path(__file__).parent / "templates"
 LIST_KINDS = ("checkin", "celebrations", "list", "agenda", "roles", "raw")
@@ -65,6 +66,8 @@ class Template:
     room_heading: str = "Notes for Breakout room {number}: {topic}"
     main_room_heading: str = "Notes for Main Room discussion: {topic}"
     room_level: int = 4
+
+    team: TeamSettings = field(default_factory=TeamSettings)
 
     def archive_title_for(self, year: str) -> str:
         return self.archive_title.format(year=year)
@@ -175,6 +178,7 @@ def template_from_dict(data: dict[str, Any], path: str = "<template>") -> Templa
             raise _fail(path, f"section {n}: 'intro' must be a string")
         specs.append(SectionSpec(kind, heading, level, intro, tuple(items), tuple(aliases)))
     kwargs["sections"] = tuple(specs)
+    kwargs["team"] = team_from_dict(data.get("team"), path)  # the [team] table (facilitator.team)
     return Template(**kwargs)
 
 

@@ -23,12 +23,14 @@ class FinishScreen(Screen):
         Binding("ctrl+r,f6", "archive", "Into archive", key_display="ctrl+r", priority=True, id="finish.archive"),
         Binding("ctrl+s,f7", "save_md", "Save .md", key_display="ctrl+s", priority=True, id="finish.save_md"),
         Binding("escape,f10", "back", "Back to meeting", key_display="Esc", priority=True, id="finish.back"),
+        Binding("ctrl+g", "archive_commit", "Archive and commit", show=False, priority=True, id="finish.archive_commit"),
     ]
     ACTION_HELP = {
         "copy": "copy the notes to the clipboard (and save a .md next to the session)",
         "archive": "insert the meeting into the yearly archive file named below",
         "save_md": "save the notes as a .md file next to the session",
         "back": "back to the meeting (the session stays finished until a timer starts)",
+        "archive_commit": "archive into the team's git checkout and commit on a new branch (never pushes); then the next meeting",
     }
 
     def __init__(self, engine: Meeting) -> None:
@@ -164,6 +166,15 @@ class FinishScreen(Screen):
             self.status(f"Archived, but the session was not saved: {e}", "error")
             return
         self.status(f"{result.action.capitalize()}: {path}")
+
+    def action_archive_commit(self) -> None:
+        from facilitator.screens.archived import archive_and_commit
+
+        if self._need_text() is None:
+            return
+        problem = archive_and_commit(self.app, self.session, self.template, self.engine.save)
+        if problem:
+            self.status(problem, "error")
 
     def action_save_md(self) -> None:
         path = self._save_export()

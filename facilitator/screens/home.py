@@ -36,6 +36,7 @@ class HomeScreen(Screen):
         Binding("ctrl+l", "import_file", "Import agenda file", priority=True, id="home.import_file"),
         Binding("ctrl+g", "paste", "Paste agenda", priority=True, id="home.paste"),
         Binding("slash", "app.search", "Search all sessions", show=False, id="home.app_search"),
+        Binding("ctrl+t", "prepare", "Prepare (issue, pad, reminders)", show=False, priority=True, id="home.prepare"),
     ]
     ACTION_HELP = {
         "create": "create the meeting from the template, date and agenda, and open it",
@@ -44,6 +45,7 @@ class HomeScreen(Screen):
         "import_file": "read the agenda from the Markdown file named in the path box",
         "paste": "read the agenda from the system clipboard",
         "app.search": "search every session's notes (ctrl+f anywhere; / here)",
+        "prepare": "the selected session's meeting issue, pad skeleton and reminders, each copied with one key",
     }
 
     def __init__(self) -> None:
@@ -313,6 +315,23 @@ class HomeScreen(Screen):
         lst = self.query_one("#sessions", OptionList)
         if lst.highlighted is not None:
             self._open_row(lst.highlighted)
+
+    def action_prepare(self) -> None:
+        """Open the prepare screen on the highlighted session (before its call)."""
+        lst = self.query_one("#sessions", OptionList)
+        index = lst.highlighted
+        if index is None or not 0 <= index < len(self.session_ids):
+            self.app.notify("Select a session on the right first.", timeout=4)
+            return
+        from facilitator.screens.prepare import PrepareScreen
+        from facilitator.store import StoreError
+
+        try:
+            session = self.app.store.load(self.session_ids[index])
+        except (StoreError, ValueError, OSError) as exc:
+            self.app.notify(str(exc), severity="error", timeout=6, markup=False)
+            return
+        self.app.push_screen(PrepareScreen(session, self.app.template_named(session.template)))
 
     def _open_row(self, index: int) -> None:
         if 0 <= index < len(self.session_ids):
