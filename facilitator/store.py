@@ -391,6 +391,7 @@ class SessionSummary:
     path: Path
     mtime: float
     cancelled: str = ""  # the one-line note of a meeting that did not happen
+    breakout_rooms: int = 0  # how many breakout rooms' notes the meeting holds
 
     @classmethod
     def of(cls, session: Session, path: Path, mtime: float) -> SessionSummary:
@@ -407,6 +408,7 @@ class SessionSummary:
             path=path,
             mtime=mtime,
             cancelled=" ".join(session.cancelled.split())[:200],
+            breakout_rooms=len(session.rooms),
         )
 
 
@@ -767,19 +769,24 @@ class SessionStore:
         One bad file never hides the others. The summaries come from the SQLite index
         (``facilitator.index``), which re-reads only files changed since it last looked.
         """
+        return self.newest(None)[0]
+
+    def newest(self, limit: int | None) -> tuple[ScanResult, int]:
+        """:meth:`scan` cut to the newest ``limit`` sessions (all with None), and how many there are."""
         idx, broken = self._refreshed()
         if not self.root.exists():
-            return ScanResult([], [])
+            return ScanResult([], []), 0
         root = self.root
         sessions = [
             SessionSummary(sid, date, heading, title, template, status, attendees, agenda_items,
-                           archived_in, root / name, mtime_ns / 1e9, cancelled)
+                           archived_in, root / name, mtime_ns / 1e9, cancelled, rooms)
             for (name, sid, date, heading, title, template, status, attendees, agenda_items,
-                 archived_in, cancelled, mtime_ns) in idx.summaries()
+                 archived_in, cancelled, mtime_ns, rooms) in idx.summaries(limit)
         ]
         broken += [BrokenFile(root / name, reason) for name, reason in idx.broken()]
         broken.sort(key=lambda b: b.path.name)
-        return ScanResult(sessions, broken)
+        total = len(sessions) if limit is None else idx.count()
+        return ScanResult(sessions, broken), total
 
     def load_all(self) -> Iterator[tuple[SessionSummary, Session]]:
         """Every readable session with its summary, newest first (broken files skipped)."""

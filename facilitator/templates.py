@@ -19,6 +19,7 @@ from typing import Any
 from facilitator import lines
 from facilitator.model import AgendaItem, Attendee, Section, Session
 from facilitator.paths import DEFAULT_TEMPLATE
+from facilitator.team import TeamSettings, team_from_dict
 
 BUILTIN_DIR = Path(__file__).parent / "templates"
 LIST_KINDS = ("checkin", "celebrations", "list", "agenda", "roles", "raw")
@@ -62,6 +63,13 @@ class Template:
     detect: tuple[str, ...] = ()
     sections: tuple[SectionSpec, ...] = ()
     path: str = ""
+    # Breakout rooms opened live: their heading's shape and level (2026: the default;
+    # late 2025: room_heading = "Notes for {topic}", room_level = 3).
+    room_heading: str = "Notes for Breakout room {number}: {topic}"
+    main_room_heading: str = "Notes for Main Room discussion: {topic}"
+    room_level: int = 4
+
+    team: TeamSettings = field(default_factory=TeamSettings)
     # Problems that do not stop the template (an unknown key): shown by ``templates``.
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
@@ -86,6 +94,7 @@ class Template:
 _STR_FIELDS = (
     "name", "label", "description", "meeting_title", "archive_title", "archive_path",
     "checkin_line", "agenda_line", "role_line", "cancelled_note", "agenda_style",
+    "room_heading", "main_room_heading",
 )
 
 
@@ -97,8 +106,15 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "archive_path": ("year",),
     "role_line": ("role", "person"),
     "checkin_line": ("name", "handle", "affiliation", "pronouns", "location", "note"),
+    "room_heading": ("number", "topic"),
+    "main_room_heading": ("number", "topic"),
 }
-REQUIRED_PLACEHOLDERS: dict[str, tuple[str, ...]] = {"agenda_line": ("title",), "archive_title": ("year",)}
+REQUIRED_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
+    "agenda_line": ("title",),
+    "archive_title": ("year",),
+    "room_heading": ("topic",),
+    "main_room_heading": ("topic",),
+}
 
 # Top-level keys other parts of the program read from a template file, beyond the
 # Template fields (a team's settings table, the document form, the formatter choice).
@@ -175,7 +191,7 @@ def template_from_dict(data: dict[str, Any], path: str = "<template>") -> Templa
     if problem:
         raise _fail(path, problem)
     kwargs.setdefault("label", kwargs["name"])
-    for key in ("slot_minutes", "meeting_level", "topic_level"):
+    for key in ("slot_minutes", "meeting_level", "topic_level", "room_level"):
         if key in data:
             if not isinstance(data[key], int) or isinstance(data[key], bool) or data[key] < 1:
                 raise _fail(path, f"'{key}' must be a positive whole number")
@@ -229,6 +245,7 @@ def template_from_dict(data: dict[str, Any], path: str = "<template>") -> Templa
             raise _fail(path, f"section {n}: 'intro' must be a string")
         specs.append(SectionSpec(kind, heading, level, intro, tuple(items), tuple(aliases)))
     kwargs["sections"] = tuple(specs)
+    kwargs["team"] = team_from_dict(data.get("team"), path)  # the [team] table (facilitator.team)
     return Template(**kwargs)
 
 

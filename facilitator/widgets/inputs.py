@@ -4,6 +4,10 @@
 if the app says so; ``FormInput`` and ``FormList`` keep up with keys typed in a burst.
 ``screen_key_now`` lets a focused field run its screen's keys (the meeting's F-keys) in
 the order they were typed.
+
+The ``_on_key`` overrides here are private Textual API, kept on purpose: no public hook
+runs before a widget's own key handling and in typing order (see
+tests/test_textual_private.py, which fails loudly if a Textual upgrade moves them).
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from textual import events
 from textual.binding import Binding
@@ -16,6 +17,7 @@ except ImportError:  # pragma: no cover - depends on the Textual release
     WrappedDocument = None  # type: ignore[assignment,misc]
 
 INDENT = "  "
+MEETING_KEYS = ("f6", "f7", "ctrl+a", "ctrl+e", "ctrl+d")  # TextArea keys the meeting uses
 _BULLET = re.compile(r"^(?P<indent> *)(?P<marker>[-*+]|\d{1,9}[.)])(?P<space> +)(?P<rest>.*)$")
 
 
@@ -50,12 +52,16 @@ class NotesArea(TextArea, inherit_bindings=False):
     """Multi-line notes: Tab/shift+Tab indent and dedent by two spaces, Enter continues a bullet.
 
     No syntax highlighting (it slows down on long notes); soft wrap on. TextArea's own
-    F6/F7 (select line/all) are left out: those keys run the meeting.
+    F6/F7 (select line/all) and ctrl+a/e/d are left out: those keys run the meeting.
     """
 
+    # TextArea's own keys, with ids so a keymap file can move them too. Left out: F6/F7
+    # and ctrl+a/ctrl+e/ctrl+d (Home, End and Delete do the same), which the meeting uses
+    # (next item, breakout rooms, actions and decisions).
     BINDINGS = [
-        b for b in TextArea.BINDINGS
-        if (b.key if isinstance(b, Binding) else b[0]) not in ("f6", "f7")
+        replace(b, id=b.id or f"notes.{re.sub(r'[^a-z0-9]+', '_', b.action.lower()).strip('_')}")
+        for b in (Binding.make_bindings(TextArea.BINDINGS))
+        if b.key not in MEETING_KEYS
     ]
 
     def __init__(self, text: str = "", continue_bullets: bool = True, **kwargs) -> None:
