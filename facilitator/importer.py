@@ -14,7 +14,7 @@ from typing import Callable
 
 from facilitator.model import Session
 from facilitator.sanitize import clean_counted
-from facilitator.store import NotARegularFile, SessionStore, file_lock, read_regular_bytes
+from facilitator.store import NotARegularFile, SessionStore, check_session_values, file_lock, read_regular_bytes
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -82,6 +82,14 @@ def _import_text(st: SessionStore, path: Path, text: str, template: str | None, 
     doc = markdown.parse_document(
         text, template=template, source=path.name, on_meeting=lambda done, total: report("reading", done, total)
     )
+    for session in doc.sessions:
+        if not session.date:
+            session.date = _dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
+        try:  # what the reader would refuse is refused here, before anything is written
+            check_session_values(session)
+        except ValueError as exc:
+            where = session.heading or session.date
+            raise ImportFailed(f"{path}: meeting '{where}': {exc}; nothing imported") from None
     previous: dict[str, list[Session]] = {}
     for _summary, old in st.load_all():
         if old.source == path.name:
@@ -92,8 +100,6 @@ def _import_text(st: SessionStore, path: Path, text: str, template: str | None, 
     replaced = 0
     total = len(doc.sessions)
     for n, session in enumerate(doc.sessions, 1):
-        if not session.date:
-            session.date = _dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
         olds = previous.get(session.date)
         if olds:
             old = olds.pop(0)

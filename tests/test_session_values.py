@@ -131,3 +131,12 @@ def test_odd_timeboxes_round_trip_as_written(tmp_path: Path, sessions_dir: Path)
     assert "**Min (-5m):** Back" in out and "**Ada (1.5m):** Quick" in out and "(99999999999999999999m)" in out
     rc, out, err = run_cli("--sessions", sessions_dir, "stats", sid)
     assert rc == 0 and not re.search(r"(?<![\w-])-\d", out) and "99999" not in out.split("TOTAL")[-1]
+
+
+def test_import_refuses_a_meeting_the_reader_would_refuse_and_writes_nothing(tmp_path: Path, sessions_dir: Path) -> None:
+    src = tmp_path / "notes.md"
+    src.write_text("# 2024 Notes\n\n## 2024-05-07\n\nok\n\n## 2024-13-45\n\ntypo\n", encoding="utf-8")
+    rc, out, err = run_cli("--sessions", sessions_dir, "import", src)
+    assert rc == 1 and out == ""
+    assert "'2024-13-45'" in err and "nothing imported" in err and len(err.splitlines()) == 1
+    assert list(sessions_dir.glob("*.toml")) == []
