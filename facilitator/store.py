@@ -575,6 +575,24 @@ class SessionLock:
         self.release()
 
 
+def _lock_is_live(path: Path) -> bool:
+    """Whether a session's lock file is held (a session being created or edited right now).
+
+    An empty or unreadable lock a kill left behind, or one whose process has exited, is
+    not: it must not push the next new session to ``-2``.
+    """
+    try:
+        raw = path.read_bytes()
+        age = time.time() - path.stat().st_mtime
+    except OSError:
+        return False
+    info = _parse_lock(raw)
+    if info is None:
+        return age < SessionLock.FILL_GRACE  # being filled by its writer, or left by a kill
+    pid, host, _started = info
+    return host != socket.gethostname() or _pid_alive(pid)
+
+
 def _parse_lock(raw: bytes) -> tuple[int, str, Any] | None:
     try:
         d = json.loads(raw)
@@ -679,7 +697,7 @@ class SessionStore:
         """
         base = safe_id(date) or safe_id(title) or "session"
         candidate, n = base, 1
-        while self.exists(candidate) or (self.root / f"{candidate}.lock").exists():
+        while self.exists(candidate) or _lock_is_live(self.root / f"{candidate}.lock"):
             n += 1
             candidate = f"{base}-{n}"
         return candidate

@@ -163,3 +163,21 @@ def test_archive_lock_timeout_is_one_cli_error(tmp_path: Path, sessions_dir: Pat
     assert rc == 1 and out == ""
     assert err.startswith("facilitator: error: ") and str(target) in err and "another facilitator" in err
     assert len(err.splitlines()) == 1
+
+
+def test_lock_files_left_by_a_kill_never_shift_the_next_session_id(sessions_dir: Path) -> None:
+    import json
+    import socket
+
+    st = SessionStore(sessions_dir)
+    lock = sessions_dir / "2024-11-19.lock"
+    lock.write_bytes(b"")  # created, then killed before it was filled
+    os.utime(lock, (1_000_000, 1_000_000))
+    assert st.make_id("2024-11-19") == "2024-11-19"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout
+    lock.write_text(json.dumps({"pid": int(dead), "host": socket.gethostname(), "started": 1.0}))
+    assert st.make_id("2024-11-19") == "2024-11-19"  # its process has exited
+    with st.lock("2024-11-19"):  # takes over the stale lock
+        assert st.make_id("2024-11-19") == "2024-11-19-2"  # a live one still counts
+    lock.write_bytes(b"")  # an empty lock being filled right now counts too
+    assert st.make_id("2024-11-19") == "2024-11-19-2"
