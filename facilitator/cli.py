@@ -229,6 +229,7 @@ def cmd_new(args: argparse.Namespace, st: SessionStore) -> int:
             raise CliError(f"template '{tpl.name}' has no ice breaker section")
     _save_locked(st, session)
     print(session.id)
+    _warn_same_day(st, session.id, date)
     return 0
 
 
@@ -541,6 +542,34 @@ def cmd_merge_pad(args: argparse.Namespace, st: SessionStore) -> int:
     return 0
 
 
+def cmd_rename(args: argparse.Namespace, st: SessionStore) -> int:
+    path = st.rename(args.id, args.new_id)
+    print(f"renamed {args.id} to {path.stem}", file=sys.stderr)
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace, st: SessionStore) -> int:
+    where = st.delete(args.id)
+    print(f"moved {args.id} to {where} (undo: {PROG} restore {args.id})", file=sys.stderr)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, st: SessionStore) -> int:
+    path = st.restore(args.id)
+    print(f"restored {path.stem}", file=sys.stderr)
+    return 0
+
+
+def _warn_same_day(st: SessionStore, session_id: str, date: str) -> None:
+    """A second meeting on one day gets ``-2``: say so, since lists show them alike."""
+    from facilitator.store import safe_id
+
+    base = safe_id(date)
+    if base and session_id != base and session_id.startswith(base + "-"):
+        _warn(f"a session on {date} exists already ({base}); this one is {session_id} "
+              f"(rename it with '{PROG} rename {session_id} NEW-ID', delete with '{PROG} delete ID')")
+
+
 # -- the parser ---------------------------------------------------------------------
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, SessionStore], int]] = {
@@ -556,6 +585,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, SessionStore], int]] = {
     "pad": cmd_pad,
     "remind": cmd_remind,
     "merge-pad": cmd_merge_pad,
+    "rename": cmd_rename,
+    "delete": cmd_delete,
+    "restore": cmd_restore,
 }
 
 
@@ -633,6 +665,16 @@ def build_parser(history: Any = None) -> argparse.ArgumentParser:
     p.add_argument("id", metavar="ID")
     p.add_argument("file", metavar="FILE", nargs="?", help="the pad's text ('-' reads stdin; default: the clipboard)")
     p.add_argument("--apply", action="store_true", help="save the changes shown")
+
+    p = sub.add_parser("rename", help="give a session another id (its file name)")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("new_id", metavar="NEW-ID")
+
+    p = sub.add_parser("delete", help="move a session to the trash (.trash/ in the sessions dir); undo with restore")
+    p.add_argument("id", metavar="ID")
+
+    p = sub.add_parser("restore", help="bring a deleted session back from the trash")
+    p.add_argument("id", metavar="ID")
 
     if history is not None:
         history.add_commands(sub)

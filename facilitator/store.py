@@ -575,6 +575,26 @@ class SessionLock:
         self.release()
 
 
+def _move_no_clobber(src: Path, dst: Path) -> None:
+    """Move ``src`` to ``dst`` within one filesystem, failing (never replacing) if ``dst`` exists."""
+    try:
+        os.link(src, dst)  # fails with FileExistsError instead of replacing
+    except FileExistsError:
+        raise StoreError(f"{dst} exists already") from None
+    except OSError:  # a filesystem without hard links: rename after the check
+        if dst.exists():
+            raise StoreError(f"{dst} exists already") from None
+        try:
+            os.replace(src, dst)
+        except OSError as e:
+            raise StoreError(f"cannot move {src} to {dst}: {e.strerror or e}") from None
+        return
+    try:
+        os.unlink(src)
+    except OSError as e:
+        raise StoreError(f"cannot remove {src}: {e.strerror or e}") from None
+
+
 def _lock_is_live(path: Path) -> bool:
     """Whether a session's lock file is held (a session being created or edited right now).
 
@@ -730,6 +750,57 @@ class SessionStore:
         if not path.exists():
             raise StoreError(f"no session {session_id!r} in {self.root}")
         return read_session_file(path, session_id)
+
+    # -- rename, delete (to the trash), restore -------------------------------------
+    TRASH = ".trash"  # inside the sessions directory; the index skips dot names
+
+    def rename(self, old: str, new: str) -> Path:
+        """Give session ``old`` the id ``new`` (its file name); never replaces another session."""
+        validate_id(old)
+        validate_id(new)
+        if not self.exists(old):
+            raise StoreError(f"no session {old!r} in {self.root}")
+        if old == new:
+            return self.path_for(old)
+        with self.lock(old), self.lock(new):
+            src, dst = self.path_for(old), self.path_for(new)
+            if dst.exists():
+                raise StoreError(f"session {new!r} exists already; choose another id")
+            _move_no_clobber(src, dst)
+        return dst
+
+    def delete(self, session_id: str) -> Path:
+        """Move the session into the trash folder (``.trash/`` in the sessions directory); its path there."""
+        validate_id(session_id)
+        if not self.exists(session_id):
+            raise StoreError(f"no session {session_id!r} in {self.root}")
+        trash = self.root / self.TRASH
+        with self.lock(session_id):
+            try:
+                trash.mkdir(exist_ok=True)
+            except OSError as e:
+                raise StoreError(f"cannot create {trash}: {e.strerror or e}") from None
+            target, n = trash / f"{session_id}.toml", 1
+            while target.exists():  # deleted before: keep every copy
+                n += 1
+                target = trash / f"{session_id}~{n}.toml"
+            _move_no_clobber(self.path_for(session_id), target)
+        return target
+
+    def restore(self, session_id: str) -> Path:
+        """Bring the most recently deleted copy of ``session_id`` back from the trash."""
+        validate_id(session_id)
+        trash = self.root / self.TRASH
+        copies = [p for p in trash.glob(f"{session_id}*.toml") if p.stem == session_id or p.stem.startswith(f"{session_id}~")]
+        if not copies:
+            raise StoreError(f"no deleted session {session_id!r} in {trash}")
+        newest = max(copies, key=lambda p: (p.stat().st_mtime, p.name))
+        with self.lock(session_id):
+            dst = self.path_for(session_id)
+            if dst.exists():
+                raise StoreError(f"session {session_id!r} exists again; rename it first")
+            _move_no_clobber(newest, dst)
+        return dst
 
     def lock(self, session_id: str) -> SessionLock:
         """Lock a session for editing; raises SessionLocked if another live facilitator has it."""
