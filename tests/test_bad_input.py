@@ -126,14 +126,10 @@ def test_ten_megabyte_archive(sessions_dir: Path, tmp_path: Path) -> None:
     big.write_text("\n".join(parts), encoding="utf-8")
     copies = len(parts) - 1
     assert big.stat().st_size >= 10_000_000
-    t0 = time.perf_counter()
     ids = _imported(sessions_dir, big)
-    elapsed = time.perf_counter() - t0
     assert len(ids) == 11 * copies and len(set(ids)) == len(ids)
     assert ids[0] == "2024-11-19" and ids[-1] == f"{2024 - copies + 1}-01-16"
-    # Parsing runs at markdown-it-py's own speed (about 2 MB/s here) and every one of the
-    # ~5000 sessions is an fsynced file: about 12 s on the 2-core CI machine.
-    assert elapsed < 90, elapsed
+    # Its speed is a benchmark's business (benchmarks/run.py), not this test's.
     oldest = 2024 - copies + 1
     last_meeting = "## 2024-01-16" + seed.split("## 2024-01-16", 1)[1]
     rc, out, _ = run_cli("--sessions", sessions_dir, "show", ids[-1])
