@@ -1,0 +1,79 @@
+"""A meeting served over WebSockets on 127.0.0.1: the token is checked, two clients converge."""
+
+from __future__ import annotations
+
+import anyio
+import pytest
+from pycrdt import Doc
+from websockets.exceptions import InvalidStatus
+
+from facilitator import shared_doc as sd
+from facilitator.share_server import host_meeting, join_url, joined, new_token
+from tests.test_shared_doc import make_session
+
+# Every wait here is bounded: a test that cannot converge fails instead of hanging.
+DEADLINE = 10.0
+
+
+async def until(condition) -> None:
+    with anyio.fail_after(DEADLINE):
+        while not condition():
+            await anyio.sleep(0.01)
+
+
+def notes(doc: Doc, item_id: str = "item-a") -> str:
+    return str(sd.item_notes(doc, item_id))
+
+
+async def test_two_clients_on_loopback_converge_and_see_the_host_state() -> None:
+    host_doc = sd.session_to_doc(make_session())
+    async with host_meeting(host_doc, "2024-11-19", host="127.0.0.1") as hosted:
+        assert hosted.url.startswith(f"ws://127.0.0.1:{hosted.port}/2024-11-19?token=")
+        a, b = Doc(), Doc()
+        async with joined(hosted.url, a) as pa, joined(hosted.url, b) as pb:
+            with anyio.fail_after(DEADLINE):
+                await pa.synced.wait()
+                await pb.synced.wait()
+            await until(lambda: sd.has_skeleton(a) and sd.has_skeleton(b))
+            typed_a, typed_b = "Min 😀 会议", "Sarah 🎉 記録!"
+            for i in range(max(len(typed_a), len(typed_b))):
+                if i < len(typed_a):
+                    sd.insert_at(sd.item_notes(a, "item-a"), (0, i), typed_a[i])
+                if i < len(typed_b):
+                    sd.insert_at(sd.item_notes(b, "item-a"), (1, i), typed_b[i])
+                await anyio.sleep(0)  # let the providers send while the other types
+            expected = sorted("- started\n" + typed_a + typed_b)
+            await until(lambda: sorted(notes(a)) == sorted(notes(b)) == sorted(notes(host_doc)) == expected)
+            assert notes(a) == notes(b) == notes(host_doc)
+            # The host moves the meeting on; both joiners see the current item by its id.
+            session = sd.doc_to_session(host_doc)
+            session.clock.current_item = "item-b"
+            sd.write_host_state(host_doc, session)
+            await until(lambda: sd.doc_to_session(a).clock.current_item == sd.doc_to_session(b).clock.current_item == "item-b")
+    assert sd.doc_to_session(a).to_dict() == sd.doc_to_session(b).to_dict() == sd.doc_to_session(host_doc).to_dict()
+
+
+@pytest.mark.parametrize("token", [None, "", "wrong"])
+async def test_a_connection_without_the_token_is_refused(token: str | None) -> None:
+    host_doc = sd.session_to_doc(make_session())
+    async with host_meeting(host_doc, "2024-11-19", token=new_token()) as hosted:
+        url = f"ws://127.0.0.1:{hosted.port}/2024-11-19"
+        if token is not None:
+            url += f"?token={token}"
+        with anyio.fail_after(DEADLINE):
+            with pytest.raises(InvalidStatus) as refused:
+                async with joined(url, Doc()):
+                    pass
+        assert refused.value.response.status_code == 403
+        # Another meeting's room is not served either, even with the right token.
+        with anyio.fail_after(DEADLINE):
+            with pytest.raises(InvalidStatus) as wrong_room:
+                async with joined(join_url("127.0.0.1", hosted.port, "other", hosted.token), Doc()):
+                    pass
+        assert wrong_room.value.response.status_code == 404
+    assert "item-a" in repr(sd.doc_to_session(host_doc).to_dict())  # the host's doc is untouched
+
+
+def test_tokens_are_random_and_urls_quote_them() -> None:
+    assert new_token() != new_token() and len(new_token()) >= 20
+    assert join_url("::1", 9000, "2024 11", "a/b") == "ws://[::1]:9000/2024%2011?token=a%2Fb"
