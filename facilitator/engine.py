@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Callable
 
 from facilitator import lines, rooms
+from facilitator.agenda_input import read_agenda
 from facilitator.clock import ItemTimer, MeetingClock, TimerSnapshot, format_clock, format_hhmm
 from facilitator.model import AgendaItem, Attendee, ItemStatus, Section, SectionKind, Session, SessionStatus
 
@@ -385,6 +386,15 @@ class Meeting:
             agenda.items.append(item)
         self.changed(Change.STRUCTURE)
         return item
+
+    def add_agenda_text(self, text: str) -> tuple[list[AgendaItem], list[str]]:
+        """Add every item of a pasted agenda (indented lines are notes of the item above).
+
+        Returns the items added and what the user should be told about how it was read.
+        """
+        read = read_agenda(text, self.template)
+        added = [self.add_item(it.text, it.notes) for it in read.items]
+        return added, read.messages
 
     def edit_item(self, item: AgendaItem, text: str) -> None:
         item.text = text

@@ -156,3 +156,28 @@ async def test_members_complete_from_the_check_in() -> None:
     assert await s.get_suggestion("Sarah Gibson, si") == "Sarah Gibson, Simon Li"
     assert await s.get_suggestion("Sarah Gibson, sa") is None  # already in the room
     assert await s.get_suggestion("Sarah Gibson, ") is None
+
+
+async def test_pasted_agenda_lines_all_become_items_with_notes(sessions_dir: Path, tmp_path: Path) -> None:
+    from textual import events
+
+    cafe_2026(sessions_dir)
+    app = make_app(sessions_dir, FakeClock(), tmp_path, open_id="2026-06-16")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        m = await to_stage(pilot, "agenda")
+        field = m.query_one("#agenda-text", Input)
+        field.focus()
+        await pilot.pause()
+        before = list(m.session.agenda_items)
+        field.post_message(events.Paste("**Min (10m):** A\n    notes under A\n**Yuvi (5m):** B"))
+        await pilot.pause()
+        new = [i for i in m.session.agenda_items if i not in before]
+        assert [(i.owner, i.title, i.notes) for i in new] == [("Min", "A", "- notes under A"), ("Yuvi", "B", "")]
+        assert field.value == ""  # not the first line cut off and left in the box
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "Added 2 items" in said and "sub-bullets" in said
+        assert "Yuvi" in await shown(pilot)
+        field.post_message(events.Paste("one line"))  # a single line is typed into the box
+        await pilot.pause()
+        assert field.value == "one line"

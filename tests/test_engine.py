@@ -143,3 +143,21 @@ def test_mark_line_as_action_or_decision() -> None:
     found = actions.find_marked("- ACTION: Arielle & @arielle to work up a template\n        - **Decision** - one more week\n- [x] Action: done @a")
     assert [(f.kind, f.owner, f.done) for f in found] == [("action", "arielle", False), ("decision", "", False), ("action", "a", True)]
 
+
+
+def test_pasted_agenda_adds_every_item_with_indented_lines_as_notes() -> None:
+    from facilitator.engine import Meeting
+    from facilitator.templates import get_template, new_session
+
+    tpl = get_template("collab-cafe-2025")
+    s = new_session(tpl, "2026-06-16", date="2026-06-16")
+    m = Meeting(s, template=tpl)
+    before = len(s.agenda_items)
+    added, messages = m.add_agenda_text("**Min (10m):** A\n    notes under A\n**Yuvi (5m):** B\n")
+    assert [(i.owner, i.minutes, i.title) for i in added] == [("Min", 10, "A"), ("Yuvi", 5, "B")]
+    assert added[0].notes == "- notes under A" and added[1].notes == ""
+    assert len(s.agenda_items) == before + 2
+    assert any("sub-bullets" in msg for msg in messages)
+    added, messages = m.add_agenda_text("    orphan line\nC")
+    assert [i.text for i in added] == ["orphan line", "C"]
+    assert any("no item above" in msg for msg in messages)

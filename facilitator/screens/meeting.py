@@ -419,6 +419,14 @@ class MeetingScreen(Screen):
             target = self.engine.add_item(event.text)
         self.query_one(AgendaPane).refresh_list(target)
 
+    @on(AgendaPane.Pasted)
+    def agenda_pasted(self, event: AgendaPane.Pasted) -> None:
+        event.stop()
+        added, messages = self.engine.add_agenda_text(event.text)
+        self.query_one(AgendaPane).refresh_list(added[-1] if added else None)
+        word = f"Added {len(added)} item{'s' if len(added) != 1 else ''}"
+        self.app.notify("\n".join([word, *messages]), timeout=6, markup=False)
+
     @on(AgendaPane.RemoveRequested)
     def agenda_remove(self, event: AgendaPane.RemoveRequested) -> None:
         event.stop()
