@@ -181,3 +181,52 @@ async def test_pasted_agenda_lines_all_become_items_with_notes(sessions_dir: Pat
         field.post_message(events.Paste("one line"))  # a single line is typed into the box
         await pilot.pause()
         assert field.value == "one line"
+
+
+def footer_keys(screen) -> dict[str, bool]:
+    """The keys the footer shows (bindings with ``show``): description -> enabled."""
+    return {b.binding.description: b.enabled for b in screen.active_bindings.values() if b.binding.show}
+
+
+async def test_every_footer_key_shown_applies_on_every_stage_kind(sessions_dir: Path, tmp_path: Path) -> None:
+    cafe_2026(sessions_dir)
+    app = make_app(sessions_dir, FakeClock(), tmp_path, open_id="2026-06-16")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        m = app.screen
+        seen: dict[str, dict[str, bool]] = {}
+
+        async def walk() -> None:
+            await pilot.press("f2")
+            for n in range(len(m.stages)):
+                await pilot.pause()
+                keys = footer_keys(m)
+                assert keys and all(keys.values()), (m.stage.kind, keys)
+                seen.setdefault(str(m.stage.kind), keys)
+                if n < len(m.stages) - 1:
+                    await pilot.press("f3")
+
+        m.show_stage(0)
+        await walk()
+        assert "Start/Pause" not in seen["checkin"]  # nothing to start or pause there yet
+        assert "◀ Stage" not in seen["checkin"]  # the first stage
+        assert "Stage ▶" in seen["checkin"] and "Start/Pause" in seen["agenda"]
+        assert "Defer" in seen["item"] and "Defer" in seen["agenda"] and "Defer" not in seen["list"]
+        m.show_stage(0)
+        await to_stage(pilot, "agenda", "breakout")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        app.screen.query_one("#rooms-minutes", Input).value = "20"
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert m.stage.kind == "room"
+        keys = footer_keys(m)
+        assert all(keys.values()) and "Defer" not in keys and "Start/Pause" in keys
+        running = m.engine.rooms_view().state
+        await pilot.press("f5")  # the shown key acts: the rooms' shared countdown pauses
+        assert m.engine.rooms_view().state != running
+        seen.clear()
+        m.show_stage(0)
+        await walk()
+        assert {"checkin", "list", "agenda", "item", "room"} <= set(seen)
+        assert "Defer" not in seen["room"]
