@@ -230,3 +230,24 @@ async def test_every_footer_key_shown_applies_on_every_stage_kind(sessions_dir: 
         await walk()
         assert {"checkin", "list", "agenda", "item", "room"} <= set(seen)
         assert "Defer" not in seen["room"]
+
+
+async def test_checkin_prompt_shows_over_the_list_not_as_entry_one(sessions_dir: Path, tmp_path: Path) -> None:
+    from textual.widgets import OptionList, Static
+
+    tpl = get_template("collab-cafe-2025")
+    SessionStore(sessions_dir).save(new_session(tpl, "2026-06-16", date="2026-06-16"))
+    app = make_app(sessions_dir, FakeClock(), tmp_path, open_id="2026-06-16")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        m = app.screen
+        assert m.stage.kind == "checkin"
+        lst = m.query_one("#entry-list", OptionList)
+        assert lst.option_count == 0  # the prompt is not entry 1
+        title = str(m.query_one("#entry-title", Static).render())
+        assert "0 checked in" in title and "Name (and pronouns" in title
+        await type_text(pilot, "Min / @minrk / BIDS")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert lst.option_count == 1 and "Min" in str(lst.get_option_at_index(0).prompt)
+        assert [a.name for a in m.session.attendees] == ["Min"]
