@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Callable
 
 from facilitator import lines, rooms
+from facilitator.agenda_input import read_agenda
 from facilitator.clock import ItemTimer, MeetingClock, TimerSnapshot, format_clock, format_hhmm
 from facilitator.model import AgendaItem, Attendee, ItemStatus, Section, SectionKind, Session, SessionStatus
 
@@ -386,6 +387,15 @@ class Meeting:
         self.changed(Change.STRUCTURE)
         return item
 
+    def add_agenda_text(self, text: str) -> tuple[list[AgendaItem], list[str]]:
+        """Add every item of a pasted agenda (indented lines are notes of the item above).
+
+        Returns the items added and what the user should be told about how it was read.
+        """
+        read = read_agenda(text, self.template)
+        added = [self.add_item(it.text, it.notes) for it in read.items]
+        return added, read.messages
+
     def edit_item(self, item: AgendaItem, text: str) -> None:
         item.text = text
         sec = self.section_of(item)
@@ -441,14 +451,35 @@ class Meeting:
 
     # -- lists: check-in, celebrations, ice breaker, roles ---------------------------
     @staticmethod
+    def _prompt_lines(section: Section) -> int:
+        """How many check-in lines at the top are the prompt an imported meeting kept."""
+        if section.kind != SectionKind.CHECKIN or section.prompt:
+            return 0
+        n = 0
+        while n < len(section.attendees) and section.attendees[n].is_placeholder:
+            n += 1
+        return n
+
+    @staticmethod
     def entries(section: Section) -> list[str]:
+        """The lines the user edits; a check-in's prompt line (kept as imported) is not one."""
         if section.kind == SectionKind.CHECKIN:
-            return [a.text for a in section.attendees]
+            return [a.text for a in section.attendees[Meeting._prompt_lines(section):]]
         return list(section.entries)
+
+    @staticmethod
+    def list_prompt(section: Section) -> str:
+        """What a check-in list asks people to write, for the app to show over the list."""
+        if section.kind != SectionKind.CHECKIN:
+            return ""
+        text = section.prompt or " ".join(a.text for a in section.attendees[: Meeting._prompt_lines(section)])
+        return " ".join(text.strip().strip("*_").split())
 
     def _set_entries(self, section: Section, texts: list[str]) -> None:
         if section.kind == SectionKind.CHECKIN:
-            section.attendees = [Attendee(text=t) for t in texts]
+            # A prompt line an imported meeting keeps at the top stays there, as written.
+            kept = section.attendees[: self._prompt_lines(section)]
+            section.attendees = kept + [Attendee(text=t) for t in texts]
         else:
             section.entries = texts
         self.changed(Change.STRUCTURE)

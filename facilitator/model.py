@@ -183,6 +183,9 @@ class Section:
     entries: list[str] = field(default_factory=list)
     items: list[AgendaItem] = field(default_factory=list)
     loose: bool = False
+    #: The template's prompt for a check-in list (``*Name (and pronouns...) / ...*``): shown
+    #: over the list in the app, not an attendee and not exported (2026 archives drop it).
+    prompt: str = ""
 
     @property
     def title(self) -> str:
@@ -196,6 +199,8 @@ class Section:
                 d[key] = getattr(self, key)
         if self.loose:
             d["loose"] = True
+        if self.prompt:
+            d["prompt"] = self.prompt
         if self.attendees:
             d["attendees"] = [a.to_dict() for a in self.attendees]
         if self.entries:
@@ -217,6 +222,7 @@ class Section:
             outro=str(d.get("outro", "")),
             body=str(d.get("body", "")),
             loose=bool(d.get("loose", False)),
+            prompt=str(d.get("prompt", "")),
             attendees=[Attendee.from_dict(a) for a in d.get("attendees", [])],
             entries=[str(e) for e in d.get("entries", [])],
             items=[AgendaItem.from_dict(i) for i in d.get("items", [])],

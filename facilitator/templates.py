@@ -68,6 +68,10 @@ class Template:
     room_heading: str = "Notes for Breakout room {number}: {topic}"
     main_room_heading: str = "Notes for Main Room discussion: {topic}"
     room_level: int = 4
+    # Whether the check-in's prompt line (``*Name (and pronouns...) / ...*``) goes into the
+    # export. Either way the app shows it over the list, never as an attendee. The 2026
+    # archive drops it (16 of 17 meetings), so the 2025-26 Cafe template says false.
+    checkin_prompt_exported: bool = True
 
     team: TeamSettings = field(default_factory=TeamSettings)
     # Problems that do not stop the template (an unknown key): shown by ``templates``.
@@ -196,7 +200,7 @@ def template_from_dict(data: dict[str, Any], path: str = "<template>") -> Templa
             if not isinstance(data[key], int) or isinstance(data[key], bool) or data[key] < 1:
                 raise _fail(path, f"'{key}' must be a positive whole number")
             kwargs[key] = data[key]
-    for key in ("document", "autolink"):
+    for key in ("document", "autolink", "checkin_prompt_exported"):
         if key in data:
             if not isinstance(data[key], bool):
                 raise _fail(path, f"'{key}' must be true or false")
@@ -377,6 +381,10 @@ def new_session(
                 sec.body = "\n".join(spec.items)
         elif spec.kind == "checkin":
             sec.attendees = [Attendee(text=t) for t in spec.items]
+            if not template.checkin_prompt_exported:
+                # The template's prompt line is the list's prompt only, not in the export.
+                sec.prompt = "\n".join(a.text for a in sec.attendees if a.is_placeholder)
+                sec.attendees = [a for a in sec.attendees if not a.is_placeholder]
         elif spec.kind == "roles":
             sec.entries = [template.role_text(r, "").rstrip() for r in template.roles]
         sections.append(sec)

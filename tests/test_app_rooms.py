@@ -156,3 +156,98 @@ async def test_members_complete_from_the_check_in() -> None:
     assert await s.get_suggestion("Sarah Gibson, si") == "Sarah Gibson, Simon Li"
     assert await s.get_suggestion("Sarah Gibson, sa") is None  # already in the room
     assert await s.get_suggestion("Sarah Gibson, ") is None
+
+
+async def test_pasted_agenda_lines_all_become_items_with_notes(sessions_dir: Path, tmp_path: Path) -> None:
+    from textual import events
+
+    cafe_2026(sessions_dir)
+    app = make_app(sessions_dir, FakeClock(), tmp_path, open_id="2026-06-16")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        m = await to_stage(pilot, "agenda")
+        field = m.query_one("#agenda-text", Input)
+        field.focus()
+        await pilot.pause()
+        before = list(m.session.agenda_items)
+        field.post_message(events.Paste("**Min (10m):** A\n    notes under A\n**Yuvi (5m):** B"))
+        await pilot.pause()
+        new = [i for i in m.session.agenda_items if i not in before]
+        assert [(i.owner, i.title, i.notes) for i in new] == [("Min", "A", "- notes under A"), ("Yuvi", "B", "")]
+        assert field.value == ""  # not the first line cut off and left in the box
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "Added 2 items" in said and "sub-bullets" in said
+        assert "Yuvi" in await shown(pilot)
+        field.post_message(events.Paste("one line"))  # a single line is typed into the box
+        await pilot.pause()
+        assert field.value == "one line"
+
+
+def footer_keys(screen) -> dict[str, bool]:
+    """The keys the footer shows (bindings with ``show``): description -> enabled."""
+    return {b.binding.description: b.enabled for b in screen.active_bindings.values() if b.binding.show}
+
+
+async def test_every_footer_key_shown_applies_on_every_stage_kind(sessions_dir: Path, tmp_path: Path) -> None:
+    cafe_2026(sessions_dir)
+    app = make_app(sessions_dir, FakeClock(), tmp_path, open_id="2026-06-16")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        m = app.screen
+        seen: dict[str, dict[str, bool]] = {}
+
+        async def walk() -> None:
+            await pilot.press("f2")
+            for n in range(len(m.stages)):
+                await pilot.pause()
+                keys = footer_keys(m)
+                assert keys and all(keys.values()), (m.stage.kind, keys)
+                seen.setdefault(str(m.stage.kind), keys)
+                if n < len(m.stages) - 1:
+                    await pilot.press("f3")
+
+        m.show_stage(0)
+        await walk()
+        assert "Start/Pause" not in seen["checkin"]  # nothing to start or pause there yet
+        assert "◀ Stage" not in seen["checkin"]  # the first stage
+        assert "Stage ▶" in seen["checkin"] and "Start/Pause" in seen["agenda"]
+        assert "Defer" in seen["item"] and "Defer" in seen["agenda"] and "Defer" not in seen["list"]
+        m.show_stage(0)
+        await to_stage(pilot, "agenda", "breakout")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        app.screen.query_one("#rooms-minutes", Input).value = "20"
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert m.stage.kind == "room"
+        keys = footer_keys(m)
+        assert all(keys.values()) and "Defer" not in keys and "Start/Pause" in keys
+        running = m.engine.rooms_view().state
+        await pilot.press("f5")  # the shown key acts: the rooms' shared countdown pauses
+        assert m.engine.rooms_view().state != running
+        seen.clear()
+        m.show_stage(0)
+        await walk()
+        assert {"checkin", "list", "agenda", "item", "room"} <= set(seen)
+        assert "Defer" not in seen["room"]
+
+
+async def test_checkin_prompt_shows_over_the_list_not_as_entry_one(sessions_dir: Path, tmp_path: Path) -> None:
+    from textual.widgets import OptionList, Static
+
+    tpl = get_template("collab-cafe-2025")
+    SessionStore(sessions_dir).save(new_session(tpl, "2026-06-16", date="2026-06-16"))
+    app = make_app(sessions_dir, FakeClock(), tmp_path, open_id="2026-06-16")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        m = app.screen
+        assert m.stage.kind == "checkin"
+        lst = m.query_one("#entry-list", OptionList)
+        assert lst.option_count == 0  # the prompt is not entry 1
+        title = str(m.query_one("#entry-title", Static).render())
+        assert "0 checked in" in title and "Name (and pronouns" in title
+        await type_text(pilot, "Min / @minrk / BIDS")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert lst.option_count == 1 and "Min" in str(lst.get_option_at_index(0).prompt)
+        assert [a.name for a in m.session.attendees] == ["Min"]

@@ -143,3 +143,53 @@ def test_mark_line_as_action_or_decision() -> None:
     found = actions.find_marked("- ACTION: Arielle & @arielle to work up a template\n        - **Decision** - one more week\n- [x] Action: done @a")
     assert [(f.kind, f.owner, f.done) for f in found] == [("action", "arielle", False), ("decision", "", False), ("action", "a", True)]
 
+
+
+def test_pasted_agenda_adds_every_item_with_indented_lines_as_notes() -> None:
+    from facilitator.engine import Meeting
+    from facilitator.templates import get_template, new_session
+
+    tpl = get_template("collab-cafe-2025")
+    s = new_session(tpl, "2026-06-16", date="2026-06-16")
+    m = Meeting(s, template=tpl)
+    before = len(s.agenda_items)
+    added, messages = m.add_agenda_text("**Min (10m):** A\n    notes under A\n**Yuvi (5m):** B\n")
+    assert [(i.owner, i.minutes, i.title) for i in added] == [("Min", 10, "A"), ("Yuvi", 5, "B")]
+    assert added[0].notes == "- notes under A" and added[1].notes == ""
+    assert len(s.agenda_items) == before + 2
+    assert any("sub-bullets" in msg for msg in messages)
+    added, messages = m.add_agenda_text("    orphan line\nC")
+    assert [i.text for i in added] == ["orphan line", "C"]
+    assert any("no item above" in msg for msg in messages)
+
+
+def test_checkin_prompt_line_is_the_lists_prompt_not_an_attendee(fixtures_dir) -> None:
+    from facilitator.engine import Meeting
+    from facilitator.markdown import parse_document, render_session
+    from facilitator.templates import get_template, new_session
+
+    prompt = "*Name (and pronouns if you'd like) / GitHub handle / affiliation / geographic location*"
+    tpl = get_template("collab-cafe-2025")
+    s = new_session(tpl, "2026-06-16", date="2026-06-16")
+    checkin = s.sections[0]
+    m = Meeting(s, template=tpl)
+    assert m.entries(checkin) == [] and s.attendees == []
+    assert m.list_prompt(checkin).startswith("Name (and pronouns")
+    m.add_entry(checkin, "Min / @minrk / BIDS")
+    out = render_session(s, tpl)
+    assert prompt not in out and "Name (and pronouns" not in out  # 2026 meetings drop it
+    assert "* Min / @minrk / BIDS" in out or "- Min / @minrk / BIDS" in out
+    assert type(s).from_dict(s.to_dict()).sections[0].prompt == checkin.prompt
+
+    # An imported 2025 meeting that kept the line: written back as it was, yet not an entry.
+    text = (fixtures_dir / "archives" / "collab-cafe-2025.md").read_text(encoding="utf-8")
+    old = next(x for x in parse_document(text, "collab-cafe-2025").sessions if x.date == "2025-12-16")
+    sec = old.sections[0]
+    im = Meeting(old, template=tpl)
+    first = im.entries(sec)[0]
+    assert first.startswith("Kirstie Whitaker") and im.list_prompt(sec).startswith("Name (and pronouns")
+    im.edit_entry(sec, 0, first + " (late)")
+    im.move_entry(sec, 1, -1)
+    assert sec.attendees[0].text == prompt  # still the top line, as the archive writes it
+    assert prompt in render_session(old, tpl)
+    assert len(old.attendees) == len(im.entries(sec))

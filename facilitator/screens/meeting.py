@@ -216,6 +216,8 @@ class MeetingScreen(Screen):
             self._follow_current = True
         if change == Change.STRUCTURE and self.is_mounted:
             self.refresh_stages()
+        if change != Change.CONTENT and self.is_mounted:
+            self.refresh_bindings()  # the keys that apply follow the timer and the rooms
 
     def _save_due(self) -> None:
         self._save_timer = None
@@ -354,17 +356,44 @@ class MeetingScreen(Screen):
         return True
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        kind = self.stage.kind if self.stages else ""
-        if action in ("toggle_timer", "extend", "defer"):
-            if kind in (StageKind.ITEM, StageKind.AGENDA) or (kind == StageKind.ROOM and action != "defer"):
+        """Which meeting keys apply on this stage: the others leave the footer (False;
+        None would show them dimmed).
+
+        Every key the footer shows does what it says here; the rules live in the engine.
+        """
+        if not self.stages:
+            return True
+        kind = self.stage.kind
+        m = self.engine
+        running = m.current is not None
+        rooms_here = kind == StageKind.ROOM and m.rooms_open  # the shared rooms' countdown
+        if action == "toggle_timer":
+            if kind == StageKind.ITEM or rooms_here or running:
                 return True
-            return True if self.engine.current is not None else False
+            return bool(kind == StageKind.AGENDA and m.next_pending() is not None)
+        if action == "extend":
+            if kind == StageKind.ITEM or rooms_here or running:
+                return True
+            return bool(kind == StageKind.AGENDA and m.next_pending() is not None)
+        if action == "defer":
+            if kind == StageKind.ITEM:
+                return True
+            if kind == StageKind.AGENDA:
+                return bool(self.session.agenda_items)
+            if kind == StageKind.ROOM:
+                return False  # a room is not an agenda item; ctrl+e brings everyone back
+            return bool(running)
+        if action == "stage":
+            step = int(parameters[0]) if parameters else 0
+            return bool(0 <= self.stage_index + step < len(self.stages))
         if action == "move":
-            return True if kind in (*LIST_STAGES, StageKind.AGENDA, StageKind.ITEM) else False
-        if action in ("next_room", "bring_back"):
-            return bool(self.session.rooms) if action == "next_room" else self.engine.rooms_open
+            return bool(kind in (*LIST_STAGES, StageKind.AGENDA, StageKind.ITEM))
+        if action == "next_room":
+            return bool(self.session.rooms)
+        if action == "bring_back":
+            return bool(m.rooms_open)
         if action == "mark":
-            return kind in (StageKind.ITEM, StageKind.ROOM, StageKind.RAW)
+            return bool(kind in (StageKind.ITEM, StageKind.ROOM, StageKind.RAW))
         return True
 
     # -- messages from the panes ---------------------------------------------------
@@ -418,6 +447,14 @@ class MeetingScreen(Screen):
         else:
             target = self.engine.add_item(event.text)
         self.query_one(AgendaPane).refresh_list(target)
+
+    @on(AgendaPane.Pasted)
+    def agenda_pasted(self, event: AgendaPane.Pasted) -> None:
+        event.stop()
+        added, messages = self.engine.add_agenda_text(event.text)
+        self.query_one(AgendaPane).refresh_list(added[-1] if added else None)
+        word = f"Added {len(added)} item{'s' if len(added) != 1 else ''}"
+        self.app.notify("\n".join([word, *messages]), timeout=6, markup=False)
 
     @on(AgendaPane.RemoveRequested)
     def agenda_remove(self, event: AgendaPane.RemoveRequested) -> None:

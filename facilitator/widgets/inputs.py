@@ -12,7 +12,10 @@ tests/test_textual_private.py, which fails loudly if a Textual upgrade moves the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import events
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, OptionList
 
@@ -89,6 +92,23 @@ class FormInput(LineInput):
     the keys its form claims (``form_key``: Enter, ↑, ↓) at once, and a key that reaches
     it after the focus moved on is passed to the widget that has the focus now, in order.
     """
+
+    @dataclass
+    class LinesPasted(Message):
+        """Several lines pasted into a field that takes them (``takes_lines``) as a whole."""
+
+        field: "FormInput"
+        text: str
+
+    #: A form that reads a pasted block (the agenda) sets this; others keep the first line.
+    takes_lines: bool = False
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste of several lines goes to the form whole, not cut to its first line."""
+        if self.takes_lines and len([ln for ln in event.text.splitlines() if ln.strip()]) > 1:
+            event.prevent_default()  # Input's own handler keeps only the first line
+            event.stop()
+            self.post_message(self.LinesPasted(self, event.text))
 
     async def _on_key(self, event: events.Key) -> None:
         if follow_focus(self, event) or await screen_key_now(self, event):

@@ -41,6 +41,12 @@ class AgendaPane(Vertical):
         text: str
 
     @dataclass
+    class Pasted(Message):
+        """Several agenda lines pasted into the form: the screen adds them all."""
+
+        text: str
+
+    @dataclass
     class RemoveRequested(Message):
         item: AgendaItem
 
@@ -63,6 +69,18 @@ class AgendaPane(Vertical):
             classes="hint",
             markup=False,
         )
+
+    def on_mount(self) -> None:
+        for field in self._form():
+            field.takes_lines = True  # a pasted agenda is read whole, every line placed
+
+    @on(FormInput.LinesPasted)
+    def lines_pasted(self, event: FormInput.LinesPasted) -> None:
+        event.stop()
+        if self.editing is not None:
+            self.app.notify("Several lines pasted while editing one item: added as new items.", timeout=4)
+            self.action_cancel()
+        self.post_message(self.Pasted(event.text))
 
     def load(self, stage: Stage, engine: Meeting) -> None:
         self.stage = stage

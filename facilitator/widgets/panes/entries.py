@@ -152,6 +152,9 @@ class EntryPane(Vertical):
         if self.stage.kind == "checkin":
             count = len([a for a in sec.attendees if not a.is_placeholder])
             title.append(f"  ·  {count} checked in", style="bold")
+            prompt = Meeting.list_prompt(sec)
+            if prompt:  # the template's prompt line: what to write, not an attendee
+                title.append(f"\n{prompt}", style="italic dim")
         else:
             title.append(f"  ·  {len(texts)}", style="dim")
         self.query_one("#entry-title", Static).update(title)
