@@ -211,7 +211,13 @@ def cmd_import(args: argparse.Namespace, st: SessionStore) -> int:
                 f"built-in templates only ({', '.join(sorted(templates.builtin_templates()))})"
             )
         name = args.template
-    result = importer.import_file(st, Path(args.file), template=name)
+    date = None
+    if getattr(args, "date", None):
+        try:
+            date = _dt.date.fromisoformat(args.date).isoformat()
+        except ValueError:
+            raise CliError(f"--date {args.date!r} is not a day (YYYY-MM-DD)") from None
+    result = importer.import_file(st, Path(args.file), template=name, date=date)
     # Print only once everything is saved: a reader that goes away early
     # (``facilitator import FILE | head -3``) must not cut the import short.
     _write_stdout("".join(f"{i}\n" for i in result.ids))
@@ -419,6 +425,7 @@ def build_parser(history: Any = None) -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="import the meetings of a Markdown file; prints one id per line")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--template", metavar="NAME", help="read it as this built-in template (default: detected)")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="the day of meetings whose file gives none")
 
     p = sub.add_parser("list", help="list the sessions, newest first")
     p.add_argument("--json", action="store_true", help="a JSON array instead of text")

@@ -7,7 +7,6 @@ sessions of a file imported twice.
 
 from __future__ import annotations
 
-import datetime as _dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -49,12 +48,18 @@ def import_file(
     path: Path,
     template: str | None = None,
     progress: Progress | None = None,
+    date: str | None = None,
 ) -> ImportResult:
     """Parse ``path`` and save one session per meeting; returns their ids, newest first.
 
     A session with the same date already imported from a file of the same name is
     replaced (same id), so importing again updates instead of duplicating. Every session
     is written under its lock, so a running app editing one refuses the write.
+
+    A meeting's date comes from the file (headings, date lines, front matter, its path),
+    never from today or the file's modification time. ``date`` (``YYYY-MM-DD``) is given to
+    the meetings that have none; without it, such a file is refused, naming each meeting
+    and why its date could not be read, and nothing is saved.
     """
     from facilitator import markdown
 
@@ -64,8 +69,18 @@ def import_file(
     report = progress or (lambda phase, done, total: None)
     report("reading", 0, 1)
     doc = markdown.parse_document(
-        text, template=template, source=path.name, on_meeting=lambda done, total: report("reading", done, total)
+        text, template=template, source=path.name, path=str(path), on_meeting=lambda done, total: report("reading", done, total)
     )
+    missing = [n for n, s in enumerate(doc.sessions) if not s.date]
+    if missing and date is None:
+        lines = []
+        for n in missing:
+            s = doc.sessions[n]
+            what = f"meeting {n + 1} of {len(doc.sessions)}" + (f" ('{s.heading}')" if s.heading else "")
+            lines.append(f"{path}: {what}: {doc.date_problems.get(n, 'no date found')}")
+        raise ImportFailed("; ".join(lines) + "; give the meeting's day with --date YYYY-MM-DD")
+    for n in missing:
+        doc.sessions[n].date = date or ""
     previous: dict[str, list[Session]] = {}
     for _summary, old in st.load_all():
         if old.source == path.name:
@@ -76,8 +91,6 @@ def import_file(
     replaced = 0
     total = len(doc.sessions)
     for n, session in enumerate(doc.sessions, 1):
-        if not session.date:
-            session.date = _dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
         olds = previous.get(session.date)
         if olds:
             old = olds.pop(0)
