@@ -170,7 +170,8 @@ def render_session(session: Session, template: Template | None = None, *, format
     for sec in session.sections:
         _render_section(sec, tpl, out, typed)
     text = "\n\n".join(out) + "\n"
-    return mdformat_text(text) if formatted else text
+    # Front matter is the document's own bytes: mdformat would turn its ``---`` into a rule.
+    return session.front_matter + (mdformat_text(text) if formatted else text)
 
 
 def template_for(name: str) -> Template:
@@ -461,6 +462,7 @@ def parse_document(
     text = normalize_text(text)
     name = template or detect_template(text)
     tpl = get_template(name)
+    front_matter, text = _front_matter_of_document(text)
     text_lines = text.split("\n")
     if text_lines and text_lines[-1] == "":
         text_lines.pop()
@@ -473,9 +475,9 @@ def parse_document(
     gc.disable()  # token trees are short-lived; collecting mid-parse only costs time
     try:
         if not meetings:
-            single = _parse_single(text_lines, tpl, name, source, path)
+            single = _parse_single(text_lines, tpl, name, source, path, front_matter)
             if not single.date:
-                doc.date_problems[0] = _document_date(text_lines, single.heading, 0, path)[1]
+                doc.date_problems[0] = _document_date(text_lines, single.heading, 0, path, front_matter)[1]
             doc.sessions.append(single)
             return doc
         head_end = meetings[0][0]
@@ -536,7 +538,22 @@ def _dated_meetings(text_lines: list[str], path: str) -> tuple[list[tuple[int, i
     return [(s.line, s.level, s.heading) for s in starts], info
 
 
-def _parse_single(text_lines: list[str], tpl: Template, name: str, source: str, path: str = "") -> Session:
+def _front_matter_of_document(text: str) -> tuple[str, str]:
+    """(front matter, the rest) of a one-meeting document; ("", text) for an archive."""
+    from facilitator import splitting
+
+    front, rest = splitting.split_front_matter(text)
+    if not front:
+        return "", text
+    rest_lines = rest.split("\n")
+    if _split_meetings(rest_lines) or splitting.meeting_starts(rest_lines):
+        return "", text  # an archive with front matter: kept as its preamble, as before
+    return front, rest
+
+
+def _parse_single(
+    text_lines: list[str], tpl: Template, name: str, source: str, path: str = "", front_matter: str = ""
+) -> Session:
     """A whole document as one meeting: its H1 is the meeting's heading."""
     blocks = _blocks(text_lines)
     title, level, skip = "", 1, 0
@@ -551,7 +568,7 @@ def _parse_single(text_lines: list[str], tpl: Template, name: str, source: str, 
     sections, cancelled = _sections(chunk, body_blocks, tpl, len(chunk))
     session = Session(
         id="",
-        date=guess_date("\n".join(text_lines)) or _document_date(text_lines, title, skip, path)[0],
+        date=guess_date("\n".join(text_lines)) or _document_date(text_lines, title, skip, path, front_matter)[0],
         template=name,
         title=title or tpl.meeting_title,
         heading=title,
@@ -561,17 +578,17 @@ def _parse_single(text_lines: list[str], tpl: Template, name: str, source: str, 
         status="finished",
         slot_minutes=tpl.slot_minutes,
         front=leading_raw,
+        front_matter=front_matter,
         source=source,
     )
     return session
 
 
-def _document_date(text_lines: list[str], title: str, skip: int, path: str) -> tuple[str, str]:
+def _document_date(text_lines: list[str], title: str, skip: int, path: str, front: str = "") -> tuple[str, str]:
     """A one-meeting document's date from its title, date line, front matter or path, and
     why there is none ("", words) when none is found."""
     from facilitator import splitting
 
-    front, _rest = splitting.split_front_matter("\n".join(text_lines))
     return splitting.document_date(text_lines[skip:], title, front, path)
 
 
