@@ -171,7 +171,9 @@ def render_session(session: Session, template: Template | None = None, *, format
         _render_section(sec, tpl, out, typed)
     text = "\n\n".join(out) + "\n"
     # Front matter is the document's own bytes: mdformat would turn its ``---`` into a rule.
-    return session.front_matter + (mdformat_text(text) if formatted else text)
+    # A team that does not run mdformat gets its text as typed (list numbers, reference
+    # links, emphasis markers, tables).
+    return session.front_matter + (mdformat_text(text) if formatted and tpl.mdformat else text)
 
 
 def template_for(name: str) -> Template:

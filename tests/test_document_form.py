@@ -89,3 +89,38 @@ def test_unclosed_front_matter_is_body_text() -> None:
     assert s.to_dict().get("front_matter") is None
     back = Session.from_dict({**s.to_dict(), "front_matter": "---\na: 1\n---\n\n"})
     assert back.front_matter == "---\na: 1\n---\n\n"
+
+
+# -- text as typed: a template whose team does not run mdformat -------------------------
+
+TYPED = (
+    "# Sync\n\nDate: 2024-01-02\n\n## Notes\n\n3. first\n7. second\n\n"
+    "See [the RFC][rfc] and *this* and __that__.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+    "[rfc]: https://example.org/rfc\n[unused]: https://example.org/x\n"
+)
+
+
+def test_template_without_mdformat_keeps_text_as_typed() -> None:
+    from dataclasses import replace
+
+    from facilitator.markdown import parse_document, template_for
+
+    (s,) = parse_document(TYPED, source="sync.md").sessions
+    typed = replace(template_for(s.template), mdformat=False)
+    assert render_session(s, typed) == TYPED
+    formatted = render_session(s, replace(typed, mdformat=True))
+    assert formatted != TYPED and "[unused]" not in formatted  # what mdformat would have done
+
+
+def test_mdformat_key_is_read_and_checked(tmp_path: Path) -> None:
+    from facilitator.templates import TemplateError, builtin_templates, load_template_file
+
+    assert builtin_templates()["collab-cafe"].mdformat is True
+    assert builtin_templates()["collab-cafe-2025"].mdformat is True
+    good = tmp_path / "ours.toml"
+    good.write_text('name = "ours"\nmdformat = false\n', encoding="utf-8")
+    assert load_template_file(good).mdformat is False
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "bad"\nmdformat = "no"\n', encoding="utf-8")
+    with pytest.raises(TemplateError, match="'mdformat' must be true or false"):
+        load_template_file(bad)
