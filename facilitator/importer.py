@@ -13,6 +13,7 @@ from typing import Callable
 
 from facilitator.model import Session
 from facilitator.store import SessionStore
+from facilitator.templates import Template
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -49,6 +50,7 @@ def import_file(
     template: str | None = None,
     progress: Progress | None = None,
     date: str | None = None,
+    templates: dict[str, Template] | None = None,
 ) -> ImportResult:
     """Parse ``path`` and save one session per meeting; returns their ids, newest first.
 
@@ -59,7 +61,8 @@ def import_file(
     A meeting's date comes from the file (headings, date lines, front matter, its path),
     never from today or the file's modification time. ``date`` (``YYYY-MM-DD``) is given to
     the meetings that have none; without it, such a file is refused, naming each meeting
-    and why its date could not be read, and nothing is saved.
+    and why its date could not be read, and nothing is saved. ``templates`` (the
+    built-ins and the user's own) are what ``template`` names and detection chooses from.
     """
     from facilitator import markdown
 
@@ -69,7 +72,7 @@ def import_file(
     report = progress or (lambda phase, done, total: None)
     report("reading", 0, 1)
     doc = markdown.parse_document(
-        text, template=template, source=path.name, path=str(path), on_meeting=lambda done, total: report("reading", done, total)
+        text, template=template, source=path.name, path=str(path), templates=templates, on_meeting=lambda done, total: report("reading", done, total)
     )
     missing = [n for n, s in enumerate(doc.sessions) if not s.date]
     if missing and date is None:

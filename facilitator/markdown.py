@@ -388,10 +388,11 @@ def normalize_text(text: str) -> str:
     return text
 
 
-def detect_template(text: str) -> str:
-    """The built-in template whose marks the text carries most (the default if none)."""
+def detect_template(text: str, templates: dict[str, Template] | None = None) -> str:
+    """The template whose marks the text carries most (the default if none); the
+    built-ins unless ``templates`` (built-ins and the user's own) is given."""
     best, best_score = DEFAULT_TEMPLATE, 0
-    for name, tpl in builtin_templates().items():
+    for name, tpl in (templates or builtin_templates()).items():
         score = sum(min(3, text.count(mark)) for mark in tpl.detect)
         if score > best_score:
             best, best_score = name, score
@@ -453,6 +454,7 @@ def parse_document(
     source: str = "import",
     on_meeting: Callable[[int, int], None] | None = None,
     path: str = "",
+    templates: dict[str, Template] | None = None,
 ) -> ParsedDocument:
     """Every meeting in a yearly archive, or the one meeting of a single document.
 
@@ -462,8 +464,8 @@ def parse_document(
     A meeting whose date cannot be decided has ``date == ""`` and says why in ``date_problem``.
     """
     text = normalize_text(text)
-    name = template or detect_template(text)
-    tpl = get_template(name)
+    name = template or detect_template(text, templates)
+    tpl = templates[name] if templates and name in templates else get_template(name)
     front_matter, text = _front_matter_of_document(text)
     text_lines = text.split("\n")
     if text_lines and text_lines[-1] == "":

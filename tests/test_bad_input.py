@@ -214,12 +214,27 @@ def test_unknown_template(sessions_dir: Path) -> None:
     assert list(sessions_dir.iterdir()) == []
 
 
-def test_user_template_cannot_drive_import(sessions_dir: Path, tmp_path: Path) -> None:
+def test_user_template_drives_import(sessions_dir: Path, tmp_path: Path) -> None:
     tdir = tmp_path / "tpl"
     tdir.mkdir()
-    (tdir / "ours.toml").write_text('name = "ours"\n', encoding="utf-8")
-    rc, _, err = run_cli("--sessions", sessions_dir, "--templates", tdir, "import", SEED, "--template", "ours")
-    assert_one_error(rc, err, "'ours' is a user template")
+    (tdir / "ours.toml").write_text('name = "ours"\nmdformat = false\n', encoding="utf-8")
+    rc, out, err = run_cli("--sessions", sessions_dir, "--templates", tdir, "import", SEED, "--template", "ours")
+    assert rc == 0, err
+    ids = out.split()
+    assert ids and {SessionStore(sessions_dir).load(i).template for i in ids} == {"ours"}
+
+
+def test_import_detects_a_user_template(sessions_dir: Path, tmp_path: Path) -> None:
+    tdir = tmp_path / "tpl"
+    tdir.mkdir()
+    (tdir / "sig.toml").write_text(
+        'name = "sig-docs"\ndetect = ["SIG Docs meeting", "Moderator:"]\n', encoding="utf-8"
+    )
+    f = tmp_path / "sig.md"
+    f.write_text("# SIG Docs meeting\n\nModerator: Ana\n\n## 2 May 2023\n\n- a\n\n## 9 May 2023\n\n- b\n")
+    rc, out, err = run_cli("--sessions", sessions_dir, "--templates", tdir, "import", f)
+    assert rc == 0, err
+    assert [SessionStore(sessions_dir).load(i).template for i in out.split()] == ["sig-docs", "sig-docs"]
 
 
 # -- ids ------------------------------------------------------------------------------
