@@ -31,6 +31,7 @@ bench: $(VENV)/.installed
 	$(PY) benchmarks/ui.py
 	$(PY) benchmarks/history.py
 	$(PY) benchmarks/scale.py
+	$(PY) benchmarks/engine.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build dist *.egg-info snapshot_report.html

@@ -22,6 +22,7 @@ from facilitator.paths import styles_dir
 
 # Seconds after mount before the garbage collector is turned back on (see cli.cmd_app).
 GC_AFTER_START = 0.5
+PAST_AFTER_START = 0.6  # seconds after start-up: check-in suggestions load (a thread)
 
 HISTORY_COMMANDS = (
     ("Search all sessions", "find words in every meeting's notes, names and items (ctrl+f, or / on the home list)", "search"),
@@ -51,9 +52,9 @@ class FacilitatorApp(App[int]):
     CSS_PATH = [styles_dir() / "app.tcss"]
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("f1", "help", "Help", priority=True),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("ctrl+f", "search", "Search", priority=True, show=False),
+        Binding("f1", "help", "Help", priority=True, id="app.help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
+        Binding("ctrl+f", "search", "Search", priority=True, show=False, id="app.search"),
     ]
 
     def __init__(
@@ -68,8 +69,10 @@ class FacilitatorApp(App[int]):
         archive_root: Path | None = None,
         blink: bool = True,
         copy: Callable[[str], object] | None = None,
+        keymap: Path | None = None,
     ) -> None:
         super().__init__()
+        self.keymap_file = keymap
         self.sessions_dir = Path(sessions_dir)
         self.templates_dir = templates_dir
         self.open_id = open_id
@@ -133,11 +136,31 @@ class FacilitatorApp(App[int]):
         return HomeScreen()
 
     def on_mount(self) -> None:
+        self.apply_user_keymap()
         if self.open_id:
             if not self.open_session(self.open_id):
                 self.show_home()
-        self.call_after_refresh(self._start_past_worker)
+        # Check-in suggestions read every session's attendees. Straight into a meeting
+        # they are wanted at once; on home, not while it is still filling its list
+        # (the two threads would share the one core Python gives them).
+        if self.open_id:
+            self.call_after_refresh(self._start_past_worker)
+        else:
+            self.set_timer(PAST_AFTER_START, self._start_past_worker)
         self.set_timer(GC_AFTER_START, self._enable_gc)
+
+    def apply_user_keymap(self) -> None:
+        """The user's ``keymap.toml`` (``facilitator.keymap``) over every binding id."""
+        from facilitator.keymap import keymap_path, read_keymap
+
+        path = self.keymap_file if self.keymap_file is not None else keymap_path()
+        if not path.exists():  # the usual case: nothing to import or check
+            return
+        result = read_keymap(path, binding_ids())
+        if result.keys:
+            self.set_keymap(result.keys)
+        for problem in result.problems:
+            self.notify(problem, title="Keymap", severity="warning", timeout=8, markup=False)
 
     def show_home(self) -> None:
         """Put home over the launch screen of ``open ID`` (once the meeting is closed)."""
@@ -272,7 +295,7 @@ class FacilitatorApp(App[int]):
         from facilitator.screens.meeting import MeetingScreen
 
         for screen in self.screen_stack:
-            if isinstance(screen, MeetingScreen) and screen._dirty:
+            if isinstance(screen, MeetingScreen) and screen.engine.dirty:
                 screen.save_now()
 
     async def action_quit(self) -> None:
@@ -311,6 +334,30 @@ class FacilitatorApp(App[int]):
 
     def _run_on(self, screen: Screen, action: str) -> None:
         self.call_later(screen.run_action, action)
+
+
+def binding_ids() -> set[str]:
+    """Every binding id of the app's screens and widgets (for checking a keymap file)."""
+    import importlib
+    import pkgutil
+
+    import facilitator.screens
+    import facilitator.widgets
+    from textual.dom import DOMNode
+
+    for pkg in (facilitator.screens, facilitator.widgets):
+        for mod in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + "."):
+            importlib.import_module(mod.name)
+    ids: set[str] = set()
+    todo: list[type] = [DOMNode]
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if cls.__module__.startswith("facilitator"):
+            for b in cls.__dict__.get("BINDINGS", []):
+                if isinstance(b, Binding) and b.id:
+                    ids.add(b.id)
+    return ids
 
 
 def run_app(sessions_dir: Path, templates_dir: Path | None = None, open_id: str | None = None) -> int:

@@ -134,3 +134,25 @@ def describe(result: CopyResult, fallback_path: Path | None = None) -> str:
     if where:
         return f"Could not copy: {reason}. {where[0].upper()}{where[1:]}."
     return f"Could not copy: {reason}."
+
+
+def paste_text() -> tuple[str | None, str]:
+    """The clipboard's text, or None and the reason it could not be read (for pasting a pad back)."""
+    if sys.platform.startswith("linux") and not (os.environ.get("WAYLAND_DISPLAY") or os.environ.get("DISPLAY")):
+        return None, NO_DISPLAY
+    try:
+        import pyperclip
+    except ImportError:
+        return None, "pyperclip is not installed"
+    try:
+        with _QuietStdio():
+            text = pyperclip.paste()
+    except pyperclip.PyperclipException as e:
+        if "could not find a copy/paste mechanism" in str(e).lower():
+            return None, NO_TOOL
+        return None, f"clipboard error: {_first_line(e)}"
+    except Exception as e:
+        return None, f"clipboard error: {type(e).__name__}: {_first_line(e)}"
+    if not isinstance(text, str) or not text.strip():
+        return None, "the clipboard is empty"
+    return text, ""

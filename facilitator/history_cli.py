@@ -21,7 +21,7 @@ COMMANDS = {"search", "stats", "people", "next"}
 
 
 def add_commands(subparsers: Any) -> None:
-    p = subparsers.add_parser("search", help="find words in past sessions", description="Find past sessions' lines holding all the words (prefixes match, case ignored).")
+    p = subparsers.add_parser("search", help="find words in past sessions", description="Find past sessions' lines holding all the words (prefixes match, case and accents ignored; \"quoted words\" match as a phrase).")
     p.add_argument("words", nargs="+", help="words to find (all must occur in one item or section)")
     p.add_argument("--limit", type=int, default=0, help="show at most this many hits")
 
@@ -36,17 +36,23 @@ def add_commands(subparsers: Any) -> None:
     p = subparsers.add_parser("next", help="create the next session from a past one", description="Create the next session: same template, next date, unfinished and deferred items carried over.")
     p.add_argument("id", help="the past session")
     p.add_argument("--date", help="the new session's date (YYYY-MM-DD; default: by --rule)")
-    p.add_argument("--rule", default="monthly-nth-weekday", help="monthly-nth-weekday (default) or weeks:N")
+    p.add_argument("--rule", default=None, help="the team's schedule (default), monthly-nth-weekday, weeks:N, or a phrase like \"every other Tuesday\"")
 
 
 def _err(msg: str, err: TextIO) -> int:
-    print(f"facilitator: error: {' '.join(str(msg).split())}", file=err)
+    from facilitator.sanitize import clean
+
+    print(f"facilitator: error: {' '.join(clean(str(msg)).split())}", file=err)
     return 1
 
 
 def run(args: argparse.Namespace, store: SessionStore, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    out = out or sys.stdout
-    err = err or sys.stderr
+    from facilitator.sanitize import CleanStream
+
+    # Names, titles and notes are printed: the control policy guards every line written.
+    raw_out = out or sys.stdout
+    out = CleanStream(raw_out)
+    err = CleanStream(err or sys.stderr)
     try:
         if args.command == "search":
             return _search(args, store, out)
@@ -58,7 +64,7 @@ def run(args: argparse.Namespace, store: SessionStore, out: TextIO | None = None
             return _next(args, store, out)
     except BrokenPipeError:
         # `facilitator search x | head`: the reader left; say nothing more (Python docs recipe).
-        if out is sys.stdout:
+        if raw_out is sys.stdout:
             import os
 
             devnull = os.open(os.devnull, os.O_WRONLY)
@@ -85,12 +91,14 @@ def _search(args: argparse.Namespace, store: SessionStore, out: TextIO) -> int:
     query = " ".join(args.words)
     if not query_words(query):
         raise ValueError("nothing to search for (give at least one word)")
-    hits = search(store, query, args.limit or None)
+    hits = search(store, query, args.limit or None, snippets=False)
     for h in hits:
         where = h.section + (f"/{_one_line(h.item_title)}" if h.item_id else "")
         print(f"{h.date}  {_one_line(h.title)}  {where}: {_one_line(h.line)}", file=out)
     if not hits:
-        print(f"no session mentions {query!r}", file=sys.stderr)
+        from facilitator.sanitize import clean
+
+        print(clean(f"no session mentions {query!r}"), file=sys.stderr)
         return 1
     return 0
 
@@ -139,10 +147,20 @@ def _people(args: argparse.Namespace, store: SessionStore, out: TextIO) -> int:
     return 0
 
 
-def _next(args: argparse.Namespace, store: SessionStore, out: TextIO) -> int:
-    from facilitator.nextmeeting import check_rule, create_next
+def _templates(args: argparse.Namespace) -> Any:
+    """The built-in and the user's templates (a user's team schedule decides the next date)."""
+    from pathlib import Path
 
-    new = create_next(store, args.id, date=args.date, rule=check_rule(args.rule))
+    from facilitator import paths, templates
+
+    given = getattr(args, "templates", None)
+    return templates.load_templates(Path(given).expanduser() if given else paths.user_templates_dir())
+
+
+def _next(args: argparse.Namespace, store: SessionStore, out: TextIO) -> int:
+    from facilitator.nextmeeting import create_next
+
+    new = create_next(store, args.id, date=args.date, rule=args.rule, templates=_templates(args))
     print(new.id, file=out)
     carried = [i for i in new.agenda_items if i.carried_from]
     if carried:

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Callable
 
 from facilitator.model import Session
-from facilitator.store import SessionStore
+from facilitator.sanitize import clean_counted
+from facilitator.store import NotARegularFile, SessionStore, check_session_values, file_lock, read_regular_bytes, sync_directory
 from facilitator.templates import Template
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -27,7 +28,9 @@ def read_text_file(path: Path, what: str = "file") -> str:
     if path.is_dir():
         raise ImportFailed(f"{path} is a directory, not a {what}")
     try:
-        raw = path.read_bytes()
+        raw = read_regular_bytes(path)  # a FIFO or device is refused, never waited on
+    except NotARegularFile as exc:
+        raise ImportFailed(f"{path} {exc.strerror}") from None
     except OSError as exc:
         raise ImportFailed(f"cannot read {path}: {exc.strerror or exc}") from None
     if b"\x00" in raw:
@@ -42,6 +45,7 @@ def read_text_file(path: Path, what: str = "file") -> str:
 class ImportResult:
     ids: list[str]
     replaced: int
+    controls: int = 0  # control characters replaced by visible stand-ins (sanitize)
 
 
 def import_file(
@@ -56,7 +60,9 @@ def import_file(
 
     A session with the same date already imported from a file of the same name is
     replaced (same id), so importing again updates instead of duplicating. Every session
-    is written under its lock, so a running app editing one refuses the write.
+    is written under its lock, so a running app editing one refuses the write. The whole
+    import holds the sessions directory's import lock, so two imports of one file at once
+    give one set of sessions, as they would one after the other.
 
     A meeting's date comes from the file (headings, date lines, front matter, its path),
     never from today or the file's modification time. ``date`` (``YYYY-MM-DD``) is given to
@@ -64,11 +70,29 @@ def import_file(
     and why its date could not be read, and nothing is saved. ``templates`` (the
     built-ins and the user's own) are what ``template`` names and detection chooses from.
     """
-    from facilitator import markdown
-
     text = read_text_file(path)
     if not text.lstrip("\ufeff").strip():
         raise ImportFailed(f"{path} is empty: no meetings to import")
+    st._ensure_root()
+    # A long import may hold it a while: wait longer than for an archive insert.
+    with file_lock(st.root / "import", timeout=60, what=f"the sessions directory {st.root}"):
+        return _import_text(st, path, text, template, progress, date, templates)
+
+
+def _import_text(
+    st: SessionStore,
+    path: Path,
+    text: str,
+    template: str | None,
+    progress: Progress | None,
+    date: str | None = None,
+    templates: dict[str, Template] | None = None,
+) -> ImportResult:
+    from facilitator import markdown
+
+    # Pasted notes may carry ESC/OSC/C1 sequences: replaced visibly before parsing (also
+    # because str.splitlines would split lines at \x0b, \x0c, \x1c-\x1e and \x85).
+    text, controls = clean_counted(text)
     report = progress or (lambda phase, done, total: None)
     report("reading", 0, 1)
     doc = markdown.parse_document(
@@ -84,6 +108,12 @@ def import_file(
         raise ImportFailed("; ".join(lines) + "; give the meeting's day with --date YYYY-MM-DD")
     for n in missing:
         doc.sessions[n].date = date or ""
+    for session in doc.sessions:
+        try:  # what the reader would refuse is refused here, before anything is written
+            check_session_values(session)
+        except ValueError as exc:
+            where = session.heading or session.date
+            raise ImportFailed(f"{path}: meeting '{where}': {exc}; nothing imported") from None
     previous: dict[str, list[Session]] = {}
     for _summary, old in st.load_all():
         if old.source == path.name:
@@ -103,7 +133,9 @@ def import_file(
         else:
             session.id = st.make_id(session.date, session.title or path.stem)
         with st.lock(session.id):
-            st.save(session)
+            st.save(session, sync_dir=False)  # each file fsynced; the directory once, below
         ids.append(session.id)
         report("saving", n, total)
-    return ImportResult(ids=ids, replaced=replaced)
+    if doc.sessions:
+        sync_directory(st.root)
+    return ImportResult(ids=ids, replaced=replaced, controls=controls)

@@ -33,7 +33,7 @@ from typing import Any, Callable, Iterable, Iterator, NamedTuple
 INDEX_NAME = ".facilitator-index.sqlite3"
 # Bump when a table's columns or how a value is computed change: an index written by
 # another version is rebuilt from the files.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3  # 2: attendees.person_key; 3: sessions.breakout_rooms
 # The session format (``model.FORMAT_VERSION``) the tables were computed from; a test
 # keeps it equal to the model's, so a new format rebuilds the index. (Not imported from
 # the model: the warm ``list`` reads the index without loading the model.)
@@ -124,6 +124,14 @@ def fts_query(query: str) -> str:
     return " AND ".join(parts)
 
 
+def person_key(name: str, handle: str) -> str:
+    """Who a check-in line is: the GitHub handle (lower-cased) if any, else the name
+    (lower-cased, spaces collapsed); "" for neither (see ``facilitator.people``)."""
+    if handle.strip():
+        return "@" + handle.strip().lstrip("@").lower()
+    return " ".join(name.split()).lower()
+
+
 def sort_key(date: str) -> str:
     """A text that sorts like ``model.date_key`` (undated sessions last when newest first)."""
     from facilitator.model import date_key
@@ -145,11 +153,11 @@ CREATE TABLE IF NOT EXISTS sessions(
     heading TEXT NOT NULL, title TEXT NOT NULL, template TEXT NOT NULL, status TEXT NOT NULL,
     attendees INTEGER NOT NULL, agenda_items INTEGER NOT NULL, archived_in TEXT NOT NULL,
     cancelled TEXT NOT NULL, slot_minutes INTEGER NOT NULL, source TEXT NOT NULL,
-    haystack TEXT NOT NULL);
+    haystack TEXT NOT NULL, breakout_rooms INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS sessions_order ON sessions(date DESC, id DESC);
 CREATE TABLE IF NOT EXISTS attendees(
     fid INTEGER NOT NULL, pos INTEGER NOT NULL, name TEXT NOT NULL, handle TEXT NOT NULL,
-    affiliation TEXT NOT NULL, line TEXT NOT NULL, PRIMARY KEY (fid, pos)) WITHOUT ROWID;
+    affiliation TEXT NOT NULL, line TEXT NOT NULL, pkey TEXT NOT NULL, PRIMARY KEY (fid, pos)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS items(
     fid INTEGER NOT NULL, pos INTEGER NOT NULL, item_id TEXT NOT NULL, title TEXT NOT NULL,
     owner TEXT NOT NULL, status TEXT NOT NULL, planned_seconds INTEGER NOT NULL,
@@ -196,6 +204,7 @@ class SessionIndex:
         # (files indexed, files to index) while a refresh parses files, else None: any
         # thread may read it (the app's progress bar polls it).
         self.progress: tuple[int, int] | None = None
+        self._until_root = False
 
     # -- connecting -------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -215,6 +224,8 @@ class SessionIndex:
             conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
             self._create(conn)
             self.in_memory = True
+            # A directory that does not exist yet gets its file once it does.
+            self._until_root = not self.root.is_dir()
         self._conn = conn
         return conn
 
@@ -299,6 +310,9 @@ class SessionIndex:
         """
         on_disk, unlisted = self._list()
         with self._lock:
+            if self._until_root and self.root.is_dir():
+                self.close()
+                self.in_memory = self._until_root = False
             try:
                 self._run(lambda conn: self._sync(conn, on_disk, parse, progress))
             except sqlite3.OperationalError as e:
@@ -402,15 +416,17 @@ class SessionIndex:
         attendees = s.attendees
         items = s.agenda_items
         conn.execute(
-            "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (fid, s.id, s.date, sort_key(s.date), s.heading, s.title, s.template, str(s.status),
              len(attendees), len(items), s.archived_in, cancelled, int(s.slot_minutes or 0), s.source,
-             session_haystack(s.id, s.date, title, s.template, str(s.status), cancelled, s.archived_in)),
+             session_haystack(s.id, s.date, title, s.template, str(s.status), cancelled, s.archived_in),
+             len(s.rooms)),
         )
-        conn.executemany(
-            "INSERT INTO attendees VALUES (?, ?, ?, ?, ?, ?)",
-            [(fid, n, a.name.strip(), a.handle.strip(), a.affiliation.strip(), a.text.strip()) for n, a in enumerate(attendees)],
-        )
+        rows = []
+        for n, a in enumerate(attendees):
+            name, handle = a.name.strip(), a.handle.strip()
+            rows.append((fid, n, name, handle, a.affiliation.strip(), a.text.strip(), person_key(name, handle)))
+        conn.executemany("INSERT INTO attendees VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         conn.executemany(
             "INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(fid, n, i.id, i.title or i.text.strip(), i.owner, str(i.status), int(i.planned_seconds),
@@ -423,13 +439,18 @@ class SessionIndex:
         )
 
     # -- reading ----------------------------------------------------------------------
-    def summaries(self) -> list[tuple]:
+    def summaries(self, limit: int | None = None) -> list[tuple]:
         """(name, id, date, heading, title, template, status, attendees, agenda_items,
-        archived_in, cancelled, mtime_ns) of every readable session, newest first (date, id)."""
-        return self._run(lambda c: c.execute(
+        archived_in, cancelled, mtime_ns, breakout_rooms) of every readable session (or the
+        newest ``limit``), newest first (date, id)."""
+        sql = (
             "SELECT f.name, s.id, s.date, s.heading, s.title, s.template, s.status, s.attendees,"
-            " s.agenda_items, s.archived_in, s.cancelled, f.mtime_ns"
-            " FROM sessions s JOIN files f USING (fid) ORDER BY s.date DESC, s.id DESC").fetchall())
+            " s.agenda_items, s.archived_in, s.cancelled, f.mtime_ns, s.breakout_rooms"
+            " FROM sessions s JOIN files f USING (fid) ORDER BY s.date DESC, s.id DESC"
+        )
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return self._run(lambda c: c.execute(sql).fetchall())
 
     def broken(self) -> list[tuple[str, str]]:
         """(file name, reason) of the files that cannot be read, by name."""
@@ -439,25 +460,24 @@ class SessionIndex:
     def count(self) -> int:
         return self._run(lambda c: c.execute("SELECT count(*) FROM sessions").fetchone()[0])
 
-    def filter_ids(self, words: Iterable[str]) -> list[str]:
-        """Ids of the sessions whose row holds every word (substrings, case ignored), newest first."""
+    def filter_ids(self, words: Iterable[str]) -> set[str]:
+        """Ids of the sessions whose row holds every word (substrings, case ignored)."""
         words = [w.casefold() for w in words if w]
         where = " AND ".join("instr(haystack, ?) > 0" for _ in words) or "1"
-        return [r[0] for r in self._run(lambda c: c.execute(
-            f"SELECT id FROM sessions WHERE {where} ORDER BY date DESC, id DESC", words).fetchall())]
+        return {r[0] for r in self._run(lambda c: c.execute(f"SELECT id FROM sessions WHERE {where}", words).fetchall())}
 
-    def search(self, query: str, limit: int | None = None, ranked: bool = False) -> list[tuple]:
+    def search(self, query: str, limit: int | None = None, ranked: bool = False, snippets: bool = True) -> list[tuple]:
         """Units matching ``query`` (see :func:`fts_query`): (session id, date, title, section,
         item_id, item_title, body, snippet), newest meeting first and in document order, or
-        best match first (bm25) with ``ranked``."""
+        best match first (bm25) with ``ranked``; the snippet is "" without ``snippets``."""
         match = fts_query(query)
         if not match:
             return []
         order = "bm25(units)" if ranked else "s.sort_key DESC, s.date DESC, s.id DESC, u.rowid"
+        snippet = f"snippet(units, 0, '{SNIPPET_OPEN}', '{SNIPPET_CLOSE}', '…', 16)" if snippets else "''"
         sql = (
             "SELECT s.id, s.date, CASE WHEN s.title != '' THEN s.title ELSE s.heading END,"
-            " u.section, u.item_id, u.item_title, u.body,"
-            f" snippet(units, 0, '{SNIPPET_OPEN}', '{SNIPPET_CLOSE}', '…', 16)"
+            f" u.section, u.item_id, u.item_title, u.body, {snippet}"
             " FROM units u JOIN sessions s ON s.fid = u.rowid / ?"
             f" WHERE units MATCH ? ORDER BY {order}"
         )
@@ -467,11 +487,24 @@ class SessionIndex:
             params.append(int(limit))
         return self._run(lambda c: c.execute(sql, params).fetchall())
 
-    def attendee_rows(self) -> list[tuple]:
-        """(session id, date, name, handle, affiliation, line) oldest session first, in check-in order."""
-        return self._run(lambda c: c.execute(
-            "SELECT s.id, s.date, a.name, a.handle, a.affiliation, a.line FROM attendees a"
-            " JOIN sessions s USING (fid) ORDER BY s.sort_key, s.date, s.id, a.pos").fetchall())
+    def attendee_rows(self) -> Iterator[tuple]:
+        """(session id, date, name, handle, affiliation, line, person key) of the check-in
+        lines naming someone, oldest session first, in check-in order.
+
+        Streamed a chunk at a time (holding the index's lock until the last row): 10,000
+        sessions have ~50,000 such lines, ~30 MB as one list, which a process keeps.
+        """
+        sql = (
+            "SELECT s.id, s.date, a.name, a.handle, a.affiliation, a.line, a.pkey FROM attendees a"
+            " JOIN sessions s USING (fid) WHERE a.pkey != '' ORDER BY s.sort_key, s.date, s.id, a.pos"
+        )
+        with self._lock:
+            cursor = self._run(lambda c: c.execute(sql))
+            while True:
+                chunk = cursor.fetchmany(1000)
+                if not chunk:
+                    return
+                yield from chunk
 
     def checkin_dates(self) -> list[str]:
         """Dates of the sessions that had a check-in, oldest first, each once."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
 
-from facilitator import lines
+from facilitator import lines, rooms
 from facilitator.model import AgendaItem, Attendee, Section, Session
 from facilitator.templates import DEFAULT_TEMPLATE, Template, TemplateSet, builtin_templates, get_template
 
@@ -133,6 +133,11 @@ def _render_section(sec: Section, tpl: Template, out: list[str], typed: bool) ->
             out.append(prose(notes.strip("\n")))
         if sec.body.strip():
             out.append(sec.body.strip("\n"))
+        return
+    if sec.kind == "room":  # a breakout room's notes, typed like an item's
+        out.append(("#" * max(1, sec.level) + " " + sec.heading).rstrip())
+        if sec.body.strip():
+            out.append(prose((bulletize(sec.body) if typed else sec.body).strip("\n")))
         return
     if sec.level > 0:
         out.append(("#" * sec.level + " " + sec.heading).rstrip())
@@ -346,6 +351,8 @@ def _sections(text_lines: list[str], blocks: list[Block], tpl: Template, end_lin
             ln.strip() for ln in text_lines[h.start : h.end - 1]
         )
         kind = classify_heading(heading, tpl)
+        if (kind == "raw" or rooms.parse_room_heading(heading)) and rooms.room_kind(heading, h.level, sections):
+            kind = "room"  # breakout room notes (facilitator.rooms)
         if kind == "raw" and tpl.agenda_style == "headings" and h.level == tpl.topic_level:
             kind = "topic"
         j = i + 1
@@ -358,7 +365,7 @@ def _sections(text_lines: list[str], blocks: list[Block], tpl: Template, end_lin
         if kind == "topic":
             sec.heading = ""
             sec.items = [AgendaItem(text=heading, notes=_strip_blank(text_lines[h.end : sec_end]))]
-        elif kind == "raw":
+        elif kind in ("raw", "room"):
             sec.body = _strip_blank(text_lines[h.end : sec_end])
         else:
             _fill_list_section(sec, text_lines, body_blocks, h.end, sec_end)

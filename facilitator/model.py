@@ -11,15 +11,47 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Iterator
 
 from facilitator import lines
 
 FORMAT_VERSION = 1
 
-ITEM_STATUSES = ("pending", "running", "done", "deferred")
-SESSION_STATUSES = ("planned", "live", "finished", "cancelled")
-SECTION_KINDS = ("checkin", "celebrations", "list", "agenda", "topic", "roles", "raw")
+
+
+class ItemStatus(StrEnum):
+    """Where an agenda item is; the values are what session files store."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    DEFERRED = "deferred"
+
+
+class SessionStatus(StrEnum):
+    PLANNED = "planned"
+    LIVE = "live"
+    FINISHED = "finished"
+    CANCELLED = "cancelled"
+
+
+class SectionKind(StrEnum):
+    """What a section's list holds (see ``Section``); ``room`` is one breakout room's notes."""
+
+    CHECKIN = "checkin"
+    CELEBRATIONS = "celebrations"
+    LIST = "list"
+    AGENDA = "agenda"
+    TOPIC = "topic"
+    ROLES = "roles"
+    RAW = "raw"
+    ROOM = "room"
+
+
+ITEM_STATUSES = tuple(ItemStatus)
+SESSION_STATUSES = tuple(SessionStatus)
+SECTION_KINDS = tuple(SectionKind)
 
 
 def new_id() -> str:
@@ -71,7 +103,7 @@ class AgendaItem:
 
     text: str
     notes: str = ""
-    status: str = "pending"
+    status: ItemStatus = ItemStatus.PENDING
     actual_seconds: float = 0.0
     extra_seconds: int = 0
     carried_from: str = ""
@@ -106,7 +138,7 @@ class AgendaItem:
         d: dict[str, Any] = {"id": self.id, "text": self.text}
         if self.notes:
             d["notes"] = self.notes
-        d["status"] = self.status
+        d["status"] = str(self.status)
         if self.actual_seconds:
             d["actual_seconds"] = round(float(self.actual_seconds), 3)
         if self.extra_seconds:
@@ -123,7 +155,7 @@ class AgendaItem:
         return cls(
             text=str(d["text"]),
             notes=str(d.get("notes", "")),
-            status=status,
+            status=ItemStatus(status),
             actual_seconds=float(d.get("actual_seconds", 0.0)),
             extra_seconds=int(d.get("extra_seconds", 0)),
             carried_from=str(d.get("carried_from", "")),
@@ -141,7 +173,7 @@ class Section:
     as written). ``intro``/``outro`` hold the Markdown around the list.
     """
 
-    kind: str
+    kind: SectionKind
     heading: str = ""
     level: int = 3
     intro: str = ""
@@ -158,7 +190,7 @@ class Section:
         return lines.plain_heading(self.heading) or self.kind
 
     def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"kind": self.kind, "heading": self.heading, "level": self.level}
+        d: dict[str, Any] = {"kind": str(self.kind), "heading": self.heading, "level": self.level}
         for key in ("intro", "outro", "body"):
             if getattr(self, key):
                 d[key] = getattr(self, key)
@@ -178,7 +210,7 @@ class Section:
         if kind not in SECTION_KINDS:
             raise ValueError(f"unknown section kind {kind!r}")
         return cls(
-            kind=kind,
+            kind=SectionKind(kind),
             heading=str(d.get("heading", "")),
             level=int(d.get("level", 3)),
             intro=str(d.get("intro", "")),
@@ -204,15 +236,30 @@ class Clock:
     run_started_at: float = 0.0
     meeting_started_at: float = 0.0
     meeting_ended_at: float = 0.0
+    # The breakout rooms' one shared timebox: planned and extensions kept apart.
+    rooms_open: bool = False
+    rooms_planned_seconds: int = 0
+    rooms_extra_seconds: int = 0
+    rooms_elapsed: float = 0.0
+    rooms_running: bool = False
+    rooms_run_started_at: float = 0.0
+
+    ROOM_FIELDS = (
+        "rooms_open", "rooms_planned_seconds", "rooms_extra_seconds",
+        "rooms_elapsed", "rooms_running", "rooms_run_started_at",
+    )
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d: dict[str, Any] = {
             "current_item": self.current_item,
             "running": self.running,
             "run_started_at": self.run_started_at,
             "meeting_started_at": self.meeting_started_at,
             "meeting_ended_at": self.meeting_ended_at,
         }
+        if self.rooms_open or self.rooms_planned_seconds or self.rooms_elapsed:
+            d.update({k: getattr(self, k) for k in self.ROOM_FIELDS})
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Clock:
@@ -222,6 +269,12 @@ class Clock:
             run_started_at=float(d.get("run_started_at", 0.0)),
             meeting_started_at=float(d.get("meeting_started_at", 0.0)),
             meeting_ended_at=float(d.get("meeting_ended_at", 0.0)),
+            rooms_open=bool(d.get("rooms_open", False)),
+            rooms_planned_seconds=int(d.get("rooms_planned_seconds", 0)),
+            rooms_extra_seconds=int(d.get("rooms_extra_seconds", 0)),
+            rooms_elapsed=float(d.get("rooms_elapsed", 0.0)),
+            rooms_running=bool(d.get("rooms_running", False)),
+            rooms_run_started_at=float(d.get("rooms_run_started_at", 0.0)),
         )
 
 
@@ -257,13 +310,14 @@ class Session:
     level: int = 2
     sections: list[Section] = field(default_factory=list)
     cancelled: str = ""
-    status: str = "planned"
+    status: SessionStatus = SessionStatus.PLANNED
     slot_minutes: int = 60
     clock: Clock = field(default_factory=Clock)
     archived_in: str = ""
     source: str = ""
     front: str = ""
     front_matter: str = ""
+    issue: str = ""  # the meeting issue's number in the team's issue repository
 
     # -- derived views -------------------------------------------------------------
     @property
@@ -285,6 +339,11 @@ class Session:
     @property
     def celebrations(self) -> list[str]:
         return [e for s in self.sections_of("celebrations") for e in s.entries]
+
+    @property
+    def rooms(self) -> list[Section]:
+        """The breakout rooms' sections (kind ``room``), in order."""
+        return list(self.sections_of(SectionKind.ROOM))
 
     def find_item(self, item_id: str) -> AgendaItem | None:
         for item in self.agenda_items:
@@ -316,7 +375,7 @@ class Session:
             "template": self.template,
             "heading": self.heading,
             "level": self.level,
-            "status": self.status,
+            "status": str(self.status),
             "slot_minutes": self.slot_minutes,
         }
         if self.cancelled:
@@ -329,6 +388,8 @@ class Session:
             d["front"] = self.front
         if self.front_matter:
             d["front_matter"] = self.front_matter
+        if self.issue:
+            d["issue"] = self.issue
         d["clock"] = self.clock.to_dict()
         d["sections"] = [s.to_dict() for s in self.sections]
         return d
@@ -354,13 +415,14 @@ class Session:
             title=str(d.get("title", "")),
             heading=str(d.get("heading", "")),
             level=int(d.get("level", 2)),
-            status=status,
+            status=SessionStatus(status),
             slot_minutes=int(d.get("slot_minutes", 60)),
             cancelled=str(d.get("cancelled", "")),
             archived_in=str(d.get("archived_in", "")),
             source=str(d.get("source", "")),
             front=str(d.get("front", "")),
             front_matter=str(d.get("front_matter", "")),
+            issue=str(d.get("issue", "")),
             clock=Clock.from_dict(d.get("clock", {})),
             sections=[Section.from_dict(s) for s in d.get("sections", [])],
         )

@@ -17,8 +17,9 @@ import datetime as dt
 import re
 
 from facilitator.model import AgendaItem, Session
+from facilitator.schedule import ScheduleError, parse_schedule
 from facilitator.store import SessionStore
-from facilitator.templates import TemplateSet, builtin_templates, new_session
+from facilitator.templates import Template, TemplateSet, builtin_templates, new_session
 
 DEFAULT_RULE = "monthly-nth-weekday"
 _WEEKS = re.compile(r"^weeks?:(\d{1,3})$")
@@ -47,10 +48,17 @@ def next_date(date: str, rule: str = DEFAULT_RULE) -> str:
 
     ``monthly-nth-weekday``: the same nth weekday of the next month (the third Tuesday
     stays the third Tuesday); a fifth weekday the next month lacks becomes its last one.
-    ``weeks:N``: N weeks later, so the same weekday.
+    ``weeks:N``: N weeks later, so the same weekday. Any other rule is read as a
+    schedule phrase ("first and third Tuesday", see ``facilitator.schedule``).
     """
     day = parse_day(date)
-    rule = check_rule(rule)
+    try:
+        rule = check_rule(rule)
+    except ValueError:
+        try:
+            return parse_schedule(rule).next_after(day).isoformat()
+        except ScheduleError as exc:
+            raise ValueError(f"unknown date rule {rule!r}: {exc}; or use {DEFAULT_RULE} or weeks:N") from None
     if rule.startswith("weeks:"):
         return (day + dt.timedelta(weeks=int(rule.split(":")[1]))).isoformat()
     nth = (day.day - 1) // 7  # 0-based: 0 = first
@@ -64,6 +72,16 @@ def next_date(date: str, rule: str = DEFAULT_RULE) -> str:
     return dt.date(year, month, target).isoformat()
 
 
+def scheduled_date(date: str, template: Template, rule: str | None = None) -> str:
+    """The next meeting's day: by ``rule`` when given, else the team's schedule, else monthly."""
+    if rule:
+        return next_date(date, rule)
+    if template.team.has_schedule or any(p.startswith("team.schedule ") for p in template.team.problems):
+        # a schedule the team wrote but we cannot read is an error (one line), not a silent "monthly"
+        return template.team.recurrence.next_after(parse_day(date)).isoformat()
+    return next_date(date, DEFAULT_RULE)
+
+
 def carried_items(session: Session) -> list[AgendaItem]:
     """Copies (new ids, empty notes) of the items the next meeting should get."""
     imported = bool(session.source) and session.status == "finished"
@@ -75,21 +93,39 @@ def carried_items(session: Session) -> list[AgendaItem]:
     ]
 
 
+def carried_actions(session: Session, template) -> AgendaItem | None:
+    """The open actions of a meeting as one item of the next, each with its owner's @handle."""
+    from facilitator.actions import open_actions
+
+    found = open_actions(session)
+    if not found:
+        return None
+    notes = "\n".join(f"- Action: {a.text}" for a in found)
+    text = template.agenda_text("", None, f"Open actions from {session.date}")
+    return AgendaItem(text=text, notes=notes, status="pending", carried_from=session.id)
+
+
 def plan_next(
     store: SessionStore,
     session: Session,
     date: str | None = None,
-    rule: str = DEFAULT_RULE,
+    rule: str | None = None,
     templates: TemplateSet | None = None,
 ) -> Session:
-    """The next session (not saved): same template, next date, left-over items."""
+    """The next session (not saved): same template, next date, left-over items.
+
+    With no ``date`` and no ``rule`` the date follows the template's team schedule.
+    """
+    tpl = (templates or TemplateSet(templates=builtin_templates())).resolve(session.template)
     if date is None:
-        date = next_date(session.date, rule)
+        date = scheduled_date(session.date, tpl, rule)
     else:
         parse_day(date)
-    tpl = (templates or TemplateSet(templates=builtin_templates())).resolve(session.template)
     fixed = {t.strip() for spec in tpl.sections for t in spec.items}
     items = [i for i in carried_items(session) if i.text.strip() not in fixed]
+    carried = carried_actions(session, tpl)
+    if carried is not None:
+        items.append(carried)
     new = new_session(tpl, store.make_id(date), date=date, agenda=items)
     new.slot_minutes = session.slot_minutes or tpl.slot_minutes
     return new
@@ -99,7 +135,7 @@ def create_next(
     store: SessionStore,
     session_id: str,
     date: str | None = None,
-    rule: str = DEFAULT_RULE,
+    rule: str | None = None,
     templates: TemplateSet | None = None,
 ) -> Session:
     """Create and save the next session after ``session_id``; returns it (its id is new)."""

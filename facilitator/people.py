@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Iterable
 if TYPE_CHECKING:
     from facilitator.store import SessionStore
 
+from facilitator.index import person_key  # noqa: F401 (re-exported: the index keeps each attendee's key)
 from facilitator.model import Session, date_key
 
 BLOCK_ON = "▇"
@@ -43,10 +44,6 @@ class Person:
         return self.dates[-1] if self.dates else ""
 
 
-def person_key(name: str, handle: str) -> str:
-    if handle.strip():
-        return "@" + handle.strip().lstrip("@").lower()
-    return " ".join(name.split()).lower()
 
 
 def _ordered(sessions: Iterable[Session]) -> list[Session]:
@@ -55,20 +52,21 @@ def _ordered(sessions: Iterable[Session]) -> list[Session]:
 
 def attendance_of(sessions: Iterable[Session]) -> list[Person]:
     """People over the given sessions, most sessions first (then most recent, then name)."""
-    return _attendance(
-        (s.id, s.date, a.name.strip(), a.handle.strip(), a.affiliation.strip(), a.text.strip())
-        for s in _ordered(sessions)
-        for a in s.attendees
-    )
+    rows = []
+    for s in _ordered(sessions):
+        for a in s.attendees:
+            name, handle = a.name.strip(), a.handle.strip()
+            rows.append((s.id, s.date, name, handle, a.affiliation.strip(), a.text.strip(), person_key(name, handle)))
+    return _attendance(rows)
 
 
-def _attendance(rows: Iterable[tuple[str, str, str, str, str, str]]) -> list[Person]:
-    """People from check-in rows (session id, date, name, handle, affiliation, line), oldest session first."""
+def _attendance(rows: Iterable[tuple[str, str, str, str, str, str, str]]) -> list[Person]:
+    """People from check-in rows (session id, date, name, handle, affiliation, line, key),
+    oldest session first; rows with an empty key (no name, no handle) are skipped."""
     people: dict[str, Person] = {}
-    for sid, date, name, handle, affiliation, line in rows:
-        if not name and not handle:
+    for sid, date, name, handle, affiliation, line, key in rows:
+        if not key:
             continue
-        key = person_key(name, handle)
         p = people.get(key)
         if p is None:
             p = people[key] = Person(key=key)

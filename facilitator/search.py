@@ -58,20 +58,26 @@ def _best_line(lines: Iterable[str], patterns: list[re.Pattern[str]]) -> str:
     return best
 
 
-def search(store: SessionStore, query: str, limit: int | None = None, ranked: bool = False) -> list[Hit]:
+def search(store: SessionStore, query: str, limit: int | None = None, ranked: bool = False,
+           snippets: bool = True) -> list[Hit]:
     """Every unit of every session matching the query: newest meeting first (in document
-    order within one), or best match first (FTS5's bm25) with ``ranked``."""
+    order within one), or best match first (FTS5's bm25) with ``ranked``. ``snippets=False``
+    leaves ``Hit.snippet`` empty (the CLI prints the best line; snippets cost time)."""
     if not fts_query(query):
         return []
     words = query_words(query)
     patterns = [re.compile(r"(?<!\w)" + re.escape(w)) for w in words]
     hits = []
-    for sid, date, title, section, item_id, item_title, body, snippet in store.index().search(query, limit, ranked):
+    for sid, date, title, section, item_id, item_title, body, snippet in store.index().search(query, limit, ranked, snippets):
         lines = body.split("\n")
         hits.append(Hit(sid, date, title, section, item_id or None, _best_line(lines, patterns), item_title, snippet))
     return hits
 
 
 def count_sessions(store: SessionStore) -> int:
-    """How many sessions a search looks through."""
-    return store.index().count()
+    """How many sessions the last search looked through (the index as it is, not refreshed)."""
+    from facilitator.index import index_for
+
+    if not store.root.is_dir():
+        return 0
+    return index_for(store.root).count()

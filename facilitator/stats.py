@@ -23,8 +23,21 @@ class ItemTime:
     title: str
     owner: str
     status: str
-    planned_seconds: int  # 0 when the item has no timebox
+    planned_seconds: int  # 0 when the item has no timebox; the timebox plus extensions
     actual_seconds: float  # 0 when never timed
+    extra_seconds: int = 0  # given live with +1/+5 (negative: time taken away)
+
+    @property
+    def timebox_seconds(self) -> int:
+        """The time the agenda planned, as written (without extensions)."""
+        return max(0, self.planned_seconds - self.extra_seconds)
+
+    @property
+    def over_timebox_seconds(self) -> float:
+        """Seconds beyond the timebox as written: an overrun stays visible after +1/+5."""
+        if not self.timed or not self.timebox_seconds:
+            return 0.0
+        return max(0.0, self.actual_seconds - self.timebox_seconds)
 
     @property
     def timed(self) -> bool:
@@ -87,6 +100,7 @@ def session_times(session: Session) -> SessionTimes:
             status=i.status,
             planned_seconds=i.planned_seconds,
             actual_seconds=float(i.actual_seconds or 0.0),
+            extra_seconds=int(i.extra_seconds or 0),
         )
         for i in session.agenda_items
     )
@@ -180,18 +194,31 @@ def bar(seconds: float, scale_seconds: float, width: int = 20) -> str:
 
 def table_lines(t: SessionTimes) -> list[str]:
     """The time review of one session as plain text lines (for the CLI)."""
-    rows = [("ITEM", "OWNER", "PLANNED", "ACTUAL", "")]
+    rows = [("ITEM", "OWNER", "PLANNED", "EXT", "ACTUAL", "")]
     for i in t.items:
-        mark = f"OVERRUN +{minutes_text(i.overrun_seconds)}" if i.overrun else ("deferred" if i.status == "deferred" else "")
-        rows.append((_clip(i.title, 48), _clip(i.owner, 20), planned_text(i.planned_seconds),
+        if i.overrun:
+            mark = f"OVERRUN +{minutes_text(i.overrun_seconds)}"
+        elif i.over_timebox_seconds >= 1:
+            mark = f"over the timebox by {minutes_text(i.over_timebox_seconds)}, within its extension"
+        else:
+            mark = "deferred" if i.status == "deferred" else ""
+        rows.append((_clip(i.title, 48), _clip(i.owner, 20), planned_text(i.timebox_seconds), extension_text(i.extra_seconds),
                      minutes_text(i.actual_seconds, i.timed), mark))
-    rows.append(("TOTAL", "", planned_text(t.planned_seconds), minutes_text(t.actual_seconds, t.timed),
+    extra = sum(i.extra_seconds for i in t.items if i.status != "deferred")
+    rows.append(("TOTAL", "", planned_text(t.planned_seconds - extra), extension_text(extra), minutes_text(t.actual_seconds, t.timed),
                  f"slot {t.slot_minutes}m" + (f", over by {minutes_text(t.over_slot_seconds)}" if t.over_slot_seconds >= 1 else "")))
-    widths = [max(len(r[c]) for r in rows) for c in range(4)]
+    widths = [max(len(r[c]) for r in rows) for c in range(5)]
     return [
-        "  ".join(r[c].ljust(widths[c]) for c in range(4)).rstrip() + (f"  {r[4]}" if r[4] else "")
+        "  ".join(r[c].ljust(widths[c]) for c in range(5)).rstrip() + (f"  {r[5]}" if r[5] else "")
         for r in rows
     ]
+
+
+def extension_text(seconds: int) -> str:
+    """``+5m`` / ``−2m`` for time given or taken live; empty when none."""
+    if not seconds:
+        return ""
+    return ("+" if seconds > 0 else "−") + minutes_text(abs(seconds))
 
 
 def _clip(text: str, n: int) -> str:

@@ -13,3 +13,24 @@ def sessions_dir(tmp_path: Path) -> Path:
     d = tmp_path / "sessions"
     d.mkdir()
     return d
+
+
+@pytest.fixture
+def git_env(monkeypatch, tmp_path: Path) -> dict[str, str]:
+    """A git identity and config of our own, so tests never read the user's."""
+    env = {
+        "GIT_AUTHOR_NAME": "Test Facilitator", "GIT_AUTHOR_EMAIL": "facilitator@example.org",
+        "GIT_COMMITTER_NAME": "Test Facilitator", "GIT_COMMITTER_EMAIL": "facilitator@example.org",
+        "GIT_CONFIG_GLOBAL": str(tmp_path / "gitconfig"), "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    (tmp_path / "gitconfig").write_text("[init]\n\tdefaultBranch = main\n", encoding="utf-8")
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    return env
+
+
+def git(root: Path, *args: str) -> str:
+    """Run git in ``root`` (a real repository) and return its stdout."""
+    import subprocess
+
+    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True).stdout

@@ -110,7 +110,8 @@ async def test_ctrl_keys_run_the_commands(many: SessionStore) -> None:
             await pilot.press("escape")
             await settle(pilot)
         await pilot.press("ctrl+n")
-        await until(pilot, lambda: many.exists("2030-02-03") and browse.current_key() == "2030-02-03")
+        # the Cafe meets on the first and third Tuesday: after Sunday 2030-01-06 comes 2030-01-15
+        await until(pilot, lambda: many.exists("2030-01-15") and browse.current_key() == "2030-01-15")
         assert browse.query_one(SessionTable).row_count == N + 1
 
 
@@ -118,3 +119,37 @@ def test_browse_bindings_have_ids_and_no_printable_keys() -> None:
     for b in BrowseScreen.BINDINGS:
         assert b.id and b.id.startswith("browse.")
         assert b.key == "escape" or b.key.startswith("ctrl+"), b.key
+
+
+def test_rows_from_the_index_are_the_rows_from_a_scan(many: SessionStore) -> None:
+    from facilitator.screens.browse import rows_of, rows_of_index
+
+    (many.root / "zz-bad.toml").write_text("= nope", encoding="utf-8")
+    scan = many.scan()
+    assert rows_of_index(many.index().summaries(), scan.broken) == rows_of(scan)
+    assert rows_of(scan)[-1].broken is not None
+
+
+async def test_index_build_shows_a_progress_bar(many: SessionStore) -> None:
+    """Whichever thread builds the index, the list shows its progress (polled, not pushed)."""
+    from textual.widgets import ProgressBar
+
+    from facilitator.index import index_for
+
+    app = HostApp(many, BrowseScreen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        browse = await _browse(pilot)
+        bar = browse.query_one("#browse-progress", ProgressBar)
+        assert not bar.display
+        idx = index_for(many.root)
+        browse.loaded = False  # as while a first build of many files runs
+        idx.progress = (2500, 10_000)
+        browse._poll_progress()
+        await pilot.pause()
+        assert bar.display and bar.progress == 2500 and bar.total == 10_000
+        assert "2,500 of 10,000" in str(browse.query_one("#browse-status").render())
+        idx.progress = None
+        browse.loaded = True
+        browse._poll_progress()
+        await pilot.pause()
+        assert not bar.display

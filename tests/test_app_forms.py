@@ -26,7 +26,7 @@ async def burst(pilot, *keys: str) -> None:
     app = pilot.app
     for key in keys:
         char = key if len(key) == 1 else CHARS.get(key)
-        if char is None and key not in ("tab", "shift+tab", "enter", "up", "down", "backspace") and not NAMED.match(key):
+        if char is None and key not in ("tab", "shift+tab", "enter", "up", "down", "left", "right", "backspace") and not NAMED.match(key):
             char = unicodedata.lookup(key.upper().replace("_", " "))
         event = events.Key(key, char)
         event.set_sender(app)

@@ -243,16 +243,23 @@ def test_archive_default_path_and_records_it(sessions_dir: Path, tmp_path: Path,
     work = tmp_path / "repo"
     work.mkdir()
     monkeypatch.chdir(work)
+    # no checkout given and none around: nothing is written under the current directory
     rc, out, err = run_cli("--sessions", sessions_dir, "archive", "2024-11-19")
+    assert_one_error(rc, err, "no archive checkout", "--repo DIR")
+    assert list(work.iterdir()) == []
+    # a plain directory is written to only with --create
+    rc, out, err = run_cli("--sessions", sessions_dir, "archive", "2024-11-19", "--repo", work)
+    assert_one_error(rc, err, "is not a git checkout", "--create")
+    rc, out, err = run_cli("--sessions", sessions_dir, "archive", "2024-11-19", "--repo", work, "--create")
     assert rc == 0, err
-    rel = Path("docs/meetings/collab-cafe/2024.md")
+    rel = work / "docs/meetings/collab-cafe/2024.md"
     assert out == f"created {rel}\n"
-    text = (work / rel).read_text(encoding="utf-8")
+    text = rel.read_text(encoding="utf-8")
     assert text.startswith("# 2024 Collaboration Cafe Notes Archive\n\n## 2024-11-19\n")
     assert SessionStore(sessions_dir).load("2024-11-19").archived_in == str(rel)
-    rc, out, _ = run_cli("--sessions", sessions_dir, "archive", "2024-10-15")
+    rc, out, _ = run_cli("--sessions", sessions_dir, "archive", "2024-10-15", "--repo", work, "--create")
     assert out == f"inserted {rel}\n"
-    rc, out, _ = run_cli("--sessions", sessions_dir, "archive", "2024-11-19")
+    rc, out, _ = run_cli("--sessions", sessions_dir, "archive", "2024-11-19", "--repo", work, "--create")
     assert out == f"unchanged {rel}\n"
     rc, out, _ = run_cli("--sessions", sessions_dir, "list", "--json")
     assert {d["id"]: d["archived_in"] for d in json.loads(out)}["2024-10-15"] == str(rel)
@@ -310,6 +317,7 @@ def _fake_app(monkeypatch) -> list:
 
     mod.run_app = run_app  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "facilitator.app", mod)
+    monkeypatch.setattr(cli, "_has_terminal", lambda: True)  # as if run in a terminal
     return calls
 
 

@@ -246,7 +246,8 @@ def test_cli_list_json_is_what_the_files_say(sessions_dir: Path) -> None:
             continue
         expected.append({"id": s.id, "date": s.date, "heading": s.heading, "title": s.title,
                          "template": s.template, "status": s.status, "attendees": len(s.attendees),
-                         "agenda_items": len(s.agenda_items), "archived_in": s.archived_in, "path": str(path)})
+                         "agenda_items": len(s.agenda_items), "breakout_rooms": len(s.rooms),
+                         "archived_in": s.archived_in, "path": str(path)})
     expected.sort(key=lambda d: (d["date"], d["id"]), reverse=True)
     for _ in range(2):  # cold (builds the index), then warm (reads it)
         index.forget(sessions_dir)
@@ -273,3 +274,24 @@ def test_cli_commands_read_the_index_without_the_store(sessions_dir: Path) -> No
                               capture_output=True, text=True)
         assert proc.returncode == 0, (argv, proc.stderr)
         assert proc.stdout.strip()
+
+
+def test_list_json_text_is_json_dumps_exactly(sessions_dir: Path) -> None:
+    from facilitator.cli import _JSON_KEYS, _summaries_json
+
+    rows = [("a.toml", "a", "2024-01-01", "## 2024", 'Caf\u00e9 "quoted" \\ \u2028\x01', "t", "finished", 3, 0, "", "", 0, 2),
+            ("b.toml", "b", "", "", "", "", "planned", 0, 12, "docs/2024.md", "", 0, 0)]
+    # the row's columns: name, id..agenda_items, archived_in, cancelled, mtime_ns, breakout_rooms
+    want = [dict(zip(_JSON_KEYS, (*r[1:9], r[12], r[9], os.path.join(str(sessions_dir), r[0])))) for r in rows]
+    assert _summaries_json(rows, str(sessions_dir)) == json.dumps(want, indent=2, ensure_ascii=False) + "\n"
+    assert _summaries_json([], "x") == json.dumps([], indent=2) + "\n"
+
+
+def test_directory_created_later_gets_its_index_file(tmp_path: Path) -> None:
+    s = SessionStore(tmp_path / "later")
+    assert search.search(s, "shipped") == []  # no directory: nothing written, in memory
+    assert not (tmp_path / "later").exists()
+    s.save(make_session("2024-01-01", "2024-01-01"))
+    assert [h.session_id for h in search.search(s, "shipped")] == ["2024-01-01"]
+    assert s.index_path.exists()
+    fresh_process(s)

@@ -22,7 +22,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, ProgressBar, Static
 
 from facilitator.paths import styles_dir
-from facilitator.store import BrokenFile, ScanResult, SessionStore, SessionSummary, StoreError
+from facilitator.store import BrokenFile, ScanResult, SessionStore, StoreError
 from facilitator.widgets.session_table import SessionTable
 
 CSS = str(styles_dir() / "history.tcss")
@@ -31,31 +31,48 @@ COLUMNS = ("Date", "Title", "Template", "People", "Items", "Status", "Archived")
 WIDTHS = (10, 24, 12, 6, 5, 22, 8)  # the Title column takes the room left over
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     key: str  # the session id, or "!<file name>" for an unreadable file
     cells: tuple[str, ...]
     haystack: str
-    summary: SessionSummary | None = None
     broken: BrokenFile | None = None
+
+
+def _session_row(sid: str, date: str, heading: str, title: str, template: str, status: str,
+                 attendees: int, agenda_items: int, archived_in: str, cancelled: str) -> Row:
+    title = title or heading or ""
+    people, items = str(attendees), str(agenda_items)
+    if status == "cancelled":  # not "0 people, 0 items": say why there were none
+        people = items = ""
+        status = "cancelled" + (f": {shorten(cancelled)}" if cancelled else "")
+    cells = (date or "?", title, template, people, items, status, "yes" if archived_in else "no")
+    return Row(sid, cells, " ".join((sid,) + cells + (cancelled,)).casefold())
+
+
+def _broken_rows(broken: list[BrokenFile]) -> list[Row]:
+    rows = []
+    for b in broken:
+        cells = ("?", b.path.name, "", "", "", f"unreadable: {b.reason}", "")
+        rows.append(Row("!" + b.path.name, cells, " ".join(cells).casefold(), broken=b))
+    return rows
 
 
 def rows_of(scan: ScanResult) -> list[Row]:
     """Table rows: sessions newest first, then the unreadable files."""
-    rows = []
-    for s in scan.sessions:
-        title = s.title or s.heading or ""
-        people, items, status = str(s.attendees), str(s.agenda_items), s.status
-        if s.status == "cancelled":  # not "0 people, 0 items": say why there were none
-            people = items = ""
-            status = "cancelled" + (f": {shorten(s.cancelled)}" if s.cancelled else "")
-        cells = (s.date or "?", title, s.template, people, items, status, "yes" if s.archived_in else "no")
-        haystack = " ".join((s.id,) + cells + (s.cancelled,)).casefold()
-        rows.append(Row(s.id, cells, haystack, summary=s))
-    for b in scan.broken:
-        cells = ("?", b.path.name, "", "", "", f"unreadable: {b.reason}", "")
-        rows.append(Row("!" + b.path.name, cells, " ".join(cells).casefold(), broken=b))
-    return rows
+    rows = [
+        _session_row(s.id, s.date, s.heading, s.title, s.template, s.status, s.attendees,
+                     s.agenda_items, s.archived_in, s.cancelled)
+        for s in scan.sessions
+    ]
+    return rows + _broken_rows(scan.broken)
+
+
+def rows_of_index(summaries: list[tuple], broken: list[BrokenFile]) -> list[Row]:
+    """:func:`rows_of` straight from ``SessionIndex.summaries()`` rows (no summary objects:
+    10,000 of them, each with its Path, would cost memory the list never needs)."""
+    rows = [_session_row(*r[1:11]) for r in summaries]
+    return rows + _broken_rows(broken)
 
 
 def shorten(text: str, width: int = CANCELLED_NOTE_WIDTH) -> str:
@@ -75,7 +92,7 @@ class BrokenFileScreen(ModalScreen[None]):
     """Why a session file cannot be opened; the file is not touched."""
 
     CSS_PATH = CSS
-    BINDINGS = [Binding("escape,enter,q", "close", "Close")]
+    BINDINGS = [Binding("escape,enter,q", "close", "Close", id="browse.close")]
 
     def __init__(self, broken: BrokenFile) -> None:
         super().__init__()
@@ -119,7 +136,7 @@ class BrowseScreen(Screen):
         yield Static("Sessions", id="browse-title")
         yield Input(placeholder="Filter: type words in date, title, template, status… (↓ to the list)", id="browse-filter", select_on_focus=False)
         yield ProgressBar(id="browse-progress", show_eta=False)
-        yield SessionTable(list(zip(COLUMNS, WIDTHS)), flex=1, id="browse-table")
+        yield SessionTable(list(zip(COLUMNS, WIDTHS)), flex=1, shrink=[(1, 14), (5, 12), (2, 8)], id="browse-table")
         yield Static("", id="browse-status")
         yield Footer()
 
@@ -136,11 +153,11 @@ class BrowseScreen(Screen):
     def refresh_sessions(self, select: str | None = None) -> None:
         try:
             index = self.store.index()
-            scan = self.store.scan()
+            broken = self.store.newest(0)[0].broken
+            rows = rows_of_index(index.summaries() if self.store.root.exists() else [], broken)
         except StoreError as e:
             self.app.call_from_thread(self._scan_failed, str(e))
             return
-        rows = rows_of(scan)
         self.app.call_from_thread(self._loaded, rows, select, index)
 
     def _poll_progress(self) -> None:
@@ -177,7 +194,7 @@ class BrowseScreen(Screen):
         if not words or self._index is None:
             return filter_rows(self.rows, query)
         try:
-            ids = set(self._index.filter_ids(words))
+            ids = self._index.filter_ids(words)
         except Exception:  # the index went away under us: filter the rows in memory
             return filter_rows(self.rows, query)
         return [

@@ -15,8 +15,8 @@ class ConfirmDialog(ModalScreen[bool]):
     """A question with a yes button (Enter/y) and a cancel one (Escape/n)."""
 
     BINDINGS = [
-        Binding("escape,n", "cancel", "Cancel"),
-        Binding("y", "ok", "Yes"),
+        Binding("escape,n", "cancel", "Cancel", id="dialogs.cancel"),
+        Binding("y", "ok", "Yes", id="dialogs.ok"),
     ]
 
     def __init__(self, question: str, yes: str = "OK") -> None:
@@ -47,7 +47,7 @@ class ConfirmDialog(ModalScreen[bool]):
 class TextPrompt(ModalScreen[str | None]):
     """Ask for one line of text; None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialogs.cancel_2")]
 
     def __init__(self, question: str, value: str = "", placeholder: str = "") -> None:
         super().__init__()

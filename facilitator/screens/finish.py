@@ -3,52 +3,56 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from facilitator.widgets.inputs import LineInput
 from textual.widgets import Button, Footer, Input, Static, TextArea
 
-if TYPE_CHECKING:
-    from facilitator.screens.meeting import MeetingScreen
+from facilitator.engine import Meeting
+from facilitator.widgets.inputs import LineInput
 
 
 class FinishScreen(Screen):
     """Preview (read-only, literal text), copy, archive, save."""
 
     BINDINGS = [
-        Binding("ctrl+k,f5", "copy", "Copy", key_display="ctrl+k", priority=True),
-        Binding("ctrl+r,f6", "archive", "Into archive", key_display="ctrl+r", priority=True),
-        Binding("ctrl+s,f7", "save_md", "Save .md", key_display="ctrl+s", priority=True),
-        Binding("escape,f10", "back", "Back to meeting", key_display="Esc", priority=True),
+        Binding("ctrl+k,f5", "copy", "Copy", key_display="ctrl+k", priority=True, id="finish.copy"),
+        Binding("ctrl+r,f6", "archive", "Into archive", key_display="ctrl+r", priority=True, id="finish.archive"),
+        Binding("ctrl+s,f7", "save_md", "Save .md", key_display="ctrl+s", priority=True, id="finish.save_md"),
+        Binding("escape,f10", "back", "Back to meeting", key_display="Esc", priority=True, id="finish.back"),
+        Binding("ctrl+g", "archive_commit", "Archive and commit", show=False, priority=True, id="finish.archive_commit"),
     ]
     ACTION_HELP = {
         "copy": "copy the notes to the clipboard (and save a .md next to the session)",
         "archive": "insert the meeting into the yearly archive file named below",
         "save_md": "save the notes as a .md file next to the session",
         "back": "back to the meeting (the session stays finished until a timer starts)",
+        "archive_commit": "archive into the team's git checkout and commit on a new branch (never pushes); then the next meeting",
     }
 
-    def __init__(self, meeting: MeetingScreen) -> None:
+    def __init__(self, engine: Meeting) -> None:
         super().__init__()
-        self.meeting = meeting
+        self.engine = engine
         self.markdown: str | None = None
 
     @property
     def session(self):
-        return self.meeting.session
+        return self.engine.session
+
+    @property
+    def template(self):
+        return self.engine.template or self.app.template_named(self.session.template)
 
     def compose(self) -> ComposeResult:
-        tpl = self.meeting.template
+        tpl = self.template
         archive = self.app.archive_root / tpl.archive_path_for(self.session.year or self.session.date[:4])
         with Vertical(id="finish"):
             yield Static(Text("Export preview — exactly what the archive will hold", style="bold"), id="finish-title")
             yield TextArea("Rendering…", read_only=True, soft_wrap=True, id="preview")
+            yield Static("", id="finish-marked", markup=False)
             with Horizontal(id="finish-archive"):
                 yield Static("Archive:", id="archive-label")
                 yield LineInput(str(archive), id="archive-path")
@@ -68,16 +72,23 @@ class FinishScreen(Screen):
     def render_markdown(self) -> None:
         from facilitator.archive import archive_markdown
 
-        self.meeting.state.sync()
+        from facilitator.actions import summary_lines
+
+        self.engine.sync()
         try:
-            text = archive_markdown(self.session, self.meeting.template)
+            text = archive_markdown(self.session, self.template)
+            marked = summary_lines(self.session)
         except Exception as e:  # a rendering bug must not lose the meeting
             self.app.call_from_thread(self.status, f"Could not render the notes: {e}", "error")
             return
-        self.app.call_from_thread(self._rendered, text)
+        self.app.call_from_thread(self._rendered, text, marked)
 
-    def _rendered(self, text: str) -> None:
+    def _rendered(self, text: str, marked: list[str] | None = None) -> None:
         self.markdown = text
+        box = self.query_one("#finish-marked", Static)
+        box.display = bool(marked)
+        if marked:
+            box.update(Text(f"Actions and decisions ({len(marked)}):\n" + "\n".join(f"  • {m}" for m in marked)))
         self.query_one("#preview", TextArea).load_text(text)
         self.query_one("#copy", Button).focus()
 
@@ -144,13 +155,26 @@ class FinishScreen(Screen):
         if not path.is_absolute():
             path = self.app.archive_root / path
         try:
-            result = archive_session(self.session, path, self.meeting.template)
+            result = archive_session(self.session, path, self.template)
         except ArchiveError as e:
             self.status(str(e), "error")
             return
-        self.session.archived_in = str(path)
-        self.meeting.save_now()
+        self.engine.set_archived_in(str(path))
+        try:
+            self.engine.save()
+        except Exception as e:  # noqa: BLE001 - the archive is written; the session saves again later
+            self.status(f"Archived, but the session was not saved: {e}", "error")
+            return
         self.status(f"{result.action.capitalize()}: {path}")
+
+    def action_archive_commit(self) -> None:
+        from facilitator.screens.archived import archive_and_commit
+
+        if self._need_text() is None:
+            return
+        problem = archive_and_commit(self.app, self.session, self.template, self.engine.save)
+        if problem:
+            self.status(problem, "error")
 
     def action_save_md(self) -> None:
         path = self._save_export()

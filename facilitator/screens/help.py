@@ -21,6 +21,8 @@ NOTES = [
     ("Tab / shift+Tab", "indent / dedent the line (or the selected lines) by two spaces"),
     ("Enter on a bullet", "continue the bullet at the same indent; Enter on an empty one ends the list"),
     ("ctrl+z / ctrl+y", "undo / redo"),
+    ("ctrl+a / ctrl+d", "mark the line as an action (owner: its @handle) / a decision; again to unmark"),
+    ("Home / End / Del", "line start / line end / delete (ctrl+a, ctrl+e, ctrl+d are meeting keys here)"),
 ]
 LISTS = [
     ("Enter (in the box)", "add the line (or save the edit)"),
@@ -29,6 +31,7 @@ LISTS = [
     ("Del", "remove the selected line"),
     ("l", "mark the selected person late (again to undo)"),
     ("Esc", "cancel the edit"),
+    ("ctrl+l (a list)", "the typed line becomes the question under the heading (the ice breaker's); empty: edit it"),
 ]
 
 KEY_NAMES = {"question_mark": "?", "slash": "/", "left_square_bracket": "[", "right_square_bracket": "]"}
@@ -46,7 +49,7 @@ def _keys_of(screen: Screen) -> list[tuple[str, str]]:
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,f1,q,question_mark", "dismiss", "Close")]
+    BINDINGS = [Binding("escape,f1,q,question_mark", "dismiss", "Close", id="help.dismiss")]
 
     def __init__(self, under: Screen) -> None:
         super().__init__()

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from facilitator.widgets.inputs import LineInput
-from textual.widgets import Button, Footer, Input, OptionList, ProgressBar, Static
+from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from facilitator.widgets.notes import NotesArea
@@ -30,12 +30,13 @@ def browse_available() -> bool:
 
 class HomeScreen(Screen):
     BINDINGS = [
-        Binding("ctrl+s", "create", "Create meeting", priority=True),
-        Binding("ctrl+o", "open_selected", "Open session", priority=True),
-        Binding("ctrl+b", "browse", "Browse history", priority=True),
-        Binding("ctrl+l", "import_file", "Import agenda file", priority=True),
-        Binding("ctrl+g", "paste", "Paste agenda", priority=True),
-        Binding("slash", "app.search", "Search all sessions", show=False),
+        Binding("ctrl+s", "create", "Create meeting", priority=True, id="home.create"),
+        Binding("ctrl+o", "open_selected", "Open session", priority=True, id="home.open_selected"),
+        Binding("ctrl+b", "browse", "Browse history", priority=True, id="home.browse"),
+        Binding("ctrl+l", "import_file", "Import agenda file", priority=True, id="home.import_file"),
+        Binding("ctrl+g", "paste", "Paste agenda", priority=True, id="home.paste"),
+        Binding("slash", "app.search", "Search all sessions", show=False, id="home.app_search"),
+        Binding("ctrl+t", "prepare", "Prepare (issue, pad, reminders)", show=False, priority=True, id="home.prepare"),
     ]
     ACTION_HELP = {
         "create": "create the meeting from the template, date and agenda, and open it",
@@ -44,6 +45,7 @@ class HomeScreen(Screen):
         "import_file": "read the agenda from the Markdown file named in the path box",
         "paste": "read the agenda from the system clipboard",
         "app.search": "search every session's notes (ctrl+f anywhere; / here)",
+        "prepare": "the selected session's meeting issue, pad skeleton and reminders, each copied with one key",
     }
 
     def __init__(self) -> None:
@@ -74,14 +76,17 @@ class HomeScreen(Screen):
                 yield Button("Create meeting (ctrl+s)", id="create", variant="primary")
             with Vertical(id="home-sessions"):
                 yield Static(Text("Sessions — newest first", style="bold"), classes="pane-title")
-                yield ProgressBar(id="sessions-progress", show_eta=False)
                 yield OptionList(id="sessions")
                 yield Static("", id="sessions-hint", markup=False, classes="hint")
         yield Footer()
 
+    def on_resize(self, event) -> None:
+        # At 24 rows the template list gives way, so the Create button stays on screen.
+        self.set_class(event.size.height < 30, "-short")
+
     def on_mount(self) -> None:
+        self.set_class(self.app.size.height < 30, "-short")
         self.query_one("#agenda-input", NotesArea).cursor_blink = self.app.blink
-        self.query_one("#sessions-progress", ProgressBar).display = False
         self.call_after_refresh(self.load_lists)
 
     def on_screen_resume(self) -> None:
@@ -130,35 +135,42 @@ class HomeScreen(Screen):
 
         store = self.app.store
         try:
-            result = store.scan()
+            result, total = store.newest(HOME_SESSIONS)
         except StoreError as e:
             self.app.call_from_thread(self.query_one("#sessions-hint", Static).update, Text(str(e)))
             return
-        self.app.call_from_thread(self._show_sessions, result)
+        self.app.call_from_thread(self._show_sessions, result, total)
 
     def _poll_progress(self) -> None:
-        """An index build of many sessions (in whichever thread) shows as a count in the hint."""
+        """An index build of many sessions (in whichever thread) shows as a bar and a count."""
         from facilitator.index import index_for
 
         state = index_for(self.app.store.root).progress
+        bars = self.query("#sessions-progress")
         if state is not None and state[1] >= 50:
             done, total = state
             self.query_one("#sessions-hint", Static).update(Text(f"Indexing sessions: {done:,} of {total:,}…"))
-            self.query_one("#sessions-progress", ProgressBar).display = True
-            self.query_one("#sessions-progress", ProgressBar).update(total=total, progress=done)
+            if not bars:  # mounted only when needed: not a widget of the first frame
+                from textual.widgets import ProgressBar
+
+                bar = ProgressBar(id="sessions-progress", show_eta=False)
+                self.query_one("#home-sessions").mount(bar, before=self.query_one("#sessions"))
+            else:
+                bar = bars.first()
+            bar.update(total=total, progress=done)
         elif self._poll is not None and self._sessions_shown:
-            self.query_one("#sessions-progress", ProgressBar).display = False
+            bars.remove()
             self._poll.stop()
             self._poll = None
 
-    def _show_sessions(self, result) -> None:
+    def _show_sessions(self, result, total: int) -> None:
         self._sessions_shown = True
         lst = self.query_one("#sessions", OptionList)
         options = []
         self.session_ids = []
         # The newest few: an OptionList of 10,000 two-line options would cost seconds;
         # the history browser (ctrl+b) lists them all.
-        for s in result.sessions[:HOME_SESSIONS]:
+        for s in result.sessions:
             label = Text()
             if s.status == "live":
                 label.append("● live ", style="bold green")
@@ -184,9 +196,8 @@ class HomeScreen(Screen):
         if options:
             lst.highlighted = 0
         hint = "Enter opens"
-        more = len(result.sessions) - len(self.session_ids)
-        if more > 0:
-            hint = f"The newest {len(self.session_ids)} of {len(result.sessions):,} · " + hint
+        if total > len(self.session_ids):
+            hint = f"The newest {len(self.session_ids)} of {total:,} · " + hint
         if browse_available():
             hint += " · ctrl+b history · ctrl+f or / search"
         if result.broken:
@@ -231,9 +242,12 @@ class HomeScreen(Screen):
         text = self.query_one("#agenda-input", NotesArea).text
         items = []
         if text.strip():
-            from facilitator.markdown import parse_agenda_items
+            from facilitator.agenda_input import read_agenda
 
-            items = parse_agenda_items(text, tpl)
+            read = read_agenda(text, tpl)
+            items = read.items
+            for message in read.messages:
+                self.app.notify(f"Agenda: {message}", timeout=6, markup=False)
         store = self.app.store
         session = new_session(tpl, store.make_id(date), date=date, agenda=items)
         if self.app.open_new_session(session):
@@ -301,6 +315,23 @@ class HomeScreen(Screen):
         lst = self.query_one("#sessions", OptionList)
         if lst.highlighted is not None:
             self._open_row(lst.highlighted)
+
+    def action_prepare(self) -> None:
+        """Open the prepare screen on the highlighted session (before its call)."""
+        lst = self.query_one("#sessions", OptionList)
+        index = lst.highlighted
+        if index is None or not 0 <= index < len(self.session_ids):
+            self.app.notify("Select a session on the right first.", timeout=4)
+            return
+        from facilitator.screens.prepare import PrepareScreen
+        from facilitator.store import StoreError
+
+        try:
+            session = self.app.store.load(self.session_ids[index])
+        except (StoreError, ValueError, OSError) as exc:
+            self.app.notify(str(exc), severity="error", timeout=6, markup=False)
+            return
+        self.app.push_screen(PrepareScreen(session, self.app.template_named(session.template)))
 
     def _open_row(self, index: int) -> None:
         if 0 <= index < len(self.session_ids):

@@ -24,7 +24,7 @@ PHASES = {"reading": "Reading meetings", "saving": "Saving sessions"}
 class ImportArchiveScreen(ModalScreen[list[str] | None]):
     """Ask for a Markdown file, import its meetings, dismiss with their ids (None if cancelled)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="import_archive.cancel")]
     DEFAULT_CSS = """
     ImportArchiveScreen { align: center middle; }
     #import-box { width: 80%; max-width: 90; height: auto; border: round $accent; padding: 1 2; background: $surface; }

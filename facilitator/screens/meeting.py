@@ -1,10 +1,10 @@
 """The meeting: stages in the template's order, a timer for the current item, notes.
 
-``MeetingScreen`` walks the stages (F2/F3, the sidebar), controls the item timer
-(``facilitator.meeting_state.MeetingState`` holds the timing) and saves every change
-within half a second, and on stage change, pause, exit and unmount. What each stage
-shows lives in ``facilitator.widgets.panes``; the sidebar is
-``facilitator.widgets.stage_list``.
+``MeetingScreen`` renders a ``facilitator.engine.Meeting`` (which holds every rule: the
+stages, the timers, the agenda and list changes, the breakout rooms). The panes
+(``facilitator.widgets.panes``) tell the screen what the user did with messages; the
+screen makes the change through the engine, which notifies it, and it saves within
+half a second (and on stage change, pause, exit and unmount).
 """
 
 from __future__ import annotations
@@ -17,26 +17,30 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import ContentSwitcher, Footer, Input, OptionList, Static
 
-from facilitator.clock import format_clock
-from facilitator.meeting_state import MeetingState
+from facilitator import actions
+from facilitator.engine import Change, Meeting, Stage, StageKind, item_label
 from facilitator.model import AgendaItem, Section, Session
-from facilitator.stages import Stage, build_stages, item_label
+from facilitator.screens.finish import FinishScreen
+from facilitator.screens.presenter import PresenterScreen
+from facilitator.screens.rooms import OpenRoomsScreen
+from facilitator.widgets.notes import NotesArea
 from facilitator.widgets.panes.agenda import AgendaPane
 from facilitator.widgets.panes.entries import EntryPane
-from facilitator.widgets.panes.item import ItemPane
-from facilitator.widgets.panes.raw import RawPane
+from facilitator.widgets.panes.item import ItemPane, NotesEdited
+from facilitator.widgets.panes.raw import RawPane, RoomPane
 from facilitator.widgets.stage_list import StageList
-from facilitator.widgets.timer import TimerDisplay
 
 if TYPE_CHECKING:
     from facilitator.store import SessionLock
 
 SAVE_DELAY = 0.4
 REFRESH_INTERVAL = 0.25
+LIST_STAGES = (StageKind.CHECKIN, StageKind.LIST, StageKind.ROLES)
 
 
 class MeetingScreen(Screen):
@@ -46,59 +50,87 @@ class MeetingScreen(Screen):
     # keys were typed, so notes typed just before F6 stay with their item. The fields bind
     # none of these keys (NotesArea drops TextArea's F6/F7).
     BINDINGS = [
-        Binding("f5", "toggle_timer", "Start/Pause", key_display="F5"),
-        Binding("f6,ctrl+n", "next_item", "Next", key_display="F6"),
-        Binding("f7", "extend(60)", "+1m", key_display="F7"),
-        Binding("f8", "extend(300)", "+5m", key_display="F8"),
-        Binding("f9", "defer", "Defer", key_display="F9"),
-        Binding("f10", "finish", "Finish", key_display="F10"),
-        Binding("f4,ctrl+t", "presenter", "Presenter", key_display="F4"),
-        Binding("f2", "stage(-1)", "◀ Stage", key_display="F2"),
-        Binding("f3", "stage(1)", "Stage ▶", key_display="F3"),
-        Binding("alt+up,ctrl+up", "move(-1)", "Move up", key_display="alt+↑", show=False),
-        Binding("alt+down,ctrl+down", "move(1)", "Move down", key_display="alt+↓", show=False),
-        Binding("ctrl+b", "focus_stages", "Stage list", key_display="^b", show=False),
-        Binding("ctrl+s", "save", "Save now", show=False),
-        Binding("ctrl+o", "close", "Close session", show=False),
-        Binding("question_mark", "app.help", "Help", show=False),
+        Binding("f5", "toggle_timer", "Start/Pause", key_display="F5", id="meeting.toggle_timer"),
+        Binding("f6,ctrl+n", "next_item", "Next", key_display="F6", id="meeting.next_item"),
+        Binding("f7", "extend(60)", "+1m", key_display="F7", id="meeting.extend_1"),
+        Binding("f8", "extend(300)", "+5m", key_display="F8", id="meeting.extend_5"),
+        Binding("f9", "defer", "Defer", key_display="F9", id="meeting.defer"),
+        Binding("f10", "finish", "Finish", key_display="F10", id="meeting.finish"),
+        Binding("ctrl+o", "close", "Leave", key_display="^o", id="meeting.close"),
+        Binding("f4,ctrl+t", "presenter", "Presenter", key_display="F4", id="meeting.presenter"),
+        Binding("f2", "stage(-1)", "◀ Stage", key_display="F2", id="meeting.stage_back"),
+        Binding("f3", "stage(1)", "Stage ▶", key_display="F3", id="meeting.stage_forward"),
+        Binding("ctrl+r", "open_rooms", "Rooms", key_display="^r", id="meeting.open_rooms"),
+        Binding("ctrl+g", "next_room", "Next room", key_display="^g", show=False, id="meeting.next_room"),
+        Binding("ctrl+e", "bring_back", "Bring back", key_display="^e", show=False, id="meeting.bring_back"),
+        Binding("ctrl+a", "mark('action')", "Action", key_display="^a", show=False, id="meeting.mark_action"),
+        Binding("ctrl+d", "mark('decision')", "Decision", key_display="^d", show=False, id="meeting.mark_decision"),
+        Binding("alt+up,ctrl+up", "move(-1)", "Move up", key_display="alt+↑", show=False, id="meeting.move_up"),
+        Binding("alt+down,ctrl+down", "move(1)", "Move down", key_display="alt+↓", show=False, id="meeting.move_down"),
+        Binding("ctrl+b", "focus_stages", "Stage list", key_display="^b", show=False, id="meeting.focus_stages"),
+        Binding("ctrl+s", "save", "Save now", show=False, id="meeting.save"),
+        Binding("question_mark", "app.help", "Help", show=False, id="meeting.help"),
     ]
     IN_ORDER_KEYS = frozenset(k.strip() for b in BINDINGS for k in b.key.split(",")) - {"question_mark"}
     ACTION_HELP = {
-        "toggle_timer": "start, pause or resume the current agenda item's timer",
+        "toggle_timer": "start, pause or resume the current item (on the overview: the next pending one); in a room, the rooms' timer",
         "next_item": "finish the current item and start the next pending one",
-        "extend(60)": "give the current item one more minute",
-        "extend(300)": "give the current item five more minutes",
+        "extend(60)": "give the current item (or every breakout room) one more minute",
+        "extend(300)": "give the current item (or every breakout room) five more minutes",
         "defer": "defer this agenda item (again to bring it back)",
         "stage(-1)": "go to the previous stage",
         "stage(1)": "go to the next stage",
         "move(-1)": "move the selected entry or item up",
         "move(1)": "move the selected entry or item down",
-        "presenter": "show the current item and countdown alone, for a shared screen",
+        "presenter": "show the current item (or every room) and the countdown alone, for a shared screen",
         "finish": "preview the notes, copy them, put them in the archive",
         "focus_stages": "put the cursor in the stage list (↑/↓ and Enter)",
         "save": "save now (it saves by itself within half a second anyway)",
-        "close": "save and go back to the home screen",
+        "close": "save and leave the meeting for the home screen (a running timer keeps counting)",
+        "open_rooms": "open breakout rooms from the suggestions, with one shared timebox",
+        "next_room": "go to the next breakout room's notes",
+        "bring_back": "close the breakout rooms: everyone back to the main room",
+        "mark('action')": "mark the notes line under the cursor as an action (owner from @handle)",
+        "mark('decision')": "mark the notes line under the cursor as a decision",
     }
     EXTRA_COMMANDS = (
         ("Close session", "save and go back to the home screen (ctrl+o)", "close"),
         ("Save now", "write the session file now (ctrl+s)", "save"),
-        ("Time review of this session", "planned and actual minutes of each item so far", "review"),
-        ("Next meeting from this session", "create the next session, carrying over deferred and unfinished items", "next_meeting"),
+        ("Time review of this session", "planned, extensions and actual minutes of each item so far", "review"),
+        ("Next meeting from this session", "create the next session, carrying over deferred and unfinished items and open actions", "next_meeting"),
     )
+
+    # Which stage is shown; the watcher switches and loads the pane.
+    stage_index: reactive[int] = reactive(0, init=False, always_update=True)
 
     def __init__(self, session: Session, lock: SessionLock | None = None) -> None:
         super().__init__()
         self.session = session
         self.lock = lock
         self.template = self.app.template_named(session.template)
-        self.state = MeetingState(session, self.app.now, self.app.wall)
-        self.stages = build_stages(session)
-        self.stage_index = 0
-        if self.state.current is not None:
-            self.stage_index = self._index_of_item(self.state.current)
+        self.engine = Meeting(session, self.template, self.app.now, self.app.wall, saver=self.app.store.save)
+        self._stage_keys = [s.key for s in self.engine.stages]
+        index = 0
+        if self.engine.current is not None:
+            index = self._index_of_item(self.engine.current)
+        self.set_reactive(MeetingScreen.stage_index, index)
         self._save_timer = None
-        self._dirty = False
         self._closed = False
+        self._follow_current = False
+        self.engine.subscribe(self._engine_changed)
+
+    # The engine under the names the screen's readers know.
+    @property
+    def state(self) -> Meeting:
+        return self.engine
+
+    @property
+    def stages(self) -> list[Stage]:
+        return self.engine.stages
+
+    @property
+    def _dirty(self) -> bool:
+        return self.engine.dirty
 
     # -- layout --------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -112,6 +144,7 @@ class MeetingScreen(Screen):
                 yield AgendaPane(id="pane-agenda")
                 yield ItemPane(id="pane-item")
                 yield RawPane(id="pane-raw")
+                yield RoomPane(id="pane-room")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -130,6 +163,15 @@ class MeetingScreen(Screen):
 
     def _apply_width(self, width: int) -> None:
         self.set_class(width < 100, "-narrow")
+        self.query_one(Footer).compact = width < 100  # the main keys fit in 80 columns
+
+    def on_screen_resume(self) -> None:
+        # The presenter view may have started or moved on to another item.
+        if self._follow_current and self.engine.current is not None and self.stage.kind != StageKind.AGENDA:
+            if self.stage.item is not self.engine.current:
+                self.show_stage(self._index_of_item(self.engine.current))
+        self._follow_current = False
+        self._refresh_panes()
 
     # -- helpers -------------------------------------------------------------------
     @property
@@ -147,47 +189,37 @@ class MeetingScreen(Screen):
         return [s for s in self.app.past_attendees if s.strip().lower() not in here] or list(self.app.past_attendees)
 
     def people(self) -> list[str]:
-        out = []
-        for a in self.session.attendees:
-            if a.handle:
-                out.append("@" + a.handle)
-            if a.name:
-                out.append(a.name)
-        return out
+        return self.engine.people()
 
     def update_suggestions(self) -> None:
-        if self.stage.kind == "checkin":
-            inp = self.query_one("#entry-input", Input)
-            inp.suggester = SuggestFromList(self.suggestions(), case_sensitive=False)
+        if self.stage.kind == StageKind.CHECKIN:
+            names = self.suggestions()
+            pane = self.query_one(EntryPane)
+            pane.suggestions = names
+            pane.query_one("#entry-input", Input).suggester = SuggestFromList(names, case_sensitive=False)
 
     def current_item(self) -> AgendaItem | None:
-        """The item the timer controls act on: the shown one, else the running one."""
-        if self.stage.kind == "item":
+        """The item the timer controls act on: the shown one; on the overview the running one,
+        else the next pending one; elsewhere the running one."""
+        if self.stage.kind == StageKind.ITEM:
             return self.stage.item
-        if self.stage.kind == "agenda":
-            pane = self.query_one(AgendaPane)
-            return pane.highlighted_item() or self.state.current
-        return self.state.current
-
-    def meeting_begins(self) -> None:
-        c = self.session.clock
-        if not c.meeting_started_at:
-            c.meeting_started_at = self.app.wall()
-        if self.session.status == "planned":
-            self.session.status = "live"
+        if self.stage.kind == StageKind.AGENDA:
+            return self.engine.next_pending()
+        return self.engine.current
 
     # -- saving --------------------------------------------------------------------
-    def changed(self, structure: bool = False) -> None:
-        """Something in the session changed: save soon (not later than SAVE_DELAY)."""
-        self._dirty = True
-        if self._save_timer is None:
+    def _engine_changed(self, change: Change) -> None:
+        """The engine changed: save soon (not later than SAVE_DELAY); follow new stages."""
+        if self._save_timer is None and not self._closed:
             self._save_timer = self.set_timer(SAVE_DELAY, self._save_due)
-        if structure:
+        if self.app.screen is not self:
+            self._follow_current = True
+        if change == Change.STRUCTURE and self.is_mounted:
             self.refresh_stages()
 
     def _save_due(self) -> None:
         self._save_timer = None
-        if self._dirty:
+        if self.engine.dirty:
             self.save_now()
 
     def save_now(self) -> bool:
@@ -195,20 +227,19 @@ class MeetingScreen(Screen):
 
         if self._closed and self.lock is None:
             return False
-        self.state.sync()
         try:
-            self.app.store.save(self.session)
+            self.engine.save()
         except StoreError as e:
             self.app.notify(str(e), title="Not saved", severity="error", timeout=10)
             return False
         except OSError as e:
             self.app.notify(f"cannot save: {e}", title="Not saved", severity="error", timeout=10)
             return False
-        self._dirty = False
         return True
 
     def on_unmount(self) -> None:
         self.save_now()
+        self.engine.unsubscribe(self._engine_changed)
         if self.lock is not None:
             self.lock.release()
             self.lock = None
@@ -216,105 +247,97 @@ class MeetingScreen(Screen):
 
     # -- display -------------------------------------------------------------------
     def refresh_stages(self) -> None:
-        """Rebuild the stage list if the agenda changed; refresh the sidebar labels."""
-        current = self.stage
-        new = build_stages(self.session)
-        if [s.key for s in new] != [s.key for s in self.stages]:
-            self.stages = new
-            keys = [s.key for s in new]
-            if current.key in keys:
-                self.stage_index = keys.index(current.key)
-            else:
-                self.stage_index = min(self.stage_index, len(new) - 1)
-                self.show_stage(self.stage_index, save=False)
+        """Follow a new list of stages (the agenda or the rooms changed); refresh the sidebar."""
+        keys = [s.key for s in self.stages]
+        if keys != self._stage_keys:
+            old = self._stage_keys[self.stage_index] if self.stage_index < len(self._stage_keys) else None
+            self._stage_keys = keys
             self.query_one(StageList).forget_labels()
+            if old in keys:
+                self.set_reactive(MeetingScreen.stage_index, keys.index(old))
+            else:
+                self.show_stage(min(self.stage_index, len(keys) - 1), save=False)
         self._refresh_sidebar()
 
     def _refresh_sidebar(self) -> None:
-        self.query_one(StageList).show(self.stages, self.state, self.stage_index)
+        self.query_one(StageList).show(self.stages, self.engine, self.stage_index)
 
     def show_stage(self, index: int, save: bool = True, focus: bool = True) -> None:
         self.flush_panes()
-        if save and self._dirty:
+        if save and self.engine.dirty:
             self.save_now()
+        self._focus_on_show = focus
         self.stage_index = max(0, min(index, len(self.stages) - 1))
-        st = self.stage
+
+    def watch_stage_index(self, index: int) -> None:
+        st = self.stages[index]
         switcher = self.query_one(ContentSwitcher)
-        if st.kind in ("checkin", "list", "roles"):
+        if st.kind in LIST_STAGES:
             switcher.current = "pane-entries"
             pane = self.query_one(EntryPane)
-            pane.load(st)
-        elif st.kind == "agenda":
+            pane.load(st, self.engine, self.suggestions())
+        elif st.kind == StageKind.AGENDA:
             switcher.current = "pane-agenda"
             pane = self.query_one(AgendaPane)
-            pane.load(st)
-        elif st.kind == "item":
+            pane.load(st, self.engine)
+        elif st.kind == StageKind.ITEM:
             switcher.current = "pane-item"
             pane = self.query_one(ItemPane)
             pane.load(st.item)
+        elif st.kind == StageKind.ROOM:
+            switcher.current = "pane-room"
+            pane = self.query_one(RoomPane)
+            pane.load(st.section)
         else:
             switcher.current = "pane-raw"
             pane = self.query_one(RawPane)
             pane.load(st.section)
-        if focus:
+        if getattr(self, "_focus_on_show", True):
             pane.focus_main()
+        self._focus_on_show = True
         self._refresh_sidebar()
         self.tick()
         self.refresh_bindings()
 
     def tick(self) -> None:
         """Refresh what the clock shows (the time itself comes from monotonic deadlines)."""
-        if self.state.should_bell():
+        e = self.engine
+        if e.should_bell():
             self.app.bell()
-            if self.state.current is not None:
-                self.app.notify(Text(f"Time is up: {item_label(self.state.current)}").plain, timeout=5, markup=False)
-        self.query_one("#meeting-clock", Static).update(Text(self.state.meeting_line()))
-        if self.stage.kind == "item":
-            self._show_timer(self.query_one(TimerDisplay), self.stage.item)
+            what = item_label(e.current) if e.current is not None and e.timer is not None and e.timer.remaining() <= 0 else "breakout rooms"
+            self.app.notify(Text(f"Time is up: {what}").plain, timeout=5, markup=False)
+        line = e.meeting_line()
+        if e.rooms_open:
+            line = f"rooms {e.rooms_view().text} · " + line
+        self.query_one("#meeting-clock", Static).update(Text(line))
+        kind = self.stage.kind
+        if kind == StageKind.ITEM:
+            self.query_one(ItemPane).show_timer(e.timer_view(self.stage.item))
+        elif kind == StageKind.ROOM:
+            self.query_one(RoomPane).show_timer(e.rooms_view())
         self._refresh_sidebar()
-        for screen in self.app.screen_stack:
-            if getattr(screen, "meeting", None) is self and hasattr(screen, "refresh_timer"):
-                screen.refresh_timer()
 
     def timer_view(self, item: AgendaItem | None) -> tuple[str, str, str, bool]:
-        """(clock text, info line, state, running) for an item."""
-        if item is None:
-            return "--:--", "no item running — F5 starts the one shown, F6 the next", "idle", False
-        st = self.state
-        if item is st.current and st.timer is not None:
-            t = st.timer
-            state = t.state()
-            if t.timed:
-                text = format_clock(t.remaining())
-            else:
-                text = format_clock(t.elapsed_seconds())
-            run = "running" if t.running else "paused — F5 resumes"
-            if state == "overtime":
-                info = f"over time by {format_clock(t.overtime())} · {run}"
-            else:
-                info = f"{run} · {format_clock(t.elapsed_seconds())} of {format_clock(t.planned_seconds)}"
-            return text, info, state, t.running
-        planned = item.planned_seconds
-        if item.status == "done":
-            return (
-                format_clock(planned - item.actual_seconds) if planned else format_clock(item.actual_seconds),
-                f"done · took {format_clock(item.actual_seconds)} of {format_clock(planned)} — F5 reopens",
-                "overtime" if planned and item.actual_seconds > planned else "idle",
-                False,
-            )
-        if item.status == "deferred":
-            return format_clock(planned), "deferred — F9 brings it back", "idle", False
-        return format_clock(planned - item.actual_seconds), "not started — F5 starts", "idle", False
+        v = self.engine.timer_view(item)
+        return v.text, v.info, v.state, v.running
 
     def flush_panes(self) -> None:
         """Put what the shown pane's text box holds into the session now.
 
-        The panes copy it on TextArea.Changed, which comes later than the keys typed.
+        The panes report it on TextArea.Changed, which comes later than the keys typed.
         """
         switcher = self.query_one(ContentSwitcher)
         pane = switcher.get_child_by_id(switcher.current) if switcher.current else None
-        if hasattr(pane, "flush"):
-            pane.flush()
+        pending = getattr(pane, "pending", None)
+        change = pending() if pending is not None else None
+        if change is not None:
+            self._apply_notes(*change)
+
+    def _apply_notes(self, target: AgendaItem | Section, text: str) -> None:
+        if isinstance(target, AgendaItem):
+            self.engine.set_notes(target, text)
+        else:
+            self.engine.set_body(target, text)
 
     async def run_key_now(self, key: str) -> bool:
         """Run a meeting key for the focused field, before the keys typed after it.
@@ -330,43 +353,106 @@ class MeetingScreen(Screen):
         await self.app.run_action(active.binding.action, self)
         return True
 
-    def _show_timer(self, display: TimerDisplay, item: AgendaItem | None) -> None:
-        display.show(*self.timer_view(item))
-
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         kind = self.stage.kind if self.stages else ""
         if action in ("toggle_timer", "extend", "defer"):
-            if kind in ("item", "agenda"):
+            if kind in (StageKind.ITEM, StageKind.AGENDA) or (kind == StageKind.ROOM and action != "defer"):
                 return True
-            return True if self.state.current is not None else False
+            return True if self.engine.current is not None else False
         if action == "move":
-            return True if kind in ("checkin", "list", "roles", "agenda", "item") else False
+            return True if kind in (*LIST_STAGES, StageKind.AGENDA, StageKind.ITEM) else False
+        if action in ("next_room", "bring_back"):
+            return bool(self.session.rooms) if action == "next_room" else self.engine.rooms_open
+        if action == "mark":
+            return kind in (StageKind.ITEM, StageKind.ROOM, StageKind.RAW)
         return True
+
+    # -- messages from the panes ---------------------------------------------------
+    @on(NotesEdited)
+    def notes_edited(self, event: NotesEdited) -> None:
+        event.stop()
+        self._apply_notes(event.target, event.text)
+
+    @on(EntryPane.Submitted)
+    def entry_submitted(self, event: EntryPane.Submitted) -> None:
+        event.stop()
+        if event.index is None:
+            idx = self.engine.add_entry(event.section, event.text)
+        else:
+            self.engine.edit_entry(event.section, event.index, event.text)
+            idx = event.index
+        self._refresh_entries(event.section, idx)
+
+    @on(EntryPane.QuestionSet)
+    def entry_question(self, event: EntryPane.QuestionSet) -> None:
+        event.stop()
+        self.engine.set_intro(event.section, event.text)
+        self._refresh_entries(event.section, 0)
+        self.app.notify(f"Question: {event.section.intro}" if event.section.intro else "Question removed", timeout=3, markup=False)
+
+    @on(EntryPane.Removed)
+    def entry_removed(self, event: EntryPane.Removed) -> None:
+        event.stop()
+        removed = self.engine.remove_entry(event.section, event.index)
+        self._refresh_entries(event.section, event.index)
+        self.app.notify(Text(f"Removed: {removed}").plain, timeout=3, markup=False)
+
+    @on(EntryPane.LateToggled)
+    def entry_late(self, event: EntryPane.LateToggled) -> None:
+        event.stop()
+        if not self.engine.toggle_late(event.section, event.index):
+            self.app.notify("That line already has a note; edit it instead.", timeout=3)
+        self._refresh_entries(event.section, event.index)
+
+    def _refresh_entries(self, section: Section, highlight: int) -> None:
+        pane = self.query_one(EntryPane)
+        if pane.stage is not None and pane.stage.section is section:
+            pane.refresh_list(highlight)
+
+    @on(AgendaPane.Submitted)
+    def agenda_submitted(self, event: AgendaPane.Submitted) -> None:
+        event.stop()
+        if event.editing is not None:
+            self.engine.edit_item(event.editing, event.text)
+            target = event.editing
+        else:
+            target = self.engine.add_item(event.text)
+        self.query_one(AgendaPane).refresh_list(target)
+
+    @on(AgendaPane.RemoveRequested)
+    def agenda_remove(self, event: AgendaPane.RemoveRequested) -> None:
+        event.stop()
+        self.remove_item(event.item)
 
     # -- actions -------------------------------------------------------------------
     def action_toggle_timer(self) -> None:
+        if self.stage.kind == StageKind.ROOM and self.engine.rooms_open:
+            self.engine.toggle_rooms()
+            self.save_now()
+            self.tick()
+            return
         item = self.current_item()
         if item is None:
-            self.app.notify("No agenda item here: go to one (F3) or press F6 for the next.", timeout=3)
+            self.app.notify("No pending agenda item: add one on the agenda overview, or F10 to finish.", timeout=3)
             return
-        if item.status == "deferred":
-            item.status = "pending"
-        result = self.state.toggle(item)
-        if result == "started" and self.stage.item is not item and self.stage.kind != "agenda":
+        result = self.engine.toggle(item)
+        if result == "started" and self.stage.item is not item and self.stage.kind != StageKind.AGENDA:
             self.show_stage(self._index_of_item(item))
         self.save_now()
         self.refresh_stages()
         self._refresh_panes()
         self.tick()
+        if self.stage.kind == StageKind.AGENDA:
+            self.app.notify(Text(f"{result.capitalize()}: {item_label(item)}").plain, timeout=3, markup=False)
 
     def action_next_item(self) -> None:
-        if self.state.current is None and self.stage.kind not in ("item", "agenda"):
+        if self.engine.current is None and self.stage.kind not in (StageKind.ITEM, StageKind.AGENDA):
             nxt_stage = self.stage_index + 1
-            if nxt_stage < len(self.stages) and self.stages[nxt_stage].kind != "item":
+            if nxt_stage < len(self.stages) and self.stages[nxt_stage].kind != StageKind.ITEM:
                 self.show_stage(nxt_stage)
                 return
-        after = self.stage.item if self.stage.kind == "item" else None
-        nxt = self.state.next_item(after=after)
+        after = self.stage.item if self.stage.kind == StageKind.ITEM else None
+        nxt = self.engine.next_item(after=after)
         self.save_now()
         if nxt is None:
             self.refresh_stages()
@@ -377,19 +463,24 @@ class MeetingScreen(Screen):
         self.show_stage(self._index_of_item(nxt))
 
     def action_extend(self, seconds: int) -> None:
+        if self.stage.kind == StageKind.ROOM and self.engine.rooms_open:
+            self.engine.extend_rooms(int(seconds))
+            self.tick()
+            return
         item = self.current_item()
         if item is None:
             return
-        self.state.extend(int(seconds), item)
-        self.changed()
+        self.engine.extend(int(seconds), item)
         self._refresh_panes()
         self.tick()
 
     def action_defer(self) -> None:
-        item = self.current_item()
+        item = self.current_item() if self.stage.kind != StageKind.AGENDA else (
+            self.query_one(AgendaPane).highlighted_item() or self.engine.current
+        )
         if item is None:
             return
-        result = self.state.defer(item)
+        result = self.engine.defer(item)
         self.save_now()
         self.refresh_stages()
         self._refresh_panes()
@@ -409,32 +500,38 @@ class MeetingScreen(Screen):
     def action_move(self, delta: int) -> None:
         delta = int(delta)
         kind = self.stage.kind
-        if kind in ("checkin", "list", "roles"):
-            self.query_one(EntryPane).move(delta)
-        elif kind == "agenda":
+        if kind in LIST_STAGES:
+            pane = self.query_one(EntryPane)
+            idx = pane.highlighted()
+            if idx is not None and self.stage.section is not None:
+                j = self.engine.move_entry(self.stage.section, idx, delta)
+                if j is not None:
+                    pane.refresh_list(j)
+        elif kind == StageKind.AGENDA:
             item = self.query_one(AgendaPane).highlighted_item()
             if item is not None:
-                self.move_item(item, delta)
+                self.engine.move_item(item, delta)
                 self.query_one(AgendaPane).refresh_list(item)
-        elif kind == "item":
-            self.move_item(self.stage.item, delta)
+        elif kind == StageKind.ITEM:
+            self.engine.move_item(self.stage.item, delta)
 
     def action_presenter(self) -> None:
-        from facilitator.screens.presenter import PresenterScreen
-
-        self.app.push_screen(PresenterScreen(self))
+        self.flush_panes()
+        self.app.push_screen(PresenterScreen(self.engine))
 
     def action_finish(self) -> None:
-        from facilitator.screens.finish import FinishScreen
-
-        self.state.finish()
+        self.flush_panes()
+        self.engine.finish()
         self.save_now()
         self.refresh_stages()
         self._refresh_panes()
-        self.app.push_screen(FinishScreen(self))
+        self.app.push_screen(FinishScreen(self.engine))
 
     def action_close(self) -> None:
+        self.flush_panes()
         self.save_now()
+        if self.engine.running or self.engine.rooms_open:
+            self.app.notify("Left the meeting; its timer keeps running. Open it again from home.", timeout=4)
         self.app.pop_screen()
 
     def action_review(self) -> None:
@@ -468,6 +565,56 @@ class MeetingScreen(Screen):
             markup=False,
         )
 
+    # -- breakout rooms --------------------------------------------------------------
+    def action_open_rooms(self) -> None:
+        if self.engine.rooms_open:
+            self.action_next_room()
+            return
+        self.flush_panes()
+
+        def opened(result) -> None:
+            if not result:
+                return
+            plans, minutes = result
+            made = self.engine.open_rooms(plans, minutes)
+            self.save_now()
+            self.refresh_stages()
+            if made:
+                self.show_stage(next(n for n, st in enumerate(self.stages) if st.section is made[0]))
+                self.app.notify(f"{len(made)} room{'s' if len(made) != 1 else ''} open for {minutes} min. ctrl+g: next room · ctrl+e: bring everyone back", timeout=5)
+
+        names = [a.name for a in self.session.attendees if a.name]
+        self.app.push_screen(OpenRoomsScreen(self.engine.suggestions(), names), opened)
+
+    def action_next_room(self) -> None:
+        rooms_at = [n for n, st in enumerate(self.stages) if st.kind == StageKind.ROOM]
+        if not rooms_at:
+            return
+        later = [n for n in rooms_at if n > self.stage_index]
+        self.show_stage(later[0] if later else rooms_at[0])
+
+    def action_bring_back(self) -> None:
+        self.flush_panes()
+        took = self.engine.bring_back()
+        self.save_now()
+        self.tick()
+        self.app.notify(f"Everyone back in the main room (the rooms took {int(took // 60)} min).", timeout=4)
+
+    # -- actions and decisions in the notes ------------------------------------------
+    def action_mark(self, kind: str) -> None:
+        switcher = self.query_one(ContentSwitcher)
+        pane = switcher.get_child_by_id(switcher.current) if switcher.current else None
+        if pane is None:
+            return
+        area = pane.query_one(NotesArea)
+        row = area.cursor_location[0]
+        line = area.document[row] if row < area.document.line_count else ""
+        new = actions.mark_line(line, actions.Mark(kind))
+        if new != line:
+            area.replace(new, (row, 0), (row, len(line)))
+            area.move_cursor((row, len(new)))
+        self.flush_panes()
+
     @on(OptionList.OptionSelected, "#stages")
     def stage_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -476,38 +623,13 @@ class MeetingScreen(Screen):
     # -- agenda editing ------------------------------------------------------------
     def _refresh_panes(self) -> None:
         kind = self.stage.kind
-        if kind == "agenda":
+        if kind == StageKind.AGENDA:
             self.query_one(AgendaPane).refresh_list()
-        elif kind == "item":
+        elif kind == StageKind.ITEM:
             self.query_one(ItemPane).refresh_header()
 
     def add_item(self, text: str) -> AgendaItem:
-        item = AgendaItem(text=text)
-        s = self.session
-        if self.template.agenda_style == "headings":
-            sec = Section(kind="topic", heading=text, level=self.template.topic_level, items=[item])
-            last = max((n for n, x in enumerate(s.sections) if x.kind in ("topic", "agenda")), default=len(s.sections) - 1)
-            s.sections.insert(last + 1, sec)
-        else:
-            agenda = next(s.sections_of("agenda"), None)
-            if agenda is None:
-                agenda = Section(kind="agenda", heading="Agenda", level=s.level + 1)
-                s.sections.append(agenda)
-            agenda.items.append(item)
-        self.changed(structure=True)
-        return item
-
-    def _section_of(self, item: AgendaItem) -> Section | None:
-        return next((sec for sec in self.session.sections if item in sec.items), None)
-
-    def edit_item(self, item: AgendaItem, text: str) -> None:
-        item.text = text
-        sec = self._section_of(item)
-        if sec is not None and sec.kind == "topic":
-            sec.heading = text
-        if item is self.state.current and self.state.timer is not None:
-            self.state.timer.planned_seconds = float(item.planned_seconds)
-        self.changed(structure=True)
+        return self.engine.add_item(text)
 
     def remove_item(self, item: AgendaItem) -> None:
         from facilitator.screens.dialogs import ConfirmDialog
@@ -515,16 +637,7 @@ class MeetingScreen(Screen):
         def really(ok: bool | None) -> None:
             if not ok:
                 return
-            if item is self.state.current:
-                self.state.defer(item)
-            sec = self._section_of(item)
-            if sec is None:
-                return
-            if sec.kind == "topic":
-                self.session.sections.remove(sec)
-            else:
-                sec.items.remove(item)
-            self.changed(structure=True)
+            self.engine.remove_item(item)
             self._refresh_panes()
 
         if item.notes.strip():
@@ -533,24 +646,3 @@ class MeetingScreen(Screen):
             )
         else:
             really(True)
-
-    def move_item(self, item: AgendaItem, delta: int) -> None:
-        s = self.session
-        sec = self._section_of(item)
-        if sec is None:
-            return
-        if sec.kind == "topic":
-            topics = [n for n, x in enumerate(s.sections) if x.kind == "topic"]
-            pos = topics.index(s.sections.index(sec))
-            j = pos + delta
-            if not 0 <= j < len(topics):
-                return
-            a, b = topics[pos], topics[j]
-            s.sections[a], s.sections[b] = s.sections[b], s.sections[a]
-        else:
-            i = sec.items.index(item)
-            j = i + delta
-            if not 0 <= j < len(sec.items):
-                return
-            sec.items[i], sec.items[j] = sec.items[j], sec.items[i]
-        self.changed(structure=True)

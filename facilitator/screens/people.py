@@ -23,8 +23,8 @@ HANDLE_MAX = 20
 class PeopleScreen(Screen):
     CSS_PATH = CSS
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("f", "focus_filter", "Filter", show=False),
+        Binding("escape", "back", "Back", id="people.back"),
+        Binding("f", "focus_filter", "Filter", show=False, id="people.focus_filter"),
     ]
 
     def __init__(self, store: SessionStore) -> None:

@@ -25,10 +25,10 @@ BAR_WIDTH = 24
 class ReviewScreen(Screen):
     CSS_PATH = CSS
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("left_square_bracket", "step(1)", "Older"),
-        Binding("right_square_bracket", "step(-1)", "Newer"),
-        Binding("a", "toggle_scope", "All in list"),
+        Binding("escape", "back", "Back", id="review.back"),
+        Binding("left_square_bracket", "step(1)", "Older", id="review.step_1"),
+        Binding("right_square_bracket", "step(-1)", "Newer", id="review.step_1_2"),
+        Binding("a", "toggle_scope", "All in list", id="review.toggle_scope"),
     ]
 
     def __init__(
@@ -70,8 +70,11 @@ class ReviewScreen(Screen):
             widths = {"Date": 10, "Meeting": 40, "Items": 5, "Overruns": 8}
             names = ("Date", "Meeting", "Planned", "Actual", "Slot", "Over slot", "Overruns", "Items")
         else:
-            widths = {"Item": 46, "Owner": 16}
-            names = ("Item", "Owner", "Planned", "Actual", "Over", "Time")
+            # Planned (as written), extensions and actual apart; the item column gives way
+            # on a narrow terminal so the numbers are never cut.
+            width = self.app.size.width
+            widths = {"Item": max(14, min(46, width - 62)), "Owner": 16 if width >= 100 else 10, "Ext": 5}
+            names = ("Item", "Owner", "Planned", "Ext", "Actual", "Over", "Time")
         for name in names:
             table.add_column(name, key=name.lower(), width=widths.get(name))
 
@@ -159,7 +162,12 @@ class ReviewScreen(Screen):
         table.clear()
         longest = max([t.slot_seconds / max(1, len(t.items))] + [max(i.planned_seconds, i.actual_seconds) for i in t.items])
         for n, i in enumerate(t.items):
-            over = f"+{stats.minutes_text(i.overrun_seconds)}" if i.overrun else ""
+            if i.overrun:
+                over = f"+{stats.minutes_text(i.overrun_seconds)}"
+            elif i.over_timebox_seconds >= 1:  # within its extension: still shown, not red
+                over = f"({stats.minutes_text(i.over_timebox_seconds)})"
+            else:
+                over = ""
             style = "bold red" if i.overrun else ("dim" if i.status == "deferred" else "")
             title = " ".join(i.title.split())
             if i.status == "deferred":
@@ -167,9 +175,10 @@ class ReviewScreen(Screen):
             table.add_row(
                 Text(title, style=style, no_wrap=True, overflow="ellipsis"),
                 Text(" ".join(i.owner.split()), no_wrap=True, overflow="ellipsis"),
-                Text(stats.planned_text(i.planned_seconds)),
+                Text(stats.planned_text(i.timebox_seconds)),
+                Text(stats.extension_text(i.extra_seconds), style="yellow"),
                 Text(stats.minutes_text(i.actual_seconds, i.timed), style=style),
-                Text(over, style="bold red"),
+                Text(over, style="bold red" if i.overrun else "yellow"),
                 self._bar(i, longest),
                 key=str(n),
             )

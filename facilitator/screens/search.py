@@ -30,8 +30,8 @@ class SearchScreen(Screen):
 
     CSS_PATH = CSS
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("ctrl+f", "focus_query", "Search box", show=False, priority=True),
+        Binding("escape", "back", "Back", id="search.back"),
+        Binding("ctrl+f", "focus_query", "Search box", show=False, priority=True, id="search.focus_query"),
     ]
 
     def __init__(self, store: SessionStore, query: str = "") -> None:

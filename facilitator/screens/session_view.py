@@ -71,7 +71,7 @@ class ExportScreen(ModalScreen[str | None]):
     """Ask for the file to export to."""
 
     CSS_PATH = CSS
-    BINDINGS = [Binding("escape", "dismiss_none", "Cancel")]
+    BINDINGS = [Binding("escape", "dismiss_none", "Cancel", id="session_view.dismiss_none")]
 
     def __init__(self, default: str) -> None:
         super().__init__()
@@ -96,8 +96,8 @@ class EditScreen(Screen[bool]):
 
     CSS_PATH = CSS
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save", priority=True, id="session_view.save"),
+        Binding("escape", "cancel", "Cancel", id="session_view.cancel"),
     ]
 
     def __init__(self, store: SessionStore, session: Session) -> None:
@@ -178,13 +178,13 @@ class SessionView(Screen):
 
     CSS_PATH = CSS
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("c", "copy", "Copy"),
-        Binding("x", "export", "Export .md"),
-        Binding("a", "archive", "Archive"),
-        Binding("e", "edit", "Edit"),
-        Binding("r", "resume", "Resume", show=False),
-        Binding("m", "toggle_tab", "Rendered/Markdown"),
+        Binding("escape", "back", "Back", id="session_view.back"),
+        Binding("c", "copy", "Copy", id="session_view.copy"),
+        Binding("x", "export", "Export .md", id="session_view.export"),
+        Binding("a", "archive", "Archive", id="session_view.archive"),
+        Binding("e", "edit", "Edit", id="session_view.edit"),
+        Binding("r", "resume", "Resume", show=False, id="session_view.resume"),
+        Binding("m", "toggle_tab", "Rendered/Markdown", id="session_view.toggle_tab"),
     ]
 
     def __init__(

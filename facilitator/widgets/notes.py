@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from textual import events
 from textual.binding import Binding
@@ -16,6 +17,7 @@ except ImportError:  # pragma: no cover - depends on the Textual release
     WrappedDocument = None  # type: ignore[assignment,misc]
 
 INDENT = "  "
+MEETING_KEYS = ("f6", "f7", "ctrl+a", "ctrl+e", "ctrl+d")  # TextArea keys the meeting uses
 _BULLET = re.compile(r"^(?P<indent> *)(?P<marker>[-*+]|\d{1,9}[.)])(?P<space> +)(?P<rest>.*)$")
 
 
@@ -50,12 +52,16 @@ class NotesArea(TextArea, inherit_bindings=False):
     """Multi-line notes: Tab/shift+Tab indent and dedent by two spaces, Enter continues a bullet.
 
     No syntax highlighting (it slows down on long notes); soft wrap on. TextArea's own
-    F6/F7 (select line/all) are left out: those keys run the meeting.
+    F6/F7 (select line/all) and ctrl+a/e/d are left out: those keys run the meeting.
     """
 
+    # TextArea's own keys, with ids so a keymap file can move them too. Left out: F6/F7
+    # and ctrl+a/ctrl+e/ctrl+d (Home, End and Delete do the same), which the meeting uses
+    # (next item, breakout rooms, actions and decisions).
     BINDINGS = [
-        b for b in TextArea.BINDINGS
-        if (b.key if isinstance(b, Binding) else b[0]) not in ("f6", "f7")
+        replace(b, id=b.id or f"notes.{re.sub(r'[^a-z0-9]+', '_', b.action.lower()).strip('_')}")
+        for b in (Binding.make_bindings(TextArea.BINDINGS))
+        if b.key not in MEETING_KEYS
     ]
 
     def __init__(self, text: str = "", continue_bullets: bool = True, **kwargs) -> None:
@@ -122,6 +128,30 @@ class NotesArea(TextArea, inherit_bindings=False):
         if marker[0].isdigit():
             marker = f"{int(marker[:-1]) + 1}{marker[-1]}"
         self.replace("\n" + m.group("indent") + marker + " ", self.cursor_location, self.cursor_location)
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        """A paste's control characters (ESC, OSC, C1) become visible stand-ins (facilitator.sanitize).
+
+        Only when there are any: otherwise TextArea's own handler pastes as usual.
+        """
+        from facilitator.sanitize import clean, has_controls
+
+        text = event.text.replace("\r\n", "\n")
+        if not has_controls(text):
+            return
+        event.prevent_default()  # TextArea's handler would insert the raw text
+        event.stop()
+        if self.read_only:
+            return
+        result = self.replace(clean(text), *self.selection)
+        self.move_cursor(result.end_location)
+        self.focus()
+
+    def load_text(self, text: str) -> None:
+        """Load ``text``, its control characters shown as stand-ins (a clipboard read, a file)."""
+        from facilitator.sanitize import clean
+
+        super().load_text(clean(text))
 
     async def _on_key(self, event: events.Key) -> None:
         # In a burst, a key may come after one that moved the focus away (F3 to a form),

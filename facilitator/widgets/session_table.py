@@ -48,13 +48,13 @@ class SessionTable(ScrollView, can_focus=True):
     SessionTable > .session-table--alert { color: $error; text-style: bold; }
     """
     BINDINGS = [
-        Binding("up", "cursor(-1)", "Up", show=False),
-        Binding("down", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "to(0)", "First", show=False),
-        Binding("end", "to(-1)", "Last", show=False),
-        Binding("enter", "select", "Open", show=False),
+        Binding("up", "cursor(-1)", "Up", show=False, id="session_table.cursor_1"),
+        Binding("down", "cursor(1)", "Down", show=False, id="session_table.cursor_1_2"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="session_table.page_1"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="session_table.page_1_2"),
+        Binding("home", "to(0)", "First", show=False, id="session_table.to_0"),
+        Binding("end", "to(-1)", "Last", show=False, id="session_table.to_1"),
+        Binding("enter", "select", "Open", show=False, id="session_table.select"),
     ]
 
     cursor_row: reactive[int] = reactive(0, always_update=True)
@@ -71,11 +71,17 @@ class SessionTable(ScrollView, can_focus=True):
         def control(self) -> SessionTable:
             return self.table
 
-    def __init__(self, columns: Sequence[tuple[str, int]], flex: int = 1, *, id: str | None = None) -> None:
-        """``columns``: (name, width) pairs; column ``flex`` takes the width left over (at least its own)."""
+    def __init__(self, columns: Sequence[tuple[str, int]], flex: int = 1, *,
+                 shrink: Sequence[tuple[int, int]] = (), id: str | None = None) -> None:
+        """``columns``: (name, width) pairs; column ``flex`` takes the width left over.
+
+        In a narrow terminal the ``shrink`` columns, (index, least width) pairs in that
+        order, give up width before the table scrolls sideways.
+        """
         super().__init__(id=id)
         self.columns = list(columns)
         self.flex = flex
+        self.shrink = list(shrink)
         self.rows: list[tuple[str, ...]] = []
         self.alerts: set[int] = set()  # rows drawn in the alert style (unreadable files)
 
@@ -113,10 +119,16 @@ class SessionTable(ScrollView, can_focus=True):
         room = self.scrollable_content_region.width - gaps - sum(widths)
         if room > 0:
             widths[self.flex] += room
+        for index, least in self.shrink:
+            if room >= 0:
+                break
+            give = min(widths[index] - least, -room)
+            widths[index] -= give
+            room += give
         return widths
 
     def _total_width(self) -> int:
-        return sum(w for _, w in self.columns) + len(self.columns) + 1
+        return sum(self._widths()) + len(self.columns) + 1
 
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(self._total_width(), len(self.rows) + 1)

@@ -6,20 +6,16 @@ list is only reset when what it shows has changed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual import events
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from facilitator.stages import Stage, item_label
+from facilitator.engine import Meeting, Stage, StageKind, item_label
+from facilitator.rooms import room_label
 from facilitator.widgets.inputs import follow_focus, screen_key_now
 
-if TYPE_CHECKING:
-    from facilitator.meeting_state import MeetingState
-
-# An agenda item's state (MeetingState.item_state) as a mark and a style.
+# An agenda item's state (Meeting.item_state) as a mark and a style.
 MARKS = {
     "pending": ("○", ""),
     "current": ("▶", "bold"),
@@ -32,7 +28,7 @@ MARKS = {
 DEFERRED = MARKS["deferred"][1]  # a deferred item's text: struck, as it is out of the sum
 
 
-def stage_label(st: Stage, state: MeetingState) -> Text:
+def stage_label(st: Stage, state: Meeting) -> Text:
     """One sidebar line: an item with its mark and minutes, or a section with its count."""
     session = state.session
     if st.kind == "item" and st.item is not None:
@@ -48,8 +44,12 @@ def stage_label(st: Stage, state: MeetingState) -> Text:
         t.append(item_label(st.item), style=style)
         return t
     sec = st.section
+    if st.kind == StageKind.ROOM and sec is not None:
+        t = Text("  ⇉ ", style="bold" if state.rooms_open else "dim", no_wrap=True, overflow="ellipsis")
+        t.append(room_label(sec))
+        return t
     if st.kind == "agenda":
-        t = Text("Agenda", style="bold", no_wrap=True, overflow="ellipsis")
+        t = Text(sec.title if sec is not None and sec.heading else "Agenda", style="bold", no_wrap=True, overflow="ellipsis")
         t.append(f" {session.planned_minutes}/{session.slot_minutes}′", style="bold red" if session.planned_minutes > session.slot_minutes else "dim")
         return t
     title = sec.title if sec is not None else st.kind
@@ -77,7 +77,7 @@ class StageList(OptionList):
         """Set the options again on the next ``show`` (after a resize or a new stage list)."""
         self._last_labels = []
 
-    def show(self, stages: list[Stage], state: MeetingState, index: int) -> None:
+    def show(self, stages: list[Stage], state: Meeting, index: int) -> None:
         width = self.scrollable_content_region.width
         labels = [stage_label(st, state) for st in stages]
         if width > 4:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.widget import Widget
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -14,27 +15,39 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from facilitator import lines
+from facilitator.engine import Meeting, Stage
 from facilitator.model import AgendaItem
-from facilitator.stages import Stage
 from facilitator.widgets.inputs import FormInput, FormList, focus_now
 from facilitator.widgets.stage_list import DEFERRED, MARKS
 
-if TYPE_CHECKING:
-    from facilitator.screens.meeting import MeetingScreen
-
 
 class AgendaPane(Vertical):
-    """The agenda as a whole: items with owner, timebox and title, the sum against the slot."""
+    """The agenda as a whole: items with owner, timebox and title, the sum against the slot.
+
+    It reads the meeting and tells its screen what the user did with messages.
+    """
 
     BINDINGS = [
-        Binding("e", "edit", "Edit", show=True),
-        Binding("delete,backspace", "remove", "Remove", show=True),
-        Binding("escape", "cancel", "Cancel edit", show=False),
+        Binding("e", "edit", "Edit", show=True, id="agenda.edit"),
+        Binding("delete,backspace", "remove", "Remove", show=True, id="agenda.remove"),
+        Binding("escape", "cancel", "Cancel edit", show=False, id="agenda.cancel"),
     ]
+
+    @dataclass
+    class Submitted(Message):
+        """An item typed: new (``editing`` None) or the new lead line of ``editing``."""
+
+        editing: AgendaItem | None
+        text: str
+
+    @dataclass
+    class RemoveRequested(Message):
+        item: AgendaItem
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.stage: Stage | None = None
+        self.engine: Meeting | None = None
         self.editing: AgendaItem | None = None
 
     def compose(self) -> ComposeResult:
@@ -46,22 +59,19 @@ class AgendaPane(Vertical):
             yield FormInput(placeholder="Title — Enter adds", id="agenda-text")
         yield FormList(id="agenda-list")
         yield Static(
-            "Enter: add · ↓ then e/Enter: edit · Del: remove · F9: defer · F5: start · alt+↑/↓: move",
+            "Enter: add · ↓ then e/Enter: edit · Del: remove · F9: defer · alt+↑/↓: move",
             classes="hint",
             markup=False,
         )
 
-    @property
-    def meeting(self) -> MeetingScreen:
-        return self.screen  # type: ignore[return-value]
-
-    def load(self, stage: Stage) -> None:
+    def load(self, stage: Stage, engine: Meeting) -> None:
         self.stage = stage
+        self.engine = engine
         self.editing = None
         self.refresh_list()
 
     def items(self) -> list[AgendaItem]:
-        return self.meeting.session.agenda_items
+        return self.engine.session.agenda_items if self.engine is not None else []
 
     def highlighted_item(self) -> AgendaItem | None:
         lst = self.query_one("#agenda-list", OptionList)
@@ -71,13 +81,15 @@ class AgendaPane(Vertical):
         return items[min(lst.highlighted, len(items) - 1)]
 
     def refresh_list(self, highlight: AgendaItem | None = None) -> None:
-        m = self.meeting
+        m = self.engine
+        if m is None:
+            return
         lst = self.query_one("#agenda-list", OptionList)
         old = self.highlighted_item() if highlight is None else highlight
         items = self.items()
         options = []
         for item in items:
-            state = m.state.item_state(item)
+            state = m.item_state(item)
             mark, style = MARKS.get(state, ("", ""))
             deferred = state == "deferred"  # struck through: its minutes are not in the sum
             label = Text(f"{mark} ", style="dim" if deferred else style)
@@ -105,6 +117,11 @@ class AgendaPane(Vertical):
             summary += f" · {deferred} deferred"
         if planned > slot:
             summary += f" — {planned - slot} min too many for the slot"
+        nxt = m.next_pending()
+        if nxt is not None:  # what the start key does here, said where it is done
+            verb = "pauses" if nxt is m.current and m.running else "resumes" if nxt is m.current else "starts"
+            label = f"{nxt.owner}: {nxt.title or nxt.text}" if nxt.owner else (nxt.title or nxt.text)
+            summary += f" · F5 {verb} “{label}”"
         s = self.query_one("#agenda-sum", Static)
         s.update(Text(summary))
         s.set_class(planned > slot, "-over")
@@ -161,17 +178,12 @@ class AgendaPane(Vertical):
                 # One box filled with a plain line: that is what the item is about.
                 owner, title = "", owner
         mins = int(minutes) if minutes.isdigit() else None
-        text = self.meeting.template.agenda_text(owner, mins, title, timebox=timebox)
-        if self.editing is not None:
-            self.meeting.edit_item(self.editing, text)
-            target = self.editing
-        else:
-            target = self.meeting.add_item(text)
+        text = self.engine.template.agenda_text(owner, mins, title, timebox=timebox)
+        self.post_message(self.Submitted(self.editing, text))
         self.editing = None
         for i in self._form():
             i.value = ""
         focus_now(self._form()[0])
-        self.refresh_list(target)
 
     @on(OptionList.OptionSelected, "#agenda-list")
     def selected(self, event: OptionList.OptionSelected) -> None:
@@ -200,7 +212,7 @@ class AgendaPane(Vertical):
         item = self.highlighted_item()
         if item is None or not self.query_one("#agenda-list", OptionList).has_focus:
             return
-        self.meeting.remove_item(item)
+        self.post_message(self.RemoveRequested(item))
 
     def focus_main(self) -> None:
         focus_now(self._form()[0])  # before the next key of a burst

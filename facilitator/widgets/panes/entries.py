@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.widget import Widget
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -15,28 +16,57 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from facilitator import lines
-from facilitator.model import Attendee
-from facilitator.stages import Stage
+from facilitator.engine import Meeting, Stage, StageKind
+from facilitator.model import Section
 from facilitator.widgets.inputs import FormInput, FormList, focus_now
-
-if TYPE_CHECKING:
-    from facilitator.screens.meeting import MeetingScreen
 
 
 class EntryPane(Vertical):
-    """Check-in, celebrations, other lists and roles: an input line above the list."""
+    """Check-in, celebrations, other lists and roles: an input line above the list.
+
+    It reads the meeting (``load``) and tells its screen what the user did with messages;
+    the screen makes the change through the engine and refreshes the list.
+    """
 
     BINDINGS = [
-        Binding("e", "edit", "Edit", show=True),
-        Binding("delete,backspace", "remove", "Remove", show=True),
-        Binding("l", "late", "Late", show=True),
-        Binding("escape", "cancel", "Cancel edit", show=False),
+        Binding("e", "edit", "Edit", show=True, id="entry.edit"),
+        Binding("delete,backspace", "remove", "Remove", show=True, id="entry.remove"),
+        Binding("l", "late", "Late", show=True, id="entry.late"),
+        Binding("escape", "cancel", "Cancel edit", show=False, id="entry.cancel"),
+        Binding("ctrl+l", "question", "Set question", show=False, id="entry.question"),
     ]
+
+    @dataclass
+    class Submitted(Message):
+        """A line typed: a new one (``index`` None) or the edit of line ``index``."""
+
+        section: Section
+        index: int | None
+        text: str
+
+    @dataclass
+    class QuestionSet(Message):
+        """The typed line is the list's question (the ice breaker's, under its heading)."""
+
+        section: Section
+        text: str
+
+    @dataclass
+    class Removed(Message):
+        section: Section
+        index: int
+
+    @dataclass
+    class LateToggled(Message):
+        section: Section
+        index: int
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.stage: Stage | None = None
+        self.engine: Meeting | None = None
         self.editing: int | None = None
+        self.suggestions: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Static("", id="entry-title", classes="pane-title", markup=False)
@@ -44,58 +74,68 @@ class EntryPane(Vertical):
         yield FormList(id="entry-list")
         yield Static("", id="entry-hint", classes="hint", markup=False)
 
-    @property
-    def meeting(self) -> MeetingScreen:
-        return self.screen  # type: ignore[return-value]
-
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "late":
             return self.stage is not None and self.stage.kind == "checkin"
+        if action == "question":
+            return self.stage is not None and self.stage.kind == StageKind.LIST
         return True
+
+    def action_question(self) -> None:
+        """ctrl+l: the typed line becomes the question; with nothing typed, the question is
+        put in the line to edit."""
+        inp = self.query_one("#entry-input", Input)
+        if self.stage is None or self.stage.section is None:
+            return
+        if not inp.value.strip():
+            inp.value = self.stage.section.intro
+            inp.cursor_position = len(inp.value)
+            return
+        self.post_message(self.QuestionSet(self.stage.section, inp.value))
+        inp.value = ""
 
     # -- data --------------------------------------------------------------------
     def texts(self) -> list[str]:
         sec = self.stage.section if self.stage else None
         if sec is None:
             return []
-        if self.stage.kind == "checkin":
-            return [a.text for a in sec.attendees]
-        return list(sec.entries)
+        return Meeting.entries(sec)
 
-    def set_texts(self, texts: list[str]) -> None:
-        sec = self.stage.section
-        if self.stage.kind == "checkin":
-            sec.attendees = [Attendee(text=t) for t in texts]
-        else:
-            sec.entries = texts
+    def highlighted(self) -> int | None:
+        lst = self.query_one("#entry-list", OptionList)
+        return lst.highlighted if self.texts() else None
 
-    def load(self, stage: Stage) -> None:
+    def load(self, stage: Stage, engine: Meeting, suggestions: list[str]) -> None:
         self.stage = stage
+        self.engine = engine
+        self.suggestions = suggestions
         self.editing = None
         inp = self.query_one("#entry-input", Input)
         inp.value = ""
         if stage.kind == "checkin":
             inp.placeholder = "Name / @github / Institution (note) — Enter adds, → accepts a suggestion"
-            inp.suggester = SuggestFromList(self.meeting.suggestions(), case_sensitive=False)
+            inp.suggester = SuggestFromList(suggestions, case_sensitive=False)
             hint = "Enter: add · ↓ then e/Enter: edit · Del: remove · l: late · alt+↑/↓: move"
         elif stage.kind == "roles":
             inp.placeholder = "Pick a role below (Enter), then type who takes it"
-            inp.suggester = SuggestFromList(self.meeting.people(), case_sensitive=False)
+            inp.suggester = SuggestFromList(engine.people(), case_sensitive=False)
             hint = "↓ then Enter: set the person for a role · Enter in the box with no role picked: add a line"
         else:
             inp.placeholder = "Type and press Enter to add"
             inp.suggester = None
-            hint = "Enter: add · ↓ then e/Enter: edit · Del: remove · alt+↑/↓: move"
+            hint = "Enter: add · ↓ then e/Enter: edit · Del: remove · alt+↑/↓: move · ctrl+l: the typed line is the question"
         self.query_one("#entry-hint", Static).update(hint)
         self.refresh_list()
 
-    def refresh_list(self, highlight: int | None = None) -> None:
+    def refresh_list(self, highlight: int | None = None, texts: list[str] | None = None) -> None:
+        """Show the section's lines (or ``texts``: the lines as they will be once the screen
+        has handled a message on its way, so a key typed right after Enter finds them)."""
         if self.stage is None:
             return
         sec = self.stage.section
         lst = self.query_one("#entry-list", OptionList)
         old = lst.highlighted
-        texts = self.texts()
+        texts = self.texts() if texts is None else texts
         options = []
         for n, t in enumerate(texts, 1):
             label = Text(f"{n:>2}. ", style="dim")
@@ -107,6 +147,8 @@ class EntryPane(Vertical):
             if target is not None:
                 lst.highlighted = max(0, min(target, len(texts) - 1))
         title = Text(sec.title if sec else "")
+        if sec is not None and self.stage.kind == StageKind.LIST and sec.intro.strip():
+            title.append(f"  ·  {' '.join(sec.intro.split())}", style="italic")
         if self.stage.kind == "checkin":
             count = len([a for a in sec.attendees if not a.is_placeholder])
             title.append(f"  ·  {count} checked in", style="bold")
@@ -130,7 +172,26 @@ class EntryPane(Vertical):
         if key == "up" and isinstance(field, FormList):  # from the list's first line
             focus_now(self.query_one("#entry-input", Input))
             return True
+        if key == "right" and isinstance(field, Input):
+            return self.complete(field)
         return False
+
+    def complete(self, inp: Input) -> bool:
+        """→ at the end of the line takes the completion now, from the same list the
+        suggester shows; the suggester's own answer comes later (a worker), so an Enter
+        typed right after → would otherwise add only the typed prefix."""
+        names = self.suggestions if self.stage is not None and self.stage.kind == StageKind.CHECKIN else (
+            self.engine.people() if self.engine is not None and self.stage is not None and self.stage.kind == StageKind.ROLES else []
+        )
+        typed = inp.value
+        if not typed or inp.cursor_position < len(typed):
+            return False
+        match = next((n for n in names if n.lower().startswith(typed.lower()) and len(n) > len(typed)), None)
+        if match is None:
+            return False
+        inp.value = match
+        inp.cursor_position = len(match)
+        return True
 
     def focus_list(self) -> bool:
         lst = self.query_one("#entry-list", OptionList)
@@ -144,35 +205,20 @@ class EntryPane(Vertical):
     def submit_line(self) -> None:
         """Add the typed line (or save the one being edited, or set a role's person)."""
         inp = self.query_one("#entry-input", Input)
-        value = inp.value.strip()
         if self.stage is None:
             return
+        value = inp.value.strip()
         texts = self.texts()
-        if self.stage.kind == "roles" and self.editing is not None:
-            role = lines.parse_role(texts[self.editing])
-            if role:
-                value = self.meeting.template.role_text(role[0], value).rstrip()
-            elif not value:
+        if self.stage.kind == StageKind.ROLES and self.editing is not None:
+            if not lines.parse_role(texts[self.editing]) and not value:
                 return
-            texts[self.editing] = value
-            idx = self.editing
-        elif self.editing is not None:
-            if not value:
-                return
-            texts[self.editing] = value
-            idx = self.editing
-        else:
-            if not value:
-                return
-            texts.append(value)
-            idx = len(texts) - 1
-            if self.stage.kind == "checkin":
-                self.meeting.meeting_begins()
-        self.set_texts(texts)
+        elif not value:
+            return
+        self.post_message(self.Submitted(self.stage.section, self.editing, value))
+        if self.editing is None:
+            self.refresh_list(len(texts), texts + [value])
         self.editing = None
         inp.value = ""
-        self.refresh_list(idx)
-        self.meeting.changed(structure=True)
 
     @on(OptionList.OptionSelected, "#entry-list")
     def selected(self, event: OptionList.OptionSelected) -> None:
@@ -205,48 +251,17 @@ class EntryPane(Vertical):
     def action_remove(self) -> None:
         lst = self.query_one("#entry-list", OptionList)
         texts = self.texts()
-        if lst.highlighted is None or not texts or not lst.has_focus:
+        if lst.highlighted is None or not texts or not lst.has_focus or self.stage is None:
             return
-        idx = lst.highlighted
-        removed = texts.pop(idx)
-        self.set_texts(texts)
         self.editing = None
-        self.refresh_list(idx)
-        self.meeting.changed(structure=True)
-        self.app.notify(Text(f"Removed: {removed}").plain, timeout=3, markup=False)
+        self.post_message(self.Removed(self.stage.section, lst.highlighted))
 
     def action_late(self) -> None:
         lst = self.query_one("#entry-list", OptionList)
         texts = self.texts()
-        if self.stage is None or self.stage.kind != "checkin" or lst.highlighted is None or not texts:
+        if self.stage is None or self.stage.kind != StageKind.CHECKIN or lst.highlighted is None or not texts:
             return
-        idx = lst.highlighted
-        text = texts[idx]
-        parsed = lines.parse_checkin(text)
-        if parsed.note == "late":
-            texts[idx] = text[: text.rfind("(")].rstrip()
-        elif not parsed.note:
-            texts[idx] = text.rstrip() + " (late)"
-        else:
-            self.app.notify("That line already has a note; edit it instead.", timeout=3)
-            return
-        self.set_texts(texts)
-        self.refresh_list(idx)
-        self.meeting.changed(structure=True)
-
-    def move(self, delta: int) -> None:
-        lst = self.query_one("#entry-list", OptionList)
-        texts = self.texts()
-        if lst.highlighted is None or not texts:
-            return
-        i = lst.highlighted
-        j = i + delta
-        if not 0 <= j < len(texts):
-            return
-        texts[i], texts[j] = texts[j], texts[i]
-        self.set_texts(texts)
-        self.refresh_list(j)
-        self.meeting.changed(structure=True)
+        self.post_message(self.LateToggled(self.stage.section, lst.highlighted))
 
     def focus_main(self) -> None:
         focus_now(self.query_one("#entry-input", Input))  # before the next key of a burst

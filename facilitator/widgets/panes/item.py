@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Static, TextArea
 
-from facilitator.model import AgendaItem
+from facilitator.engine import TimerView
+from facilitator.model import AgendaItem, Section
 from facilitator.widgets.inputs import focus_now
 from facilitator.widgets.notes import NotesArea
 from facilitator.widgets.timer import TimerDisplay
+
+
+@dataclass
+class NotesEdited(Message):
+    """The notes of an item (or the text of a section: a room, a raw section) were edited."""
+
+    target: AgendaItem | Section
+    text: str
 
 
 class ItemPane(Vertical):
@@ -28,7 +40,7 @@ class ItemPane(Vertical):
         yield NotesArea(
             "",
             id="notes",
-            placeholder="Notes for this item — Tab indents, Enter continues a bullet",
+            placeholder="Notes for this item — Tab indents, Enter continues a bullet, ctrl+a marks an action, ctrl+d a decision",
         )
 
     def on_mount(self) -> None:
@@ -42,6 +54,9 @@ class ItemPane(Vertical):
             notes.load_text(item.notes)
             notes.move_cursor(notes.document.end)
         self.refresh_header()
+
+    def show_timer(self, view: TimerView) -> None:
+        self.query_one(TimerDisplay).show(view.text, view.info, view.state, view.running)
 
     def refresh_header(self) -> None:
         item = self.item
@@ -67,16 +82,19 @@ class ItemPane(Vertical):
             self._loading = False
             if event.text_area.text == (self.item.notes if self.item else ""):
                 return
-        if self.item is not None and event.text_area.text != self.item.notes:
-            self.item.notes = event.text_area.text
-            self.screen.changed()  # type: ignore[attr-defined]
+        self.flush()
 
-    def flush(self) -> None:
-        """Copy the notes into the item now (TextArea.Changed may still be on its way)."""
+    def pending(self) -> tuple[AgendaItem, str] | None:
+        """The notes typed that the item does not hold yet (TextArea.Changed comes later than keys)."""
         text = self.query_one(NotesArea).text
         if self.item is not None and text != self.item.notes:
-            self.item.notes = text
-            self.screen.changed()  # type: ignore[attr-defined]
+            return self.item, text
+        return None
+
+    def flush(self) -> None:
+        change = self.pending()
+        if change is not None:
+            self.post_message(NotesEdited(*change))
 
     def focus_main(self) -> None:
         focus_now(self.query_one(NotesArea))  # before the next key of a burst

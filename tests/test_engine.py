@@ -1,0 +1,145 @@
+"""The meeting engine on its own: a whole Collaboration Cafe run with an injected clock, no Textual."""
+
+from __future__ import annotations
+
+from facilitator import actions
+from facilitator.archive import archive_markdown
+from facilitator.engine import Change, Meeting, StageKind
+from facilitator.model import ItemStatus, SectionKind, Session, SessionStatus
+from facilitator.rooms import RoomPlan, room_host, room_info
+from facilitator.templates import get_template, new_session
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 1000.0
+        self.epoch = 1_780_000_000.0
+
+    def now(self) -> float:
+        return self.t
+
+    def wall(self) -> float:
+        return self.epoch + self.t
+
+    def advance(self, seconds: float) -> None:
+        self.t += seconds
+
+
+def cafe(template: str = "collab-cafe-2025") -> tuple[Meeting, Clock, list[Change], list[Session]]:
+    tpl = get_template(template)
+    session = new_session(tpl, "2026-06-16", date="2026-06-16")
+    clock = Clock()
+    saved: list[Session] = []
+    m = Meeting(session, tpl, clock.now, clock.wall, saver=saved.append)
+    changes: list[Change] = []
+    m.subscribe(changes.append)
+    return m, clock, changes, saved
+
+
+def section(m: Meeting, kind: str, word: str = ""):
+    return next(s for s in m.session.sections if s.kind == kind and word.lower() in s.heading.lower())
+
+
+def test_the_2026_cafe_from_check_in_to_markdown() -> None:
+    m, clock, changes, saved = cafe()
+    checkin = section(m, SectionKind.CHECKIN)
+    checkin.attendees.clear()  # the template's prompt line
+    m.add_entry(checkin, "Min (he/him) / @minrk / UC Berkeley / California")
+    m.add_entry(checkin, "Sarah / @sgibson91 / 2i2c / UK")
+    assert m.session.status == SessionStatus.LIVE and m.session.clock.meeting_started_at
+    m.add_entry(checkin, "Yuvi / @yuvipanda / 2i2c")
+    assert m.toggle_late(checkin, 2) and checkin.attendees[2].text.endswith("(late)")
+    ice = section(m, SectionKind.LIST, "ice")
+    ice.intro = "What are you reading?"
+    m.add_entry(ice, "Min: latest Murderbot")
+    m.add_entry(section(m, SectionKind.CELEBRATIONS), "Welcome Serena!")
+    sugg = section(m, SectionKind.AGENDA, "breakout")
+    a = m.add_item("JupyterHub PR review", notes="- +1 from Sarah")
+    b = m.add_item("Jupyter Book")
+    assert a in sugg.items and m.dirty and Change.STRUCTURE in changes
+    assert [s.kind for s in m.stages][:5] == [StageKind.CHECKIN, StageKind.LIST, StageKind.LIST, StageKind.AGENDA, StageKind.ITEM]
+    # who signed up under each suggestion comes from the check-in names
+    assert [(i.title or i.text, names) for i, names in m.suggestions()] == [("JupyterHub PR review", ["Sarah"]), ("Jupyter Book", [])]
+
+    made = m.open_rooms([RoomPlan("JupyterHub PR review", host="Min", members=["Sarah"]), RoomPlan("Jupyter Book")], 25)
+    assert [room_info(r).number for r in made] == [1, 2] and room_host(made[0]) == "Min"
+    assert [s.kind for s in m.stages].count(StageKind.ROOM) == 2
+    clock.advance(20 * 60)
+    assert m.rooms_view().state == "warning"
+    m.extend_rooms(300)  # +5 for every room: kept apart from the 25 planned
+    assert (m.session.clock.rooms_planned_seconds, m.session.clock.rooms_extra_seconds) == (1500, 300)
+    clock.advance(11 * 60)
+    assert m.rooms_view().state == "overtime" and m.should_bell() and not m.should_bell()
+    m.set_body(made[0], made[0].body + "- security advisor script: https://gist.github.com/x\n- Action: @minrk to merge #5192\n")
+    m.set_body(made[1], "- Decision: release on Friday\n")
+    assert m.bring_back() == 31 * 60 and not m.rooms_open
+
+    # an agenda with timers: defer, next, extend
+    c = m.add_item("**Min (10m):** Security")
+    m.defer(a)
+    m.defer(b)
+    m.start(c)
+    clock.advance(9 * 60)
+    m.extend(60, c)
+    clock.advance(3 * 60)
+    assert c.extra_seconds == 60 and c.minutes == 10  # the timebox as written stays
+    assert m.next_item() is None and c.status == ItemStatus.DONE and c.actual_seconds == 12 * 60
+    m.finish()
+    assert m.session.status == SessionStatus.FINISHED
+    m.save()
+    assert saved and not m.dirty
+
+    md = archive_markdown(m.session, m.template)
+    assert "#### Notes for Breakout room 1: JupyterHub PR review\n\n- Host: Min\n- Members: Sarah\n" in md
+    assert "- security advisor script: <https://gist.github.com/x>" in md
+    assert "### Ice breaker 🧊⛏️\n\nWhat are you reading?\n\n- Min: latest Murderbot\n" in md
+    assert "Yuvi / @yuvipanda / 2i2c (late)" in md
+    assert [(x.kind, x.owner) for x in actions.session_marked(m.session)] == [("action", "minrk"), ("decision", "")]
+
+
+def test_reopened_meeting_keeps_running_rooms_and_item() -> None:
+    m, clock, _, _ = cafe()
+    item = m.add_item("**Min (10m):** Roadmap")
+    m.start(item)
+    m.open_rooms([RoomPlan("A")], 10)
+    clock.advance(120)
+    m.sync()
+    data = m.session.to_dict()
+    clock.advance(60)  # closed for a minute
+    again = Meeting(Session.from_dict(data), m.template, clock.now, clock.wall)
+    assert again.current is not None and round(again.timer.elapsed_seconds()) == 180
+    assert again.rooms_open and round(again.rooms_timer.elapsed_seconds()) == 180
+
+
+def test_entries_move_edit_remove_and_notify() -> None:
+    m, _, changes, _ = cafe()
+    cel = section(m, SectionKind.CELEBRATIONS)
+    for t in ("a", "b", "c"):
+        m.add_entry(cel, t)
+    assert m.move_entry(cel, 0, 1) == 1 and cel.entries == ["b", "a", "c"]
+    assert m.move_entry(cel, 0, -1) is None
+    m.edit_entry(cel, 2, "C")
+    assert m.remove_entry(cel, 0) == "b" and cel.entries == ["a", "C"]
+    assert changes.count(Change.STRUCTURE) >= 5
+
+
+def test_overview_start_key_takes_the_next_pending_item() -> None:
+    m, _, _, _ = cafe("collab-cafe")
+    a, b = m.add_item("A"), m.add_item("B")
+    m.defer(a)
+    assert m.next_pending() is b
+    m.start(b)
+    m.pause()
+    assert m.next_pending() is b  # resumes the paused one
+
+
+def test_mark_line_as_action_or_decision() -> None:
+    mark = actions.mark_line
+    assert mark("- @minrk to merge #5192", actions.Mark.ACTION) == "- Action: @minrk to merge #5192"
+    assert mark("  * release Friday", actions.Mark.DECISION) == "  * Decision: release Friday"
+    assert mark("- Action: x", actions.Mark.ACTION) == "- x"  # again takes it off
+    assert mark("- Action: x", actions.Mark.DECISION) == "- Decision: x"
+    assert mark("", actions.Mark.ACTION) == "- Action: "
+    found = actions.find_marked("- ACTION: Arielle & @arielle to work up a template\n        - **Decision** - one more week\n- [x] Action: done @a")
+    assert [(f.kind, f.owner, f.done) for f in found] == [("action", "arielle", False), ("decision", "", False), ("action", "a", True)]
+
