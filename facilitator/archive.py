@@ -32,7 +32,7 @@ def archive_markdown(session: Session, template: Template | None = None) -> str:
     # A single-meeting document goes into a yearly archive under its date. Its front
     # matter (``---\ntitle: ...\n---``) is document metadata: above a dated heading it
     # would become a rule and a stray heading inside the previous meeting.
-    return render_session(replace(session, level=2, heading=session.date, front=""), template)
+    return render_session(replace(session, level=2, heading=session.date, front="", front_matter=""), template)
 
 
 def insert_meeting(existing: str | None, session: Session, template: Template | None = None) -> ArchiveResult:

@@ -234,19 +234,20 @@ def cmd_new(args: argparse.Namespace, st: SessionStore) -> int:
 
 
 def cmd_import(args: argparse.Namespace, st: SessionStore) -> int:
-    from facilitator import importer, templates
+    from facilitator import importer
 
     name = None
+    tset = _load_templates(args)  # the user's own templates read and detect too
     if args.template:
-        tset = _load_templates(args)
         _get_template(tset, args.template)  # unknown name: a clear error listing the known ones
-        if args.template not in templates.builtin_templates():
-            raise CliError(
-                f"template '{args.template}' is a user template; import reads with the "
-                f"built-in templates only ({', '.join(sorted(templates.builtin_templates()))})"
-            )
         name = args.template
-    result = importer.import_file(st, Path(args.file), template=name)
+    date = None
+    if getattr(args, "date", None):
+        try:
+            date = _dt.date.fromisoformat(args.date).isoformat()
+        except ValueError:
+            raise CliError(f"--date {args.date!r} is not a day (YYYY-MM-DD)") from None
+    result = importer.import_file(st, Path(args.file), template=name, date=date, templates=tset.templates)
     if result.controls:
         n = result.controls
         print(
@@ -629,7 +630,8 @@ def build_parser(history: Any = None) -> argparse.ArgumentParser:
 
     p = sub.add_parser("import", help="import the meetings of a Markdown file; prints one id per line")
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--template", metavar="NAME", help="read it as this built-in template (default: detected)")
+    p.add_argument("--template", metavar="NAME", help="read it as this template, built-in or yours (default: detected)")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="the day of meetings whose file gives none")
 
     p = sub.add_parser("list", help="list the sessions, newest first")
     p.add_argument("--json", action="store_true", help="a JSON array instead of text")

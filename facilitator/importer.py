@@ -7,7 +7,6 @@ sessions of a file imported twice.
 
 from __future__ import annotations
 
-import datetime as _dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -15,6 +14,7 @@ from typing import Callable
 from facilitator.model import Session
 from facilitator.sanitize import clean_counted
 from facilitator.store import NotARegularFile, SessionStore, check_session_values, file_lock, read_regular_bytes, sync_directory
+from facilitator.templates import Template
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -53,6 +53,8 @@ def import_file(
     path: Path,
     template: str | None = None,
     progress: Progress | None = None,
+    date: str | None = None,
+    templates: dict[str, Template] | None = None,
 ) -> ImportResult:
     """Parse ``path`` and save one session per meeting; returns their ids, newest first.
 
@@ -61,6 +63,12 @@ def import_file(
     is written under its lock, so a running app editing one refuses the write. The whole
     import holds the sessions directory's import lock, so two imports of one file at once
     give one set of sessions, as they would one after the other.
+
+    A meeting's date comes from the file (headings, date lines, front matter, its path),
+    never from today or the file's modification time. ``date`` (``YYYY-MM-DD``) is given to
+    the meetings that have none; without it, such a file is refused, naming each meeting
+    and why its date could not be read, and nothing is saved. ``templates`` (the
+    built-ins and the user's own) are what ``template`` names and detection chooses from.
     """
     text = read_text_file(path)
     if not text.lstrip("\ufeff").strip():
@@ -68,10 +76,18 @@ def import_file(
     st._ensure_root()
     # A long import may hold it a while: wait longer than for an archive insert.
     with file_lock(st.root / "import", timeout=60, what=f"the sessions directory {st.root}"):
-        return _import_text(st, path, text, template, progress)
+        return _import_text(st, path, text, template, progress, date, templates)
 
 
-def _import_text(st: SessionStore, path: Path, text: str, template: str | None, progress: Progress | None) -> ImportResult:
+def _import_text(
+    st: SessionStore,
+    path: Path,
+    text: str,
+    template: str | None,
+    progress: Progress | None,
+    date: str | None = None,
+    templates: dict[str, Template] | None = None,
+) -> ImportResult:
     from facilitator import markdown
 
     # Pasted notes may carry ESC/OSC/C1 sequences: replaced visibly before parsing (also
@@ -80,11 +96,19 @@ def _import_text(st: SessionStore, path: Path, text: str, template: str | None, 
     report = progress or (lambda phase, done, total: None)
     report("reading", 0, 1)
     doc = markdown.parse_document(
-        text, template=template, source=path.name, on_meeting=lambda done, total: report("reading", done, total)
+        text, template=template, source=path.name, path=str(path), templates=templates, on_meeting=lambda done, total: report("reading", done, total)
     )
+    missing = [n for n, s in enumerate(doc.sessions) if not s.date]
+    if missing and date is None:
+        lines = []
+        for n in missing:
+            s = doc.sessions[n]
+            what = f"meeting {n + 1} of {len(doc.sessions)}" + (f" ('{s.heading}')" if s.heading else "")
+            lines.append(f"{path}: {what}: {doc.date_problems.get(n, 'no date found')}")
+        raise ImportFailed("; ".join(lines) + "; give the meeting's day with --date YYYY-MM-DD")
+    for n in missing:
+        doc.sessions[n].date = date or ""
     for session in doc.sessions:
-        if not session.date:
-            session.date = _dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
         try:  # what the reader would refuse is refused here, before anything is written
             check_session_values(session)
         except ValueError as exc:

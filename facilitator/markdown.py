@@ -175,7 +175,10 @@ def render_session(session: Session, template: Template | None = None, *, format
     for sec in session.sections:
         _render_section(sec, tpl, out, typed)
     text = "\n\n".join(out) + "\n"
-    return mdformat_text(text) if formatted else text
+    # Front matter is the document's own bytes: mdformat would turn its ``---`` into a rule.
+    # A team that does not run mdformat gets its text as typed (list numbers, reference
+    # links, emphasis markers, tables).
+    return session.front_matter + (mdformat_text(text) if formatted and tpl.mdformat else text)
 
 
 def template_for(name: str) -> Template:
@@ -379,6 +382,7 @@ class ParsedDocument:
     title: str = ""
     preamble: str = ""
     sessions: list[Session] = field(default_factory=list)
+    date_problems: dict[int, str] = field(default_factory=dict)  # session index -> why it has no date
 
 
 def normalize_text(text: str) -> str:
@@ -391,10 +395,11 @@ def normalize_text(text: str) -> str:
     return text
 
 
-def detect_template(text: str) -> str:
-    """The built-in template whose marks the text carries most (the default if none)."""
+def detect_template(text: str, templates: dict[str, Template] | None = None) -> str:
+    """The template whose marks the text carries most (the default if none); the
+    built-ins unless ``templates`` (built-ins and the user's own) is given."""
     best, best_score = DEFAULT_TEMPLATE, 0
-    for name, tpl in builtin_templates().items():
+    for name, tpl in (templates or builtin_templates()).items():
         score = sum(min(3, text.count(mark)) for mark in tpl.detect)
         if score > best_score:
             best, best_score = name, score
@@ -455,25 +460,36 @@ def parse_document(
     template: str | None = None,
     source: str = "import",
     on_meeting: Callable[[int, int], None] | None = None,
+    path: str = "",
+    templates: dict[str, Template] | None = None,
 ) -> ParsedDocument:
     """Every meeting in a yearly archive, or the one meeting of a single document.
 
     ``source`` (the file name) is recorded on each session, so that it renders as written.
     ``on_meeting(done, total)`` is called after each meeting, for a progress bar.
+    ``path`` (the file's path as given) is where a date is read last, when the text has none.
+    A meeting whose date cannot be decided has ``date == ""`` and says why in ``date_problem``.
     """
     text = normalize_text(text)
-    name = template or detect_template(text)
-    tpl = get_template(name)
+    name = template or detect_template(text, templates)
+    tpl = templates[name] if templates and name in templates else get_template(name)
+    front_matter, text = _front_matter_of_document(text)
     text_lines = text.split("\n")
     if text_lines and text_lines[-1] == "":
         text_lines.pop()
     doc = ParsedDocument(template=name)
     meetings = _split_meetings(text_lines)
+    problems: dict[int, str] = {}
+    if not meetings:
+        meetings, problems = _dated_meetings(text_lines, path)
     gc_was_enabled = gc.isenabled()
     gc.disable()  # token trees are short-lived; collecting mid-parse only costs time
     try:
         if not meetings:
-            doc.sessions.append(_parse_single(text_lines, tpl, name, source))
+            single = _parse_single(text_lines, tpl, name, source, path, front_matter)
+            if not single.date:
+                doc.date_problems[0] = _document_date(text_lines, single.heading, 0, path, front_matter)[1]
+            doc.sessions.append(single)
             return doc
         head_end = meetings[0][0]
         for n in range(head_end):
@@ -489,7 +505,8 @@ def parse_document(
             chunk = text_lines[start + 1 : end]
             blocks = _blocks(chunk)
             sections, cancelled = _sections(chunk, blocks, tpl, len(chunk))
-            date = _DATE_HEADING.match(heading).group(1)  # type: ignore[union-attr]
+            iso = _DATE_HEADING.match(heading)
+            date = iso.group(1) if iso and start not in problems else problems.get(start, "")
             doc.sessions.append(
                 Session(
                     id="",
@@ -505,6 +522,8 @@ def parse_document(
                     source=source,
                 )
             )
+            if not date:
+                doc.date_problems[len(doc.sessions) - 1] = problems.get(-start - 1, "no date found")
             if on_meeting is not None:
                 on_meeting(k + 1, len(meetings))
     finally:
@@ -513,7 +532,39 @@ def parse_document(
     return doc
 
 
-def _parse_single(text_lines: list[str], tpl: Template, name: str, source: str) -> Session:
+def _dated_meetings(text_lines: list[str], path: str) -> tuple[list[tuple[int, int, str]], dict[int, str]]:
+    """Meetings at dated headings in the shapes people write (``## 2 May 2023``...).
+
+    Returns the starts and, per start line, its ISO date; an undecided date is stored
+    under ``-line - 1`` as the words saying why, and its ISO entry is "".
+    """
+    from facilitator import splitting
+
+    starts = splitting.meeting_starts(text_lines, path)
+    info: dict[int, str] = {}
+    for s in starts:
+        info[s.line] = s.iso
+        if not s.iso:
+            info[-s.line - 1] = f"'{s.heading}': {s.problem}"
+    return [(s.line, s.level, s.heading) for s in starts], info
+
+
+def _front_matter_of_document(text: str) -> tuple[str, str]:
+    """(front matter, the rest) of a one-meeting document; ("", text) for an archive."""
+    from facilitator import splitting
+
+    front, rest = splitting.split_front_matter(text)
+    if not front:
+        return "", text
+    rest_lines = rest.split("\n")
+    if _split_meetings(rest_lines) or splitting.meeting_starts(rest_lines):
+        return "", text  # an archive with front matter: kept as its preamble, as before
+    return front, rest
+
+
+def _parse_single(
+    text_lines: list[str], tpl: Template, name: str, source: str, path: str = "", front_matter: str = ""
+) -> Session:
     """A whole document as one meeting: its H1 is the meeting's heading."""
     blocks = _blocks(text_lines)
     title, level, skip = "", 1, 0
@@ -528,7 +579,7 @@ def _parse_single(text_lines: list[str], tpl: Template, name: str, source: str) 
     sections, cancelled = _sections(chunk, body_blocks, tpl, len(chunk))
     session = Session(
         id="",
-        date=guess_date("\n".join(text_lines)),
+        date=guess_date("\n".join(text_lines)) or _document_date(text_lines, title, skip, path, front_matter)[0],
         template=name,
         title=title or tpl.meeting_title,
         heading=title,
@@ -538,9 +589,18 @@ def _parse_single(text_lines: list[str], tpl: Template, name: str, source: str) 
         status="finished",
         slot_minutes=tpl.slot_minutes,
         front=leading_raw,
+        front_matter=front_matter,
         source=source,
     )
     return session
+
+
+def _document_date(text_lines: list[str], title: str, skip: int, path: str, front: str = "") -> tuple[str, str]:
+    """A one-meeting document's date from its title, date line, front matter or path, and
+    why there is none ("", words) when none is found."""
+    from facilitator import splitting
+
+    return splitting.document_date(text_lines[skip:], title, front, path)
 
 
 def parse_agenda_items(text: str, template: Template) -> list[AgendaItem]:

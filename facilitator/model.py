@@ -303,7 +303,9 @@ class Session:
     an archive, ``# Team Meeting`` in a single HackMD document). ``cancelled`` holds the
     one-line note of a meeting that did not happen. ``source`` names the file a session
     was imported from: its text is then rendered as written, with no bullets or
-    autolinks added. ``front`` is what a document holds above its title (front matter).
+    autolinks added. ``front`` is what a document holds above its title.
+    ``front_matter`` is a document's YAML (``---``) or TOML (``+++``) front matter, with
+    its delimiters and the blank lines after it, byte for byte: it is never formatted.
     """
 
     id: str
@@ -320,6 +322,7 @@ class Session:
     archived_in: str = ""
     source: str = ""
     front: str = ""
+    front_matter: str = ""
     issue: str = ""  # the meeting issue's number in the team's issue repository
 
     # -- derived views -------------------------------------------------------------
@@ -389,6 +392,8 @@ class Session:
             d["source"] = self.source
         if self.front:
             d["front"] = self.front
+        if self.front_matter:
+            d["front_matter"] = self.front_matter
         if self.issue:
             d["issue"] = self.issue
         d["clock"] = self.clock.to_dict()
@@ -422,6 +427,7 @@ class Session:
             archived_in=str(d.get("archived_in", "")),
             source=str(d.get("source", "")),
             front=str(d.get("front", "")),
+            front_matter=str(d.get("front_matter", "")),
             issue=str(d.get("issue", "")),
             clock=Clock.from_dict(d.get("clock", {})),
             sections=[Section.from_dict(s) for s in d.get("sections", [])],

@@ -57,6 +57,9 @@ class Template:
     checkin_line: str = "{name} / @{handle} / {affiliation}"
     agenda_line: str = "**{owner} ({timebox}):** {title}"
     autolink: bool = True
+    # The team runs mdformat (+gfm) on its notes (the Cafe does): rendered text is then
+    # mdformat's fixed point. Without it, imported text stays exactly as typed.
+    mdformat: bool = True
     roles: tuple[str, ...] = ()
     role_line: str = "**Meeting {role}**: {person}"
     cancelled_note: str = "No meeting due to lack of attendees."
@@ -200,7 +203,7 @@ def template_from_dict(data: dict[str, Any], path: str = "<template>") -> Templa
             if not isinstance(data[key], int) or isinstance(data[key], bool) or data[key] < 1:
                 raise _fail(path, f"'{key}' must be a positive whole number")
             kwargs[key] = data[key]
-    for key in ("document", "autolink", "checkin_prompt_exported"):
+    for key in ("document", "autolink", "checkin_prompt_exported", "mdformat"):
         if key in data:
             if not isinstance(data[key], bool):
                 raise _fail(path, f"'{key}' must be true or false")

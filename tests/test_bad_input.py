@@ -107,11 +107,16 @@ def test_tabs_in_list_indentation(sessions_dir: Path, tmp_path: Path) -> None:
 def test_file_without_dated_heading_is_one_document(sessions_dir: Path, tmp_path: Path) -> None:
     f = tmp_path / "call.md"
     f.write_text("# Our call\n\n## Agenda\n\n- **Ana (5m):** Hello\n", encoding="utf-8")
-    stamp = 1_700_000_000  # 2023-11-14 UTC: the date falls back to the file's mtime
+    stamp = 1_700_000_000  # the file's mtime is never taken for the meeting's day
     os.utime(f, (stamp, stamp))
-    (sid,) = _imported(sessions_dir, f)
+    rc, out, err = run_cli("--sessions", sessions_dir, "import", f)
+    assert_one_error(rc, err, "call.md", "no date found")
+    assert "--date YYYY-MM-DD" in err and out == ""
+    rc, out, err = run_cli("--sessions", sessions_dir, "import", f, "--date", "2023-11-14")
+    assert rc == 0, err
+    (sid,) = out.split()
     s = SessionStore(sessions_dir).load(sid)
-    assert s.date == time.strftime("%Y-%m-%d", time.localtime(stamp)) == sid
+    assert s.date == "2023-11-14" == sid
     assert [i.title for i in s.agenda_items] == ["Hello"]
 
 
@@ -205,12 +210,27 @@ def test_unknown_template(sessions_dir: Path) -> None:
     assert list(sessions_dir.iterdir()) == []
 
 
-def test_user_template_cannot_drive_import(sessions_dir: Path, tmp_path: Path) -> None:
+def test_user_template_drives_import(sessions_dir: Path, tmp_path: Path) -> None:
     tdir = tmp_path / "tpl"
     tdir.mkdir()
-    (tdir / "ours.toml").write_text('name = "ours"\n', encoding="utf-8")
-    rc, _, err = run_cli("--sessions", sessions_dir, "--templates", tdir, "import", SEED, "--template", "ours")
-    assert_one_error(rc, err, "'ours' is a user template")
+    (tdir / "ours.toml").write_text('name = "ours"\nmdformat = false\n', encoding="utf-8")
+    rc, out, err = run_cli("--sessions", sessions_dir, "--templates", tdir, "import", SEED, "--template", "ours")
+    assert rc == 0, err
+    ids = out.split()
+    assert ids and {SessionStore(sessions_dir).load(i).template for i in ids} == {"ours"}
+
+
+def test_import_detects_a_user_template(sessions_dir: Path, tmp_path: Path) -> None:
+    tdir = tmp_path / "tpl"
+    tdir.mkdir()
+    (tdir / "sig.toml").write_text(
+        'name = "sig-docs"\ndetect = ["SIG Docs meeting", "Moderator:"]\n', encoding="utf-8"
+    )
+    f = tmp_path / "sig.md"
+    f.write_text("# SIG Docs meeting\n\nModerator: Ana\n\n## 2 May 2023\n\n- a\n\n## 9 May 2023\n\n- b\n")
+    rc, out, err = run_cli("--sessions", sessions_dir, "--templates", tdir, "import", f)
+    assert rc == 0, err
+    assert [SessionStore(sessions_dir).load(i).template for i in out.split()] == ["sig-docs", "sig-docs"]
 
 
 # -- ids ------------------------------------------------------------------------------
@@ -247,7 +267,7 @@ def test_path_like_title_and_file_name_stay_inside(tmp_path: Path) -> None:
     evil = tmp_path / "a" / "..%2f..%2fetc%2fpasswd.md"
     evil.write_text("# ../../etc/passwd\n\n## Agenda\n\n- ../../x (5m)\n", encoding="utf-8")
     before = _tree(tmp_path)
-    rc, out, err = run_cli("--sessions", sessions, "import", evil)
+    rc, out, err = run_cli("--sessions", sessions, "import", evil, "--date", "2024-01-02")
     assert rc == 0, err
     (sid,) = out.split()
     assert "/" not in sid and ".." not in sid

@@ -174,7 +174,11 @@ def test_document_seeds_round_trip(sessions_dir: Path, name: str, template: str)
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", s.date)
     assert ids[0] == s.date
     rc, exported, _ = run_cli("--sessions", sessions_dir, "export", ids[0])
-    assert exported == mdformat_text(text) == render_session(s)
+    # Front matter (002) is kept byte for byte, out of mdformat's reach (which would turn
+    # its ``---`` into a rule); the rest is what the community's mdformat makes of it.
+    front = re.match(r"\A(?:---\n.*?\n---\n\n*)?", text, flags=re.S).group(0)  # type: ignore[union-attr]
+    assert s.front_matter == front
+    assert exported == front + mdformat_text(text[len(front):]) == render_session(s)
     # In a yearly archive the document goes under its date, its body unchanged; its front
     # matter (002) is document metadata and stays out of the archive.
     body = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)

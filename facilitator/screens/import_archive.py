@@ -81,7 +81,8 @@ class ImportArchiveScreen(ModalScreen[list[str] | None]):
             self.app.call_from_thread(self._progress, phase, done, total)
 
         try:
-            result = import_file(self.store, path, progress=progress)
+            tset = getattr(self.app, "templates", None)  # the user's own templates read too
+            result = import_file(self.store, path, progress=progress, templates=getattr(tset, "templates", None))
         except (ImportFailed, StoreError, TemplateError) as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
