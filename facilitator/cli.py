@@ -400,6 +400,8 @@ def cmd_export(args: argparse.Namespace, st: SessionStore) -> int:
         _write_stdout(text)
     if args.copy:
         result = clipboard.copy_text(text)
+        if not result.ok:  # nothing took the text: a script must be able to tell
+            return _fail(clipboard.describe(result, out_path))
         print(clipboard.describe(result, out_path), file=sys.stderr)
     return 0
 

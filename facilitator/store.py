@@ -15,6 +15,7 @@ import socket
 import stat
 import sys
 import tempfile
+import threading
 import time
 import tomllib
 import unicodedata
@@ -105,34 +106,54 @@ def read_regular_bytes(path: Path) -> bytes:
 STALE_TEMP_SECONDS = 5.0
 
 
+# Per directory, the temp files found when this process first wrote there, by target name.
+# A temp file left by a kill belongs to a process that is gone, so one listing per
+# directory and process finds them all, and a big sessions directory is listed once,
+# not once per save.
+_STALE_FOUND: dict[str, dict[str, list[str]]] = {}
+_STALE_LOCK = threading.Lock()
+
+
+def _list_temps(directory: Path) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    try:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                name = entry.name
+                if name.startswith(".") and name.endswith(".tmp") and "." in name[1:-4]:
+                    found.setdefault(name[1:-4].rsplit(".", 1)[0], []).append(entry.path)
+    except OSError:
+        pass
+    return found
+
+
 def _remove_stale_temps(directory: Path, name: str) -> None:
     """Remove ``.NAME.*.tmp`` files left beside ``NAME`` by a writer that was killed.
 
     A temp file still being written is younger than STALE_TEMP_SECONDS or held under
     ``flock`` by its writer; both are left alone.
     """
-    prefix, now = f".{name}.", time.time()
-    try:
-        entries = list(os.scandir(directory))
-    except OSError:
-        return
-    for entry in entries:
-        if not (entry.name.startswith(prefix) and entry.name.endswith(".tmp")):
-            continue
-        if len(entry.name) <= len(prefix) + len(".tmp"):
-            continue
+    key = os.path.abspath(directory)
+    with _STALE_LOCK:
+        found = _STALE_FOUND.get(key)
+        if found is None:
+            found = _STALE_FOUND[key] = _list_temps(directory)
+        candidates = found.pop(name, [])
+    now = time.time()
+    for path in candidates:
         try:
-            if not entry.is_file(follow_symlinks=False) or now - entry.stat(follow_symlinks=False).st_mtime < STALE_TEMP_SECONDS:
+            st = os.stat(path, follow_symlinks=False)
+            if not stat.S_ISREG(st.st_mode) or now - st.st_mtime < STALE_TEMP_SECONDS:
                 continue
             if fcntl is not None:
-                fd = os.open(entry.path, os.O_RDONLY)
+                fd = os.open(path, os.O_RDONLY)
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except OSError:
                     continue  # a live writer holds it
                 finally:
                     os.close(fd)
-            os.unlink(entry.path)
+            os.unlink(path)
         except OSError:
             continue
 

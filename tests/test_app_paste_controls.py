@@ -65,3 +65,27 @@ def test_the_paste_handlers_we_run_before_exist() -> None:
 
     for cls in (Input, TextArea):
         assert callable(cls.__dict__.get("_on_paste")), f"{cls.__name__}._on_paste changed"
+
+
+async def test_home_paste_says_why_in_one_line_and_cleans_what_it_pastes(sessions_dir, tmp_path, monkeypatch) -> None:
+    from facilitator import clipboard
+    from tests.test_app_meeting import FakeClock, make_app
+
+    board: dict[str, object] = {"value": (None, clipboard.NO_TOOL)}
+    monkeypatch.setattr(clipboard, "paste_text", lambda: board["value"])
+    app = make_app(sessions_dir, FakeClock(), tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(3):
+            await pilot.pause()
+        await pilot.press("ctrl+g")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any(clipboard.NO_TOOL in m for m in messages), messages
+        assert not any("http" in m or "\n" in m for m in messages)
+        board["value"] = ("**Min (10m):** Plan\x1b]52;c;ZXZpbA==\x07\n", "")
+        await pilot.press("ctrl+g")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        area = app.screen.query_one("#agenda-input", NotesArea)
+        assert area.text.startswith("**Min (10m):** Plan\u241b]52") and forbidden(area.text) == []

@@ -211,7 +211,7 @@ def test_export_to_missing_directory_is_one_error(sessions_dir: Path, tmp_path: 
     assert_one_error(rc, err)
 
 
-def test_export_copy_failure_is_reported_not_fatal(sessions_dir: Path, tmp_path: Path, monkeypatch) -> None:
+def test_export_copy_failure_is_reported_and_exits_1(sessions_dir: Path, tmp_path: Path, monkeypatch) -> None:
     _import_seed(sessions_dir)
     copied = []
 
@@ -222,9 +222,10 @@ def test_export_copy_failure_is_reported_not_fatal(sessions_dir: Path, tmp_path:
     monkeypatch.setattr(clipboard, "copy_text", fake_copy)
     target = tmp_path / "notes.md"
     rc, out, err = run_cli("--sessions", sessions_dir, "export", "2024-11-19", "-o", target, "--copy")
-    assert rc == 0
+    assert rc == 1  # nothing took the text: a script can tell (the file is still written)
     assert copied == [target.read_text(encoding="utf-8")]
     assert "Could not copy" in err and str(target) in err and "xclip" in err
+    assert err.count("facilitator: error: ") == 1
 
 
 def test_export_copy_success(sessions_dir: Path, monkeypatch) -> None:

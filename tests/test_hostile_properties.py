@@ -14,7 +14,7 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from facilitator import importer, templates
+from facilitator import importer, index, templates
 from facilitator.store import SessionStore, StoreError, read_session_file
 from tests.test_controls import forbidden
 
@@ -40,8 +40,11 @@ TEMPLATE_KEYS = ["name", "label", "agenda_line", "archive_title", "archive_path"
                  "room_heading", "slot_minutes", "meeting_level", "sections", "roles", "detect", "team", "document"]
 
 
+_BASE = tempfile.TemporaryDirectory(prefix="fac-prop-")  # removed when the run ends
+
+
 def _dir() -> Path:
-    return Path(tempfile.mkdtemp(prefix="fac-prop-"))
+    return Path(tempfile.mkdtemp(dir=_BASE.name))
 
 
 @SETTINGS
@@ -56,6 +59,8 @@ def test_importer_gives_a_result_or_a_clear_message(raw: bytes) -> None:
     except (importer.ImportFailed, StoreError) as exc:
         assert str(exc) and "\n" not in str(exc).strip()
         return
+    finally:
+        index.forget(st_.root)  # close its SQLite connection
     for sid in result.ids:
         session = st_.load(sid)
         assert forbidden(str(session.to_dict())) == []

@@ -278,13 +278,11 @@ class HomeScreen(Screen):
 
     @work(thread=True, exclusive=True, group="paste")
     def _paste_worker(self) -> None:
-        text, error = "", ""
-        try:
-            import pyperclip
+        from facilitator.clipboard import paste_text
 
-            text = pyperclip.paste()
-        except Exception as e:  # no clipboard tool, no display...
-            error = str(e).splitlines()[0] if str(e) else type(e).__name__
+        # The same reading (and the same one-line reasons, no library URL) as the pad merge.
+        pasted, error = paste_text()
+        text = pasted or ""
         if text:
             self.app.call_from_thread(self._set_agenda, text, "Pasted the agenda from the clipboard")
         else:
