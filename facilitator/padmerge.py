@@ -110,7 +110,7 @@ def plan_merge(session: Session, pad_text: str, template: Template) -> MergePlan
                 target = Section(kind="checkin", heading=pad.heading, level=pad.level)
                 merged.sections.insert(0, target)
             seen = {_attendee_key(a) for a in target.attendees} | {_key(a.text) for a in target.attendees}
-            seen |= {_key(t) for spec in template.sections for t in spec.items} | {_key(checkin_hint(template))}
+            seen |= _placeholder_keys(template)
             for a in pad.attendees:
                 if a.is_placeholder or _attendee_key(a) in seen or _key(a.text) in seen:
                     continue
@@ -130,6 +130,7 @@ def plan_merge(session: Session, pad_text: str, template: Template) -> MergePlan
                         agenda = target
                     agenda.items.append(AgendaItem(text=item.text, notes=item.notes))
                     plan.changes.append(f"+ item: {item.text}")
+                    plan.changes += [f"  {ln.strip()}" for ln in item.notes.split("\n") if ln.strip()]
                     continue
                 new = _new_note_lines(mine.notes, item.notes)
                 if new:
@@ -154,7 +155,17 @@ def plan_merge(session: Session, pad_text: str, template: Template) -> MergePlan
         elif pad.kind == "raw" and pad.body.strip() and target is None:
             merged.sections.append(Section(kind="raw", heading=pad.heading, level=pad.level, body=pad.body))
             plan.changes.append(f"+ section: {pad.heading}")
+            plan.changes += [f"  {ln.strip()}" for ln in pad.body.split("\n") if ln.strip()]
     return plan
+
+
+def _placeholder_keys(template: Template) -> set[str]:
+    """The sign-in examples of this and every built-in template: a pad's hint, not a person."""
+    keys: set[str] = set()
+    for tpl in (template, *builtin_templates().values()):
+        keys.add(_key(checkin_hint(tpl)))
+        keys |= {_key(t) for spec in tpl.sections if spec.kind == "checkin" for t in spec.items}
+    return keys
 
 
 def _after_checkin(session: Session) -> int:

@@ -187,3 +187,18 @@ def test_etherpad_room_lines_are_rooms_too() -> None:
     assert plan.merged.rooms[-1].heading == "Notes for Outreachy"
     assert plan.merged.rooms[-1].level == tpl.room_level
     assert padmerge.plan_merge(plan.merged, pad, tpl).changes == []
+
+
+def test_an_older_templates_pad_loses_nothing_and_shows_what_it_adds() -> None:
+    """A 2024-shaped pad pasted into a 2025 session: its sign-in hint is no attendee, and the
+    preview shows every line a new item or section brings."""
+    tpl = get_template("collab-cafe-2025")
+    s = new_session(tpl, "2026-12-01", "2026-12-01")
+    pad = ETHERPAD.replace("Celebrations and Shout-Outs :tada:", "Shout-outs")
+    plan = padmerge.plan_merge(s, pad, tpl)
+    assert "+ attendee: Name / @github / Institution" not in plan.changes  # the 2024 hint
+    assert "+ attendee: Min / @minrk / Simula" in plan.changes
+    text = "\n".join(plan.changes)
+    for line in ("z2jh 4.0 released!", "shipped 5.0", "next: docs"):
+        assert line in text  # nothing goes in unseen
+    assert padmerge.plan_merge(plan.merged, pad, tpl).changes == []
