@@ -219,3 +219,22 @@ async def test_finish_ctrl_r_writes_where_the_cli_archive_would(sessions_dir: Pa
     text = archive.read_text(encoding="utf-8")
     assert text.startswith("# 2025 Collaboration Cafe Notes Archive\n\n## 2025-01-21") and "Federation" in text
     assert st.load("2025-01-21").archived_in == str(archive)
+
+
+async def test_finish_ctrl_g_outside_a_checkout_says_so_and_writes_nothing(sessions_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    from facilitator.model import AgendaItem
+
+    tpl = get_template("collab-cafe")
+    SessionStore(sessions_dir).save(new_session(tpl, "2025-01-21", "2025-01-21", agenda=[AgendaItem(tpl.agenda_text("Min", 10, "Federation"))]))
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    monkeypatch.chdir(plain)
+    app = make_app(sessions_dir, FakeClock(), plain, open_id="2025-01-21")
+    async with app.run_test(size=(80, 24)) as pilot:
+        f = await _finish_screen(pilot)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert app.screen is f  # no commit screen
+        status = str(f.query_one("#finish-status").render())
+        assert status.startswith("No archive checkout") and "--repo" not in status
+    assert list(plain.iterdir()) == []

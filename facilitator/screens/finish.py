@@ -56,15 +56,9 @@ class FinishScreen(Screen):
 
     @staticmethod
     def _say(exc: Exception) -> str:
-        """The CLI's message, in the app's words where they differ (no --repo/--into here)."""
-        from facilitator import repo
+        from facilitator.screens.archived import target_problem
 
-        if isinstance(exc, repo.NoCheckout):
-            return (
-                "No archive checkout: set team.checkout in the template, start the app in the "
-                "team's checkout, or type an existing archive file's path."
-            )
-        return str(exc)
+        return target_problem(exc)
 
     def compose(self) -> ComposeResult:
         from facilitator import repo
