@@ -6,6 +6,7 @@ replaced in place; every other byte of the file stays as it was (line endings in
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -72,13 +73,19 @@ def insert_meeting(existing: str | None, session: Session, template: Template | 
 
 
 def read_archive(path: Path) -> str | None:
-    """An archive file's text, None if it does not exist yet."""
+    """An archive file's text, None if it does not exist yet (a FIFO or device is refused, never read)."""
+    from facilitator.store import NotARegularFile, read_regular_bytes
+
     try:
-        raw = path.read_bytes()
+        raw = read_regular_bytes(path)
     except FileNotFoundError:
         return None
     except IsADirectoryError:
         raise ArchiveError(f"{path} is a directory, not an archive file") from None
+    except NotARegularFile as exc:
+        if exc.errno == errno.EISDIR:
+            raise ArchiveError(f"{path} is a directory, not an archive file") from None
+        raise ArchiveError(f"{path} {exc.strerror}") from None
     except OSError as exc:
         raise ArchiveError(f"cannot read {path}: {exc.strerror or exc}") from None
     if b"\x00" in raw[:8192]:
@@ -90,14 +97,26 @@ def read_archive(path: Path) -> str | None:
 
 
 def archive_session(session: Session, path: Path, template: Template | None = None) -> ArchiveResult:
-    """Insert (or replace) the meeting in the archive file at ``path``, atomically."""
-    from facilitator.store import atomic_write_text
+    """Insert (or replace) the meeting in the archive file at ``path``, atomically.
 
-    result = insert_meeting(read_archive(path), session, template)
-    if result.action != "unchanged":
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_text(path, result.text)
-        except OSError as exc:
-            raise ArchiveError(f"cannot write {path}: {exc.strerror or exc}") from None
+    The read-modify-write holds the file's lock (``store.file_lock``), so concurrent
+    archive commands into one file each keep the others' meetings.
+    """
+    from facilitator.store import StoreError, atomic_write_text, file_lock
+
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ArchiveError(f"cannot write {path}: {exc.strerror or exc}") from None
+    try:
+        with file_lock(path):
+            result = insert_meeting(read_archive(path), session, template)
+            if result.action != "unchanged":
+                try:
+                    atomic_write_text(path, result.text)
+                except OSError as exc:
+                    raise ArchiveError(f"cannot write {path}: {exc.strerror or exc}") from None
+    except StoreError as exc:
+        raise ArchiveError(str(exc)) from None
     return result

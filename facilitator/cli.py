@@ -9,6 +9,7 @@ when it is started, so the scriptable commands start fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as _dt
 import gc
 import importlib
@@ -16,7 +17,7 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, NoReturn, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, NoReturn, Sequence
 
 from facilitator import paths
 
@@ -49,7 +50,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    """One line, control characters shown as stand-ins (messages quote user paths and data)."""
+    from facilitator.sanitize import clean
+
+    return " ".join(clean(str(text)).split())
 
 
 def _oserror_text(exc: OSError) -> str:
@@ -89,7 +93,9 @@ def _read_text_file(path: Path, what: str = "file") -> str:
 
 
 def _write_stdout(text: str) -> None:
-    sys.stdout.write(text)
+    from facilitator.sanitize import clean
+
+    sys.stdout.write(clean(text))
     sys.stdout.flush()
 
 
@@ -140,6 +146,14 @@ def cmd_app(args: argparse.Namespace, st: SessionStore) -> int:
     return _run_app(args, st.root, open_id)
 
 
+def _has_terminal() -> bool:
+    """Whether stdin and stdout are a terminal: the app draws with escape codes and reads keys."""
+    try:
+        return sys.stdin is not None and sys.stdout is not None and sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):  # a closed or replaced stream
+        return False
+
+
 def _run_app(args: argparse.Namespace, sessions_dir: Path, open_id: str | None = None) -> int:
     """Run the app on the sessions dir (home, or the meeting ``open_id``); its exit status.
 
@@ -150,6 +164,11 @@ def _run_app(args: argparse.Namespace, sessions_dir: Path, open_id: str | None =
     # (which would walk every object of Textual, Rich and their imports several times)
     # the first frame comes ~20% sooner. The app turns it back on shortly after it has
     # started (FacilitatorApp._enable_gc); so does the ``finally`` here, whatever happens.
+    if not _has_terminal():
+        raise CliError(
+            "the app needs a terminal (stdin and stdout must both be one); "
+            f"in scripts use a command such as '{PROG} list' (see '{PROG} --help')"
+        )
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -175,6 +194,8 @@ def cmd_templates(args: argparse.Namespace, st: SessionStore) -> int:
         print(f"{name:<{width}}  {tset.templates[name].label}")
     for err in tset.errors:
         _warn(err)
+    for note in tset.warnings:
+        _warn(note)
     for name in sorted(tset.templates):  # a [team] setting that cannot be used: one line each
         for problem in tset.templates[name].team.problems:
             _warn(f"template {tset.templates[name].path}: {problem}")
@@ -208,6 +229,7 @@ def cmd_new(args: argparse.Namespace, st: SessionStore) -> int:
             raise CliError(f"template '{tpl.name}' has no ice breaker section")
     _save_locked(st, session)
     print(session.id)
+    _warn_same_day(st, session.id, date)
     return 0
 
 
@@ -225,6 +247,13 @@ def cmd_import(args: argparse.Namespace, st: SessionStore) -> int:
             )
         name = args.template
     result = importer.import_file(st, Path(args.file), template=name)
+    if result.controls:
+        n = result.controls
+        print(
+            f"{PROG}: replaced {n} control character{'' if n == 1 else 's'} in {args.file} "
+            "with visible stand-ins (such as \u241b for ESC)",
+            file=sys.stderr,
+        )
     # Print only once everything is saved: a reader that goes away early
     # (``facilitator import FILE | head -3``) must not cut the import short.
     _write_stdout("".join(f"{i}\n" for i in result.ids))
@@ -513,6 +542,34 @@ def cmd_merge_pad(args: argparse.Namespace, st: SessionStore) -> int:
     return 0
 
 
+def cmd_rename(args: argparse.Namespace, st: SessionStore) -> int:
+    path = st.rename(args.id, args.new_id)
+    print(f"renamed {args.id} to {path.stem}", file=sys.stderr)
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace, st: SessionStore) -> int:
+    where = st.delete(args.id)
+    print(f"moved {args.id} to {where} (undo: {PROG} restore {args.id})", file=sys.stderr)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, st: SessionStore) -> int:
+    path = st.restore(args.id)
+    print(f"restored {path.stem}", file=sys.stderr)
+    return 0
+
+
+def _warn_same_day(st: SessionStore, session_id: str, date: str) -> None:
+    """A second meeting on one day gets ``-2``: say so, since lists show them alike."""
+    from facilitator.store import safe_id
+
+    base = safe_id(date)
+    if base and session_id != base and session_id.startswith(base + "-"):
+        _warn(f"a session on {date} exists already ({base}); this one is {session_id} "
+              f"(rename it with '{PROG} rename {session_id} NEW-ID', delete with '{PROG} delete ID')")
+
+
 # -- the parser ---------------------------------------------------------------------
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, SessionStore], int]] = {
@@ -528,6 +585,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, SessionStore], int]] = {
     "pad": cmd_pad,
     "remind": cmd_remind,
     "merge-pad": cmd_merge_pad,
+    "rename": cmd_rename,
+    "delete": cmd_delete,
+    "restore": cmd_restore,
 }
 
 
@@ -546,8 +606,11 @@ def build_parser(history: Any = None) -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
         description="Facilitate a community call: run the meeting, keep its notes, archive them.",
-        epilog="With no command, opens the app. Sessions dir: --sessions, else $FACILITATOR_SESSIONS, else ./sessions.",
+        epilog="With no command, opens the app. Sessions dir: --sessions, else $FACILITATOR_SESSIONS, else the user data dir's sessions/.",
     )
+    from facilitator import __version__
+
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument("--sessions", metavar="DIR", help="the sessions directory")
     parser.add_argument("--templates", metavar="DIR", help="your own templates (default: the user templates dir)")
     parser.add_argument("--demo", action="store_true", help="first copy the demo sessions into an empty sessions dir")
@@ -603,6 +666,16 @@ def build_parser(history: Any = None) -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", nargs="?", help="the pad's text ('-' reads stdin; default: the clipboard)")
     p.add_argument("--apply", action="store_true", help="save the changes shown")
 
+    p = sub.add_parser("rename", help="give a session another id (its file name)")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("new_id", metavar="NEW-ID")
+
+    p = sub.add_parser("delete", help="move a session to the trash (.trash/ in the sessions dir); undo with restore")
+    p.add_argument("id", metavar="ID")
+
+    p = sub.add_parser("restore", help="bring a deleted session back from the trash")
+    p.add_argument("id", metavar="ID")
+
     if history is not None:
         history.add_commands(sub)
     return parser
@@ -626,13 +699,16 @@ def _main(argv: Sequence[str] | None) -> int:
         command = args.command
         if command is None:
             return _run_app(args, root)
-        st = IndexedDir(root)
-        handler = COMMANDS.get(command)
-        if handler is None and history is not None:
-            return int(history.run(args, st) or 0)
-        if handler is None:  # pragma: no cover - argparse rejects unknown commands
-            parser.error(f"unknown command {command!r}")
-        return handler(args, st)
+        if command == "open":
+            return cmd_app(args, IndexedDir(root))
+        with _clean_output():
+            st = IndexedDir(root)
+            handler = COMMANDS.get(command)
+            if handler is None and history is not None:
+                return int(history.run(args, st) or 0)
+            if handler is None:  # pragma: no cover - argparse rejects unknown commands
+                parser.error(f"unknown command {command!r}")
+            return handler(args, st)
     except BrokenPipeError:
         # The reader went away (``facilitator list | head``): stop quietly.
         try:
@@ -647,6 +723,24 @@ def _main(argv: Sequence[str] | None) -> int:
         if isinstance(exc, OSError):
             return _fail(_oserror_text(exc))
         raise
+
+
+@contextlib.contextmanager
+def _clean_output() -> Iterator[None]:
+    """The last guard: while a command runs, stdout and stderr pass through the control policy.
+
+    Results and messages hold user data (titles, names, notes, file names); whatever
+    reached them by another way than import or a session file still never reaches the
+    terminal raw. The app is not run under it (Textual writes escape codes on purpose).
+    """
+    from facilitator.sanitize import CleanStream
+
+    old_out, old_err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = CleanStream(old_out), CleanStream(old_err)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = old_out, old_err
 
 
 def _data_errors() -> tuple[type[Exception], ...]:

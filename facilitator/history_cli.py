@@ -40,13 +40,19 @@ def add_commands(subparsers: Any) -> None:
 
 
 def _err(msg: str, err: TextIO) -> int:
-    print(f"facilitator: error: {' '.join(str(msg).split())}", file=err)
+    from facilitator.sanitize import clean
+
+    print(f"facilitator: error: {' '.join(clean(str(msg)).split())}", file=err)
     return 1
 
 
 def run(args: argparse.Namespace, store: SessionStore, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    out = out or sys.stdout
-    err = err or sys.stderr
+    from facilitator.sanitize import CleanStream
+
+    # Names, titles and notes are printed: the control policy guards every line written.
+    raw_out = out or sys.stdout
+    out = CleanStream(raw_out)
+    err = CleanStream(err or sys.stderr)
     try:
         if args.command == "search":
             return _search(args, store, out)
@@ -58,7 +64,7 @@ def run(args: argparse.Namespace, store: SessionStore, out: TextIO | None = None
             return _next(args, store, out)
     except BrokenPipeError:
         # `facilitator search x | head`: the reader left; say nothing more (Python docs recipe).
-        if out is sys.stdout:
+        if raw_out is sys.stdout:
             import os
 
             devnull = os.open(os.devnull, os.O_WRONLY)
@@ -90,7 +96,9 @@ def _search(args: argparse.Namespace, store: SessionStore, out: TextIO) -> int:
         where = h.section + (f"/{_one_line(h.item_title)}" if h.item_id else "")
         print(f"{h.date}  {_one_line(h.title)}  {where}: {_one_line(h.line)}", file=out)
     if not hits:
-        print(f"no session mentions {query!r}", file=sys.stderr)
+        from facilitator.sanitize import clean
+
+        print(clean(f"no session mentions {query!r}"), file=sys.stderr)
         return 1
     return 0
 

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Callable
 
 from facilitator.model import Session
-from facilitator.store import SessionStore
+from facilitator.sanitize import clean_counted
+from facilitator.store import NotARegularFile, SessionStore, check_session_values, file_lock, read_regular_bytes
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -27,7 +28,9 @@ def read_text_file(path: Path, what: str = "file") -> str:
     if path.is_dir():
         raise ImportFailed(f"{path} is a directory, not a {what}")
     try:
-        raw = path.read_bytes()
+        raw = read_regular_bytes(path)  # a FIFO or device is refused, never waited on
+    except NotARegularFile as exc:
+        raise ImportFailed(f"{path} {exc.strerror}") from None
     except OSError as exc:
         raise ImportFailed(f"cannot read {path}: {exc.strerror or exc}") from None
     if b"\x00" in raw:
@@ -42,6 +45,7 @@ def read_text_file(path: Path, what: str = "file") -> str:
 class ImportResult:
     ids: list[str]
     replaced: int
+    controls: int = 0  # control characters replaced by visible stand-ins (sanitize)
 
 
 def import_file(
@@ -54,18 +58,38 @@ def import_file(
 
     A session with the same date already imported from a file of the same name is
     replaced (same id), so importing again updates instead of duplicating. Every session
-    is written under its lock, so a running app editing one refuses the write.
+    is written under its lock, so a running app editing one refuses the write. The whole
+    import holds the sessions directory's import lock, so two imports of one file at once
+    give one set of sessions, as they would one after the other.
     """
-    from facilitator import markdown
-
     text = read_text_file(path)
     if not text.lstrip("\ufeff").strip():
         raise ImportFailed(f"{path} is empty: no meetings to import")
+    st._ensure_root()
+    # A long import may hold it a while: wait longer than for an archive insert.
+    with file_lock(st.root / "import", timeout=60, what=f"the sessions directory {st.root}"):
+        return _import_text(st, path, text, template, progress)
+
+
+def _import_text(st: SessionStore, path: Path, text: str, template: str | None, progress: Progress | None) -> ImportResult:
+    from facilitator import markdown
+
+    # Pasted notes may carry ESC/OSC/C1 sequences: replaced visibly before parsing (also
+    # because str.splitlines would split lines at \x0b, \x0c, \x1c-\x1e and \x85).
+    text, controls = clean_counted(text)
     report = progress or (lambda phase, done, total: None)
     report("reading", 0, 1)
     doc = markdown.parse_document(
         text, template=template, source=path.name, on_meeting=lambda done, total: report("reading", done, total)
     )
+    for session in doc.sessions:
+        if not session.date:
+            session.date = _dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
+        try:  # what the reader would refuse is refused here, before anything is written
+            check_session_values(session)
+        except ValueError as exc:
+            where = session.heading or session.date
+            raise ImportFailed(f"{path}: meeting '{where}': {exc}; nothing imported") from None
     previous: dict[str, list[Session]] = {}
     for _summary, old in st.load_all():
         if old.source == path.name:
@@ -76,8 +100,6 @@ def import_file(
     replaced = 0
     total = len(doc.sessions)
     for n, session in enumerate(doc.sessions, 1):
-        if not session.date:
-            session.date = _dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
         olds = previous.get(session.date)
         if olds:
             old = olds.pop(0)
@@ -90,4 +112,4 @@ def import_file(
             st.save(session)
         ids.append(session.id)
         report("saving", n, total)
-    return ImportResult(ids=ids, replaced=replaced)
+    return ImportResult(ids=ids, replaced=replaced, controls=controls)

@@ -35,8 +35,18 @@ def is_timebox(text: str) -> bool:
     return bool(_TIME_HINT.search(text.strip()))
 
 
+# A timebox longer than this is no meeting's: a typo, not a plan to time.
+MAX_TIMEBOX_MINUTES = 24 * 60
+_NEGATIVE = re.compile(r"^[^\d]*[-\u2212]\s*\d")
+
+
 def timebox_minutes(text: str) -> int | None:
-    """Minutes in a timebox as written; a range counts as its upper end."""
+    """Minutes in a timebox as written; a range counts as its upper end.
+
+    Read exactly or not at all (None: the text stays as written, untimed): a negative
+    (``-5m``), a fraction of a minute (``1.5m``) or more than a day of minutes is never
+    rounded or clamped into something the notes did not say.
+    """
     m = _RANGE.search(text)
     number = float(m.group(2)) if m else None
     if number is None:
@@ -46,6 +56,8 @@ def timebox_minutes(text: str) -> int | None:
         return None
     if _HOURS.search(text):
         number *= 60
+    if _NEGATIVE.search(text) or abs(number - round(number)) > 1e-6 or number > MAX_TIMEBOX_MINUTES:
+        return None
     return int(round(number))
 
 

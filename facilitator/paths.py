@@ -15,13 +15,25 @@ DEFAULT_TEMPLATE = "collab-cafe"
 
 
 def resolve_sessions_dir(arg: str | None) -> Path:
-    """``--sessions DIR``, else ``$FACILITATOR_SESSIONS``, else ``./sessions``."""
+    """``--sessions DIR``, else ``$FACILITATOR_SESSIONS``, else the user data directory's ``sessions``.
+
+    An installed tool keeps its data in one place whatever directory it runs in
+    (``~/.local/share/facilitator/sessions`` on Linux), never in ``./sessions`` of the
+    current directory. ``make run`` passes ``--sessions sessions`` (the repo's demo).
+    """
     if arg:
         return Path(arg).expanduser()
     env = os.environ.get(SESSIONS_ENV)
     if env:
         return Path(env).expanduser()
-    return Path.cwd() / "sessions"
+    return default_sessions_dir()
+
+
+def default_sessions_dir() -> Path:
+    """``platformdirs.user_data_dir("facilitator")/sessions`` (imported only when needed)."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("facilitator", appauthor=False)) / "sessions"
 
 
 def styles_dir() -> Path:

@@ -6,10 +6,13 @@ A file this release cannot read is reported and left untouched, never "repaired"
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import re
 import socket
+import stat
 import sys
 import tempfile
 import time
@@ -21,7 +24,13 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import tomli_w
 
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; stale temp files are then judged by age alone
+    fcntl = None  # type: ignore[assignment]
+
 from facilitator.model import FORMAT_VERSION, Session
+from facilitator.sanitize import clean_data
 
 if TYPE_CHECKING:
     from facilitator.index import SessionIndex
@@ -45,26 +54,137 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
+class NotARegularFile(OSError):
+    """A directory, named pipe, socket or device where a file is meant (``filename`` is the user's path)."""
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def _not_regular(path: Path, mode: int) -> NotARegularFile:
+    kind = _kind_of(mode)
+    reason = f"is {kind}, not a regular file" if kind.startswith("a ") else "is not a regular file"
+    return NotARegularFile(errno.EISDIR if stat.S_ISDIR(mode) else errno.EINVAL, reason, str(path))
+
+
+def read_regular_bytes(path: Path) -> bytes:
+    """The bytes of a regular file; a FIFO, socket, device or directory is refused, never waited on.
+
+    The file is opened non-blocking (opening a FIFO with no writer would otherwise wait
+    forever) and checked with ``fstat`` on the open descriptor, so nothing can swap it
+    between the check and the read.
+    """
+    path = Path(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise _not_regular(path, mode)
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+# A temp file this old, that no writer holds, was left by a killed writer.
+STALE_TEMP_SECONDS = 5.0
+
+
+def _remove_stale_temps(directory: Path, name: str) -> None:
+    """Remove ``.NAME.*.tmp`` files left beside ``NAME`` by a writer that was killed.
+
+    A temp file still being written is younger than STALE_TEMP_SECONDS or held under
+    ``flock`` by its writer; both are left alone.
+    """
+    prefix, now = f".{name}.", time.time()
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return
+    for entry in entries:
+        if not (entry.name.startswith(prefix) and entry.name.endswith(".tmp")):
+            continue
+        if len(entry.name) <= len(prefix) + len(".tmp"):
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False) or now - entry.stat(follow_symlinks=False).st_mtime < STALE_TEMP_SECONDS:
+                continue
+            if fcntl is not None:
+                fd = os.open(entry.path, os.O_RDONLY)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError:
+                    continue  # a live writer holds it
+                finally:
+                    os.close(fd)
+            os.unlink(entry.path)
+        except OSError:
+            continue
+
+
+def write_target(path: Path) -> Path:
+    """The file a write to ``path`` really changes: a symlink's target (the link stays a link)."""
+    path = Path(path)
+    if os.path.islink(path):
+        return Path(os.path.realpath(path))
+    return path
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` (UTF-8) so readers see the old or the new file, never half.
 
-    The temp file sits in the same directory (``os.replace`` is only atomic within one
-    filesystem) and is removed if anything fails.
+    A symlink is written through: its target is replaced and the link kept. A directory,
+    FIFO, socket or device is refused (NotARegularFile). The temp file sits beside the
+    real target (``os.replace`` is only atomic within one filesystem) and is removed if
+    anything fails; temp files left by a killed writer are removed here too. Errors name
+    ``path`` as the user gave it, never the temp file.
     """
     path = Path(path)
-    directory = path.parent
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        _atomic_write(path, write_target(path), text)
+    except OSError as e:
+        if e.errno is not None and e.filename != str(path):
+            raise type(e)(e.errno, e.strerror or os.strerror(e.errno), str(path)) from None
+        raise
+
+
+def _atomic_write(path: Path, target: Path, text: str) -> None:
+    try:
+        mode: int | None = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise _not_regular(path, mode)
+    directory = target.parent
+    _remove_stale_temps(directory, target.name)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # "being written" for _remove_stale_temps
+            except OSError:
+                pass
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
-        try:
-            mode = os.stat(path).st_mode & 0o7777
-        except FileNotFoundError:
-            mode = 0o666 & ~_UMASK
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        os.chmod(tmp, (mode & 0o7777) if mode is not None else 0o666 & ~_UMASK)
+        os.replace(tmp, target)
     except BaseException:
         try:
             os.unlink(tmp)
@@ -118,7 +238,7 @@ def read_session_file(path: Path, session_id: str | None = None) -> Session:
     """
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular_bytes(path)
     except FileNotFoundError:
         raise StoreError(f"{path}: file not found") from None
     except OSError as e:
@@ -138,14 +258,58 @@ def read_session_file(path: Path, session_id: str | None = None) -> Session:
         raise StoreError(f"{path}: invalid TOML: {e}") from None
     if "format_version" not in data:
         raise StoreError(f"{path}: not a facilitator session (no format_version)")
+    # A hand-edited or foreign file may hold ESC/OSC/C1 in its strings: never to a terminal.
+    data, _controls = clean_data(data)
     try:
         session = Session.from_dict(data)
+        check_session_values(session)
     except KeyError as e:
         raise StoreError(f"{path}: not a facilitator session (missing {e})") from None
-    except (ValueError, TypeError, AttributeError) as e:
+    except (ValueError, TypeError, AttributeError, OverflowError) as e:
         raise StoreError(f"{path}: {e}") from None
     session.id = session_id or path.stem
     return session
+
+
+# -- session values -------------------------------------------------------------------
+
+MAX_SLOT_MINUTES = 24 * 60  # a meeting slot longer than a day is a typo
+MAX_ITEM_SECONDS = 7 * 24 * 3600  # an item timed (or extended) for over a week is a stuck clock
+MAX_EPOCH = 253402300799.0  # 9999-12-31T23:59:59Z: later is no wall-clock time
+_DAY_RE = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
+
+
+def check_session_values(session: Session) -> None:
+    """Refuse values no real meeting has, clamp those that are only out of range.
+
+    A date that is no calendar day (``2024-13-45``) or a clock time that is not a finite
+    epoch second makes the file unreadable (ValueError "unreadable: <field> ..."): every
+    screen and command would show nonsense. Negative or absurd timed seconds, extensions
+    and slots are clamped into range, so no total is ever negative.
+    """
+    import datetime as _dt
+    import math
+
+    m = _DAY_RE.match(session.date.strip())
+    if m:
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
+        try:
+            _dt.date(year, month, day)
+        except ValueError as e:
+            raise ValueError(f"unreadable: date {session.date!r} is not a calendar day ({e})") from None
+    clock = session.clock
+    for name in ("run_started_at", "meeting_started_at", "meeting_ended_at"):
+        value = getattr(clock, name)
+        if not math.isfinite(value) or not 0 <= value <= MAX_EPOCH:
+            raise ValueError(f"unreadable: clock.{name} {value!r} is not a time (seconds since 1970)")
+    if not 0 < session.slot_minutes <= MAX_SLOT_MINUTES:
+        session.slot_minutes = 60 if session.slot_minutes <= 0 else MAX_SLOT_MINUTES
+    for item in (i for sec in session.sections for i in sec.items):
+        if not math.isfinite(item.actual_seconds):
+            raise ValueError(f"unreadable: actual_seconds {item.actual_seconds!r} of item {item.text[:40]!r}")
+        item.actual_seconds = min(max(item.actual_seconds, 0.0), float(MAX_ITEM_SECONDS))
+        floor = -min((item.minutes or 0) * 60, MAX_ITEM_SECONDS)  # a shortened item ends at zero
+        item.extra_seconds = min(max(item.extra_seconds, floor), MAX_ITEM_SECONDS)
 
 
 def _has_crlf(obj: Any) -> bool:
@@ -411,12 +575,120 @@ class SessionLock:
         self.release()
 
 
+def _move_no_clobber(src: Path, dst: Path) -> None:
+    """Move ``src`` to ``dst`` within one filesystem, failing (never replacing) if ``dst`` exists."""
+    try:
+        os.link(src, dst)  # fails with FileExistsError instead of replacing
+    except FileExistsError:
+        raise StoreError(f"{dst} exists already") from None
+    except OSError:  # a filesystem without hard links: rename after the check
+        if dst.exists():
+            raise StoreError(f"{dst} exists already") from None
+        try:
+            os.replace(src, dst)
+        except OSError as e:
+            raise StoreError(f"cannot move {src} to {dst}: {e.strerror or e}") from None
+        return
+    try:
+        os.unlink(src)
+    except OSError as e:
+        raise StoreError(f"cannot remove {src}: {e.strerror or e}") from None
+
+
+def _lock_is_live(path: Path) -> bool:
+    """Whether a session's lock file is held (a session being created or edited right now).
+
+    An empty or unreadable lock a kill left behind, or one whose process has exited, is
+    not: it must not push the next new session to ``-2``.
+    """
+    try:
+        raw = path.read_bytes()
+        age = time.time() - path.stat().st_mtime
+    except OSError:
+        return False
+    info = _parse_lock(raw)
+    if info is None:
+        return age < SessionLock.FILL_GRACE  # being filled by its writer, or left by a kill
+    pid, host, _started = info
+    return host != socket.gethostname() or _pid_alive(pid)
+
+
 def _parse_lock(raw: bytes) -> tuple[int, str, Any] | None:
     try:
         d = json.loads(raw)
         return int(d["pid"]), str(d.get("host", "")), d.get("started")
     except (ValueError, TypeError, KeyError):
         return None
+
+
+# -- shared files: read-modify-write under a lock ---------------------------------------
+
+
+class LockTimeout(StoreError):
+    """Another writer held a shared file's lock longer than we wait."""
+
+
+LOCK_TIMEOUT = 15.0  # seconds; an archive insert or an import takes well under that
+
+
+@contextlib.contextmanager
+def file_lock(target: Path, timeout: float | None = None, what: str | None = None) -> Iterator[None]:
+    """Hold ``.NAME.lock`` beside ``target`` (a symlink's real file) for a read-modify-write.
+
+    ``fcntl.flock``, so a writer killed mid-way releases it with its death. The lock file
+    is removed on release; a waiter that then holds the lock of a removed file notices
+    (the path no longer names its inode) and locks again. Raises LockTimeout naming
+    ``target`` after ``timeout`` seconds. Without ``fcntl`` (Windows) it only waits for
+    nothing: one writer at a time is then the user's to keep.
+    """
+    target = Path(target)
+    real = write_target(target)
+    lock_path = real.parent / f".{real.name}.lock"
+    if fcntl is None:
+        yield
+        return
+    wait = LOCK_TIMEOUT if timeout is None else timeout
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666 & ~_UMASK)
+        except OSError as e:
+            raise StoreError(f"cannot lock {target}: {lock_path}: {e.strerror or e}") from None
+        locked = False
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    locked = True
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise LockTimeout(
+                            f"{what or target} is being changed by another facilitator "
+                            f"(waited {wait:g} s for {lock_path}); try again when it is done"
+                        ) from None
+                    time.sleep(0.02)
+            try:
+                same = os.stat(lock_path).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                same = False
+            if not same:
+                continue  # released and removed while we waited: lock the new one
+            try:
+                yield
+            finally:
+                try:
+                    os.unlink(lock_path)
+                except OSError:
+                    pass
+            return
+        finally:
+            if locked:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+                except OSError:
+                    pass
+            os.close(fd)
 
 
 # -- the store ------------------------------------------------------------------------
@@ -445,7 +717,7 @@ class SessionStore:
         """
         base = safe_id(date) or safe_id(title) or "session"
         candidate, n = base, 1
-        while self.exists(candidate) or (self.root / f"{candidate}.lock").exists():
+        while self.exists(candidate) or _lock_is_live(self.root / f"{candidate}.lock"):
             n += 1
             candidate = f"{base}-{n}"
         return candidate
@@ -478,6 +750,57 @@ class SessionStore:
         if not path.exists():
             raise StoreError(f"no session {session_id!r} in {self.root}")
         return read_session_file(path, session_id)
+
+    # -- rename, delete (to the trash), restore -------------------------------------
+    TRASH = ".trash"  # inside the sessions directory; the index skips dot names
+
+    def rename(self, old: str, new: str) -> Path:
+        """Give session ``old`` the id ``new`` (its file name); never replaces another session."""
+        validate_id(old)
+        validate_id(new)
+        if not self.exists(old):
+            raise StoreError(f"no session {old!r} in {self.root}")
+        if old == new:
+            return self.path_for(old)
+        with self.lock(old), self.lock(new):
+            src, dst = self.path_for(old), self.path_for(new)
+            if dst.exists():
+                raise StoreError(f"session {new!r} exists already; choose another id")
+            _move_no_clobber(src, dst)
+        return dst
+
+    def delete(self, session_id: str) -> Path:
+        """Move the session into the trash folder (``.trash/`` in the sessions directory); its path there."""
+        validate_id(session_id)
+        if not self.exists(session_id):
+            raise StoreError(f"no session {session_id!r} in {self.root}")
+        trash = self.root / self.TRASH
+        with self.lock(session_id):
+            try:
+                trash.mkdir(exist_ok=True)
+            except OSError as e:
+                raise StoreError(f"cannot create {trash}: {e.strerror or e}") from None
+            target, n = trash / f"{session_id}.toml", 1
+            while target.exists():  # deleted before: keep every copy
+                n += 1
+                target = trash / f"{session_id}~{n}.toml"
+            _move_no_clobber(self.path_for(session_id), target)
+        return target
+
+    def restore(self, session_id: str) -> Path:
+        """Bring the most recently deleted copy of ``session_id`` back from the trash."""
+        validate_id(session_id)
+        trash = self.root / self.TRASH
+        copies = [p for p in trash.glob(f"{session_id}*.toml") if p.stem == session_id or p.stem.startswith(f"{session_id}~")]
+        if not copies:
+            raise StoreError(f"no deleted session {session_id!r} in {trash}")
+        newest = max(copies, key=lambda p: (p.stat().st_mtime, p.name))
+        with self.lock(session_id):
+            dst = self.path_for(session_id)
+            if dst.exists():
+                raise StoreError(f"session {session_id!r} exists again; rename it first")
+            _move_no_clobber(newest, dst)
+        return dst
 
     def lock(self, session_id: str) -> SessionLock:
         """Lock a session for editing; raises SessionLocked if another live facilitator has it."""

@@ -8,9 +8,11 @@ reported with its file, line and reason and does not stop the others.
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import re
+import string
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +70,8 @@ class Template:
     room_level: int = 4
 
     team: TeamSettings = field(default_factory=TeamSettings)
+    # Problems that do not stop the template (an unknown key): shown by ``templates``.
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def archive_title_for(self, year: str) -> str:
         return self.archive_title.format(year=year)
@@ -92,6 +96,69 @@ _STR_FIELDS = (
     "checkin_line", "agenda_line", "role_line", "cancelled_note", "agenda_style",
     "room_heading", "main_room_heading",
 )
+
+
+# Every format string a template may hold, and the only placeholders each may use
+# (bare names: ``{year.x}`` or ``{owner[0]}`` would read attributes or items of user text).
+PLACEHOLDERS: dict[str, tuple[str, ...]] = {
+    "agenda_line": ("owner", "timebox", "title"),
+    "archive_title": ("year",),
+    "archive_path": ("year",),
+    "role_line": ("role", "person"),
+    "checkin_line": ("name", "handle", "affiliation", "pronouns", "location", "note"),
+    "room_heading": ("number", "topic"),
+    "main_room_heading": ("number", "topic"),
+}
+REQUIRED_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
+    "agenda_line": ("title",),
+    "archive_title": ("year",),
+    "room_heading": ("topic",),
+    "main_room_heading": ("topic",),
+}
+
+# Top-level keys other parts of the program read from a template file, beyond the
+# Template fields (a team's settings table, the document form, the formatter choice).
+OTHER_KEYS = frozenset({"team", "form", "mdformat"})
+
+
+def known_keys() -> frozenset[str]:
+    """Top-level keys a template file may hold; any other is warned about and ignored."""
+    return frozenset(f.name for f in fields(Template)) - {"path", "warnings"} | OTHER_KEYS
+
+
+def check_format(key: str, value: str) -> str | None:
+    """Why the format string ``value`` of template key ``key`` is unusable, or None if it is fine."""
+    allowed = PLACEHOLDERS[key]
+    shown = ", ".join("{" + a + "}" for a in allowed)
+    try:
+        parts = list(string.Formatter().parse(value))
+    except ValueError as exc:  # a lone "{" or "}"
+        return f"'{key}' is not a valid format ({exc}; write {{{{ or }}}} for a literal brace)"
+    used = set()
+    for _literal, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if name not in allowed:
+            what = "{" + name + "}" if name else "{}"
+            return f"'{key}' has an unknown placeholder {what} (use {shown})"
+        if conversion or spec:
+            return f"'{key}' has a placeholder with a conversion or format spec; write it plain, as {{{name}}}"
+        used.add(name)
+    for name in REQUIRED_PLACEHOLDERS.get(key, ()):
+        if name not in used:
+            return f"'{key}' must contain {{{name}}}"
+    return None
+
+
+def check_name(name: str) -> str | None:
+    """Why a template name is unusable, or None (it names a template, never a path)."""
+    if not name.strip():
+        return "'name' is missing"
+    if any(sep in name for sep in ("/", "\\", os.sep, os.altsep or "/")) or name in (".", ".."):
+        return f"'name' {name!r} must not contain a path separator"
+    if any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in name):
+        return f"'name' {name!r} must not contain control characters"
+    return None
 
 
 def _fail(path: str, msg: str) -> TemplateError:
@@ -120,8 +187,9 @@ def template_from_dict(data: dict[str, Any], path: str = "<template>") -> Templa
             if not isinstance(data[key], str):
                 raise _fail(path, f"'{key}' must be a string")
             kwargs[key] = data[key]
-    if "name" not in kwargs or not kwargs["name"].strip():
-        raise _fail(path, "'name' is missing")
+    problem = check_name(kwargs.get("name", ""))
+    if problem:
+        raise _fail(path, problem)
     kwargs.setdefault("label", kwargs["name"])
     for key in ("slot_minutes", "meeting_level", "topic_level", "room_level"):
         if key in data:
@@ -140,17 +208,16 @@ def template_from_dict(data: dict[str, Any], path: str = "<template>") -> Templa
             kwargs[key] = tuple(data[key])
     if kwargs.get("agenda_style", "bullets") not in ("bullets", "headings"):
         raise _fail(path, "'agenda_style' must be \"bullets\" or \"headings\"")
-    for key, needed in (("agenda_line", ("{title}",)), ("archive_title", ("{year}",)),
-                        ("room_heading", ("{topic}",)), ("main_room_heading", ("{topic}",))):
+    for key in PLACEHOLDERS:
         value = kwargs.get(key)
         if value is not None:
-            for placeholder in needed:
-                if placeholder not in value:
-                    raise _fail(path, f"'{key}' must contain {placeholder}")
-            try:
-                value.format(owner="o", timebox="t", title="x", year="2024", number=1, topic="x")
-            except (KeyError, IndexError, ValueError) as exc:
-                raise _fail(path, f"'{key}' has an unknown placeholder: {exc}") from None
+            problem = check_format(key, value)
+            if problem:
+                raise _fail(path, problem)
+    known = known_keys()
+    kwargs["warnings"] = tuple(
+        f"template {path}: unknown key '{key}' (ignored)" for key in data if key not in known
+    )
     specs = []
     raw_sections = data.get("sections", [])
     if not isinstance(raw_sections, list):
@@ -183,7 +250,12 @@ def template_from_dict(data: dict[str, Any], path: str = "<template>") -> Templa
 
 
 def load_template_file(path: Path) -> Template:
+    import stat
+
     try:
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):  # a FIFO would block the app's start
+            raise _fail(str(path), "is not a regular file")
         raw = path.read_bytes()
     except OSError as exc:
         raise _fail(str(path), f"cannot be read ({exc.strerror or exc})") from None
@@ -214,6 +286,7 @@ class TemplateSet:
 
     templates: dict[str, Template] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # usable, but not as the file says
 
     def resolve(self, name: str) -> Template:
         """The template a session names (a user's own wins), else the default one.
@@ -247,14 +320,29 @@ def builtin_templates() -> dict[str, Template]:
 
 def load_templates(user_dir: Path | None = None) -> TemplateSet:
     """Built-in templates plus the user's own (which may override a built-in by name)."""
-    result = TemplateSet(templates=builtin_templates())
+    builtins = builtin_templates()
+    result = TemplateSet(templates=dict(builtins))
     if user_dir is not None and user_dir.is_dir():
+        from_user: dict[str, Template] = {}
         for path in sorted(user_dir.glob("*.toml")):
             try:
                 t = load_template_file(path)
             except TemplateError as exc:
                 result.errors.append(str(exc))
                 continue
+            except Exception as exc:  # noqa: BLE001 - one bad file never stops the others
+                result.errors.append(f"template {path}: cannot be used ({type(exc).__name__}: {exc})")
+                continue
+            result.warnings.extend(t.warnings)
+            if t.name in from_user:
+                result.warnings.append(
+                    f"template {path}: '{t.name}' is also defined in {from_user[t.name].path}; {path.name} wins"
+                )
+            elif t.name in builtins:
+                result.warnings.append(
+                    f"template {path}: '{t.name}' has the name of a built-in template; yours is used"
+                )
+            from_user[t.name] = t
             result.templates[t.name] = t
     return result
 

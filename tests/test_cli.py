@@ -317,6 +317,7 @@ def _fake_app(monkeypatch) -> list:
 
     mod.run_app = run_app  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "facilitator.app", mod)
+    monkeypatch.setattr(cli, "_has_terminal", lambda: True)  # as if run in a terminal
     return calls
 
 

@@ -407,9 +407,15 @@ def test_lock_rejects_bad_id(sessions_dir: Path) -> None:
 def test_resolve_sessions_dir_order(tmp_path: Path, monkeypatch) -> None:
     from facilitator.paths import resolve_sessions_dir
 
+    import platformdirs
+
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("FACILITATOR_SESSIONS", raising=False)
-    assert resolve_sessions_dir(None) == tmp_path / "sessions"
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    # the user data directory, not ./sessions of wherever it runs
+    assert resolve_sessions_dir(None) == Path(platformdirs.user_data_dir("facilitator", appauthor=False)) / "sessions"
+    if sys.platform.startswith("linux"):
+        assert resolve_sessions_dir(None) == tmp_path / "data" / "facilitator" / "sessions"
     monkeypatch.setenv("FACILITATOR_SESSIONS", "/env/dir")
     assert resolve_sessions_dir(None) == Path("/env/dir")
     assert resolve_sessions_dir("cli/dir") == Path("cli/dir")

@@ -22,6 +22,22 @@ class LineInput(Input):
         kwargs.setdefault("select_on_focus", False)
         super().__init__(*args, **kwargs)
 
+    def _on_paste(self, event: events.Paste) -> None:
+        """A paste's control characters (ESC, OSC, C1) become visible stand-ins (facilitator.sanitize)."""
+        from facilitator.sanitize import clean, has_controls
+
+        # Input keeps the first line; split at newlines only (splitlines would also split
+        # at \x0b, \x0c, \x1c-\x1e and \x85, hiding them instead of showing them).
+        first = event.text.replace("\r\n", "\n").split("\n")[0] if event.text else ""
+        if has_controls(first):
+            event.prevent_default()  # Input's own handler would insert the raw text
+            event.stop()
+            selection = self.selection
+            if selection.is_empty:
+                self.insert_text_at_cursor(clean(first))
+            else:
+                self.replace(clean(first), *selection)
+
     def on_mount(self) -> None:
         self.cursor_blink = getattr(self.app, "blink", True)
 

@@ -129,6 +129,30 @@ class NotesArea(TextArea, inherit_bindings=False):
             marker = f"{int(marker[:-1]) + 1}{marker[-1]}"
         self.replace("\n" + m.group("indent") + marker + " ", self.cursor_location, self.cursor_location)
 
+    async def _on_paste(self, event: events.Paste) -> None:
+        """A paste's control characters (ESC, OSC, C1) become visible stand-ins (facilitator.sanitize).
+
+        Only when there are any: otherwise TextArea's own handler pastes as usual.
+        """
+        from facilitator.sanitize import clean, has_controls
+
+        text = event.text.replace("\r\n", "\n")
+        if not has_controls(text):
+            return
+        event.prevent_default()  # TextArea's handler would insert the raw text
+        event.stop()
+        if self.read_only:
+            return
+        result = self.replace(clean(text), *self.selection)
+        self.move_cursor(result.end_location)
+        self.focus()
+
+    def load_text(self, text: str) -> None:
+        """Load ``text``, its control characters shown as stand-ins (a clipboard read, a file)."""
+        from facilitator.sanitize import clean
+
+        super().load_text(clean(text))
+
     async def _on_key(self, event: events.Key) -> None:
         # In a burst, a key may come after one that moved the focus away (F3 to a form),
         # and the meeting's keys must act between the letters typed before and after them.

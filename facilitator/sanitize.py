@@ -1,0 +1,104 @@
+"""Control characters in user text: the one policy for keeping them from a terminal.
+
+Notes pasted from elsewhere (a terminal, a chat, a web page) can carry ESC, OSC and other
+control sequences; printed raw they recolour the screen, set the window title or write
+the clipboard (OSC 52). The policy, applied where text enters (import, typing and paste,
+reading a session file) and again where the CLI writes:
+
+* tab and newline are kept, and so is a carriage return right before a newline (a CRLF
+  line ending, which archives written on Windows keep and re-render byte for byte);
+* every other C0 control (U+0000-U+001F) becomes its Unicode control picture
+  (U+2400 + code: ESC shows as ``␛``, a lone CR as ``␍``), DEL (U+007F) becomes ``␡``
+  (U+2421), so the reader sees that something was there and which one;
+* a C1 control (U+0080-U+009F, no picture exists) becomes U+FFFD ``�``.
+
+The replacement is visible and counted (``clean_counted``) so an import can say how many.
+Nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# C0 less tab and newline, DEL, C1. A CR is matched unless it starts a CRLF.
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+
+DEL_PICTURE = "\u2421"
+C1_MARK = "\ufffd"
+
+
+def _picture(ch: str) -> str:
+    code = ord(ch)
+    if code < 0x20:
+        return chr(0x2400 + code)
+    if code == 0x7F:
+        return DEL_PICTURE
+    return C1_MARK
+
+
+def _replace(match: re.Match[str]) -> str:
+    return _picture(match.group())
+
+
+def has_controls(text: str) -> bool:
+    """Whether ``text`` holds a character the policy replaces."""
+    return CONTROL_RE.search(text) is not None
+
+
+def clean(text: str) -> str:
+    """``text`` with each control character replaced by its visible stand-in."""
+    if CONTROL_RE.search(text) is None:  # the usual case: no copy
+        return text
+    return CONTROL_RE.sub(_replace, text)
+
+
+def clean_counted(text: str) -> tuple[str, int]:
+    """``clean(text)`` and how many characters were replaced."""
+    if CONTROL_RE.search(text) is None:
+        return text, 0
+    return CONTROL_RE.subn(_replace, text)
+
+
+def clean_data(obj: Any) -> tuple[Any, int]:
+    """Every string in nested dicts/lists (keys too) cleaned; the copy and the count."""
+    if isinstance(obj, str):
+        return clean_counted(obj)
+    if isinstance(obj, dict):
+        total, out = 0, {}
+        for k, v in obj.items():
+            ck, nk = clean_data(k)
+            cv, nv = clean_data(v)
+            out[ck] = cv
+            total += nk + nv
+        return out, total
+    if isinstance(obj, list):
+        total, items = 0, []
+        for v in obj:
+            cv, n = clean_data(v)
+            items.append(cv)
+            total += n
+        return items, total
+    return obj, 0
+
+
+class CleanStream:
+    """A text stream that applies the policy to everything written through it.
+
+    The CLI's last guard: its results and messages hold user data (titles, names, notes),
+    and whatever reached the data by another way must still not reach the terminal raw.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(clean(text))
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:  # flush, fileno, isatty, encoding, buffer...
+        return getattr(self._stream, name)
