@@ -14,7 +14,7 @@ from typing import Callable
 
 from facilitator.model import Session
 from facilitator.sanitize import clean_counted
-from facilitator.store import NotARegularFile, SessionStore, check_session_values, file_lock, read_regular_bytes
+from facilitator.store import NotARegularFile, SessionStore, check_session_values, file_lock, read_regular_bytes, sync_directory
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -109,7 +109,9 @@ def _import_text(st: SessionStore, path: Path, text: str, template: str | None, 
         else:
             session.id = st.make_id(session.date, session.title or path.stem)
         with st.lock(session.id):
-            st.save(session)
+            st.save(session, sync_dir=False)  # each file fsynced; the directory once, below
         ids.append(session.id)
         report("saving", n, total)
+    if doc.sessions:
+        sync_directory(st.root)
     return ImportResult(ids=ids, replaced=replaced, controls=controls)

@@ -145,25 +145,26 @@ def write_target(path: Path) -> Path:
     return path
 
 
-def atomic_write_text(path: Path, text: str) -> None:
+def atomic_write_text(path: Path, text: str, *, sync_dir: bool = True) -> None:
     """Replace ``path`` with ``text`` (UTF-8) so readers see the old or the new file, never half.
 
     A symlink is written through: its target is replaced and the link kept. A directory,
     FIFO, socket or device is refused (NotARegularFile). The temp file sits beside the
     real target (``os.replace`` is only atomic within one filesystem) and is removed if
     anything fails; temp files left by a killed writer are removed here too. Errors name
-    ``path`` as the user gave it, never the temp file.
+    ``path`` as the user gave it, never the temp file. ``sync_dir=False`` leaves the
+    directory's fsync to the caller (``sync_directory`` once after many files: an import).
     """
     path = Path(path)
     try:
-        _atomic_write(path, write_target(path), text)
+        _atomic_write(path, write_target(path), text, sync_dir)
     except OSError as e:
         if e.errno is not None and e.filename != str(path):
             raise type(e)(e.errno, e.strerror or os.strerror(e.errno), str(path)) from None
         raise
 
 
-def _atomic_write(path: Path, target: Path, text: str) -> None:
+def _atomic_write(path: Path, target: Path, text: str, sync_dir: bool = True) -> None:
     try:
         mode: int | None = os.stat(target).st_mode
     except FileNotFoundError:
@@ -191,7 +192,13 @@ def _atomic_write(path: Path, target: Path, text: str) -> None:
         except OSError:
             pass
         raise
-    _fsync_dir(directory)
+    if sync_dir:
+        _fsync_dir(directory)
+
+
+def sync_directory(directory: Path) -> None:
+    """Make the renames into ``directory`` durable (after writes made with ``sync_dir=False``)."""
+    _fsync_dir(Path(directory))
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -730,17 +737,18 @@ class SessionStore:
                 raise StoreError(f"cannot create sessions directory {self.root}: {e.strerror or e}") from None
             self._root_made = True
 
-    def save(self, session: Session) -> Path:
+    def save(self, session: Session, *, sync_dir: bool = True) -> Path:
+        """Write the session atomically; ``sync_dir=False`` for one of many (see ``sync_directory``)."""
         path = self.path_for(session.id)
         self._ensure_root()
         text = dumps_session(session)
         try:
-            atomic_write_text(path, text)
+            atomic_write_text(path, text, sync_dir=sync_dir)
         except FileNotFoundError:
             # The directory vanished under us (deleted while the app ran): recreate once.
             self._root_made = False
             self._ensure_root()
-            atomic_write_text(path, text)
+            atomic_write_text(path, text, sync_dir=sync_dir)
         except OSError as e:
             raise StoreError(f"cannot save {path}: {e.strerror or e}") from None
         return path
