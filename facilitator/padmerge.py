@@ -4,7 +4,8 @@ People sign in and take notes in the pad themselves (HackMD Markdown or Etherpad
 text). Merging reads the pad with ``markdown.parse_document`` and adds what the session
 lacks: new check-in lines become attendees, celebrations and list entries join their
 sections, notes land under their agenda items (matched by title and owner), new items and
-new sections are added. What is already there is never added twice, so pasting the same
+new sections are added, and a breakout room's notes (``Notes for Breakout room 1: …``)
+join the session's room of that number, else of that topic, else become a new room. What is already there is never added twice, so pasting the same
 pad again changes nothing. ``plan_merge`` says what would change; ``apply`` does it.
 """
 
@@ -14,7 +15,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 
-from facilitator import lines
+from facilitator import lines, rooms
 from facilitator.markdown import normalize_text, parse_document
 from facilitator.model import AgendaItem, Attendee, Section, Session
 from facilitator.prepare import checkin_hint
@@ -46,7 +47,9 @@ def as_markdown(text: str, session: Session, template: Template) -> str:
         stripped = ln.strip()
         if n == 0 and stripped and not stripped.startswith(("-", "*")):
             out.append(f"# {stripped}")
-        elif stripped and not ln.startswith((" ", "\t", "-", "*")) and _heading_key(stripped) in known:
+        elif stripped and not ln.startswith((" ", "\t", "-", "*")) and (
+            _heading_key(stripped) in known or rooms.parse_room_heading(stripped) is not None
+        ):
             out.append("")
             out.append(f"### {stripped}")
             out.append("")
@@ -107,7 +110,7 @@ def plan_merge(session: Session, pad_text: str, template: Template) -> MergePlan
                 target = Section(kind="checkin", heading=pad.heading, level=pad.level)
                 merged.sections.insert(0, target)
             seen = {_attendee_key(a) for a in target.attendees} | {_key(a.text) for a in target.attendees}
-            seen |= {_key(t) for spec in template.sections for t in spec.items} | {_key(checkin_hint(template))}
+            seen |= _placeholder_keys(template)
             for a in pad.attendees:
                 if a.is_placeholder or _attendee_key(a) in seen or _key(a.text) in seen:
                     continue
@@ -127,6 +130,7 @@ def plan_merge(session: Session, pad_text: str, template: Template) -> MergePlan
                         agenda = target
                     agenda.items.append(AgendaItem(text=item.text, notes=item.notes))
                     plan.changes.append(f"+ item: {item.text}")
+                    plan.changes += [f"  {ln.strip()}" for ln in item.notes.split("\n") if ln.strip()]
                     continue
                 new = _new_note_lines(mine.notes, item.notes)
                 if new:
@@ -146,12 +150,62 @@ def plan_merge(session: Session, pad_text: str, template: Template) -> MergePlan
                     target.entries.append(e)
                     have.add(_key(e))
                     plan.changes.append(f"+ {lines.plain_heading(target.heading) or target.kind}: {e.splitlines()[0]}")
+        elif pad.kind == "room":
+            _merge_room(merged, pad, template, plan)
         elif pad.kind == "raw" and pad.body.strip() and target is None:
             merged.sections.append(Section(kind="raw", heading=pad.heading, level=pad.level, body=pad.body))
             plan.changes.append(f"+ section: {pad.heading}")
+            plan.changes += [f"  {ln.strip()}" for ln in pad.body.split("\n") if ln.strip()]
     return plan
+
+
+def _placeholder_keys(template: Template) -> set[str]:
+    """The sign-in examples of this and every built-in template: a pad's hint, not a person."""
+    keys: set[str] = set()
+    for tpl in (template, *builtin_templates().values()):
+        keys.add(_key(checkin_hint(tpl)))
+        keys |= {_key(t) for spec in tpl.sections if spec.kind == "checkin" for t in spec.items}
+    return keys
 
 
 def _after_checkin(session: Session) -> int:
     idx = [n for n, s in enumerate(session.sections) if s.kind == "checkin"]
     return idx[-1] + 1 if idx else 0
+
+
+def _room_for(session: Session, pad: Section) -> Section | None:
+    """The session's room a pad's room means: the same number, else the same topic."""
+    info = rooms.room_info(pad)
+    mine = [(s, rooms.room_info(s)) for s in session.rooms]
+    if info.number is not None and not info.main:
+        hit = next((s for s, i in mine if i.number == info.number and not i.main), None)
+        if hit is not None:
+            return hit
+    topic = _key(info.topic)
+    if topic:
+        return next((s for s, i in mine if _key(i.topic) == topic and i.main == info.main), None)
+    return None
+
+
+def _merge_room(session: Session, pad: Section, template: Template, plan: MergePlan) -> None:
+    """A room's notes from the pad: new lines into the matching room, or a new room."""
+    target = _room_for(session, pad)
+    if target is None:
+        if not pad.body.strip() and not rooms.room_info(pad).topic:
+            return  # an empty "Notes for Breakout room" placeholder adds nothing
+        existing = session.rooms
+        level = existing[-1].level if existing else getattr(template, "room_level", pad.level) or pad.level
+        target = Section(kind="room", heading=pad.heading, level=level)
+        secs = session.sections
+        anchor = max(
+            (n for n, s in enumerate(secs) if s.kind == "room"
+             or (s.kind == "agenda" and "breakout" in s.heading.lower())),
+            default=len(secs) - 1,
+        )
+        secs.insert(anchor + 1, target)
+        plan.changes.append(f"+ room: {rooms.room_label(target)}")
+    new = _new_note_lines(target.body, pad.body)
+    if new:
+        target.body = (target.body.rstrip("\n") + "\n" if target.body.strip() else "") + "\n".join(new) + "\n"
+        label = rooms.room_label(target)
+        plan.changes += [f"+ note in room {label!r}: {ln.strip()}" for ln in new]

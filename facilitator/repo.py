@@ -21,6 +21,10 @@ class RepoError(Exception):
     """The checkout cannot be used as asked; the message is one line saying what to do."""
 
 
+class NoCheckout(RepoError):
+    """No checkout was named and none around the working directory holds the year's file."""
+
+
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, GIT_TERMINAL_PROMPT="0", LC_ALL="C")
     try:
@@ -73,7 +77,7 @@ def archive_target(session: Session, template: Template, repo: str | None, creat
     else:
         top = git_root(cwd)
         if top is None or not (top / relative).is_file():
-            raise RepoError(
+            raise NoCheckout(
                 f"no archive checkout: give --repo DIR (the team's git checkout), set team.checkout "
                 f"in the template, or write to a file with --into FILE"
             )

@@ -126,7 +126,12 @@ EXPECTED = """\
 
 
 async def test_whole_meeting(sessions_dir: Path, tmp_path: Path) -> None:
+    from tests.conftest import git
+
     seed_past(sessions_dir)
+    git(tmp_path, "init", "-q")  # the archive root is the team's checkout, holding the year's file
+    (tmp_path / "docs/meetings/collab-cafe").mkdir(parents=True)
+    (tmp_path / "docs/meetings/collab-cafe/2025.md").write_text("# 2025 Collaboration Cafe Notes Archive\n")
     clock = FakeClock()
     app = make_app(sessions_dir, clock, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -236,12 +241,12 @@ async def test_whole_meeting(sessions_dir: Path, tmp_path: Path) -> None:
         assert "OSC 52" in status and str(export) in status
         assert app.clipboard == EXPECTED
 
-        # into the yearly archive (path relative to archive_root)
+        # into the yearly archive (the checkout's file, as the CLI's archive finds it)
         await pilot.press("ctrl+r")
         await pilot.pause()
         archive = tmp_path / "docs/meetings/collab-cafe/2025.md"
         assert archive.read_text() == "# 2025 Collaboration Cafe Notes Archive\n\n" + EXPECTED
-        assert "Created" in str(f.query_one("#finish-status").render())
+        assert str(archive) in str(f.query_one("#finish-status").render())
 
     saved = SessionStore(sessions_dir).load("2025-01-21")
     assert saved.status == "finished"

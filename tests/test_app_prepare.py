@@ -156,3 +156,85 @@ async def test_merge_the_pad_back_from_a_file_with_a_preview(sessions_dir: Path,
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert len(st.load("2026-06-16").attendees) == 3
+
+
+async def _finish_screen(pilot):
+    from tests.test_app_meeting import go_to_item
+
+    await go_to_item(pilot)
+    await pilot.press("f10")
+    await settle(pilot)
+    assert type(pilot.app.screen).__name__ == "FinishScreen"
+    await until(pilot, lambda: pilot.app.screen.markdown is not None)
+    return pilot.app.screen
+
+
+async def test_finish_ctrl_r_writes_where_the_cli_archive_would(sessions_dir: Path, tmp_path: Path, git_env, monkeypatch) -> None:
+    from facilitator.model import AgendaItem
+    from tests.conftest import git
+
+    tpl = get_template("collab-cafe")
+    st = SessionStore(sessions_dir)
+    st.save(new_session(tpl, "2025-01-21", "2025-01-21", agenda=[AgendaItem(tpl.agenda_text("Min", 10, "Federation"))]))
+    plain = tmp_path / "not-a-checkout"
+    plain.mkdir()
+    monkeypatch.chdir(plain)
+
+    # outside a git checkout: one clear line in the status, nothing created here
+    app = make_app(sessions_dir, FakeClock(), plain, open_id="2025-01-21")
+    async with app.run_test(size=(100, 30)) as pilot:
+        f = await _finish_screen(pilot)
+        assert "No archive checkout" in str(f.query_one("#finish-status").render())
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert "No archive checkout" in str(f.query_one("#finish-status").render())
+        assert f.query_one("#finish-status").has_class("-error")
+    assert list(plain.iterdir()) == []  # never docs/meetings/... under the current directory
+
+    # a real checkout without the year's file: stops as the CLI does, creates nothing
+    checkout = tmp_path / "team-compass"
+    checkout.mkdir()
+    (checkout / "README.md").write_text("team\n", encoding="utf-8")
+    git(checkout, "init", "-q")
+    app = make_app(sessions_dir, FakeClock(), checkout, open_id="2025-01-21")
+    async with app.run_test(size=(100, 30)) as pilot:
+        f = await _finish_screen(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        status = str(f.query_one("#finish-status").render())
+        assert "No archive checkout" in status and "team.checkout" in status
+    assert not (checkout / "docs").exists()
+
+    # with the year's file: ctrl+r inserts the meeting there
+    archive = checkout / "docs/meetings/collab-cafe/2025.md"
+    archive.parent.mkdir(parents=True)
+    archive.write_text("# 2025 Collaboration Cafe Notes Archive\n", encoding="utf-8")
+    app = make_app(sessions_dir, FakeClock(), checkout, open_id="2025-01-21")
+    async with app.run_test(size=(100, 30)) as pilot:
+        f = await _finish_screen(pilot)
+        assert f.query_one("#archive-path").value == str(archive)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert str(archive) in str(f.query_one("#finish-status").render())
+    text = archive.read_text(encoding="utf-8")
+    assert text.startswith("# 2025 Collaboration Cafe Notes Archive\n\n## 2025-01-21") and "Federation" in text
+    assert st.load("2025-01-21").archived_in == str(archive)
+
+
+async def test_finish_ctrl_g_outside_a_checkout_says_so_and_writes_nothing(sessions_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    from facilitator.model import AgendaItem
+
+    tpl = get_template("collab-cafe")
+    SessionStore(sessions_dir).save(new_session(tpl, "2025-01-21", "2025-01-21", agenda=[AgendaItem(tpl.agenda_text("Min", 10, "Federation"))]))
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    monkeypatch.chdir(plain)
+    app = make_app(sessions_dir, FakeClock(), plain, open_id="2025-01-21")
+    async with app.run_test(size=(80, 24)) as pilot:
+        f = await _finish_screen(pilot)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert app.screen is f  # no commit screen
+        status = str(f.query_one("#finish-status").render())
+        assert status.startswith("No archive checkout") and "--repo" not in status
+    assert list(plain.iterdir()) == []

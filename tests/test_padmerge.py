@@ -121,3 +121,84 @@ def test_cli_clipboard_unavailable_is_one_line(sessions_dir: Path, monkeypatch) 
     rc, out, _ = run_cli("--sessions", sessions_dir, "new", "--date", "2026-06-16")
     rc, _, err = run_cli("--sessions", sessions_dir, "merge-pad", out.strip())
     assert_one_error(rc, err, "cannot read the pad from the clipboard", "no graphical display")
+
+
+def session_with_rooms():
+    """A real session whose rooms were opened live by the engine (numbered, with topics)."""
+    from facilitator import rooms
+    from facilitator.engine import Meeting
+
+    s, tpl = planned()
+    eng = Meeting(s, template=tpl, now=lambda: 100.0, wall=lambda: 1_780_000_000.0)
+    eng.open_rooms([rooms.RoomPlan("Jupyter Hub", host="Min"), rooms.RoomPlan("MyBinder")], 20)
+    s.rooms[1].body = "- builds are slow\n"
+    return s, tpl
+
+
+HACKMD_ROOMS = """# Collaboration Cafe
+
+### Agenda
+
+#### Notes for Breakout room 1: Jupyter Hub
+
+- Host: Min
+- Discussed the 5.0 release
+
+### Notes for mybinder
+
+- builds are slow
+- federation has a new member
+
+#### Notes for Breakout room 3: Pangeo
+
+- cloud costs
+"""
+
+
+def test_pad_room_notes_land_in_the_matching_rooms_once() -> None:
+    s, tpl = session_with_rooms()
+    assert [sec.heading for sec in s.rooms] == [
+        "Notes for Breakout room 1: Jupyter Hub", "Notes for Breakout room 2: MyBinder"]
+    plan = padmerge.plan_merge(s, HACKMD_ROOMS, tpl)
+    assert plan.changes == [
+        "+ note in room 'Room 1: Jupyter Hub': - Discussed the 5.0 release",  # by number
+        "+ note in room 'Room 2: MyBinder': - federation has a new member",  # by topic, any case
+        "+ room: Room 3: Pangeo",  # a room the session lacks
+        "+ note in room 'Room 3: Pangeo': - cloud costs",
+    ]
+    merged = plan.merged
+    hub, binder, pangeo = merged.rooms
+    assert hub.body == "- Host: Min\n- Discussed the 5.0 release\n"
+    assert binder.body == "- builds are slow\n- federation has a new member\n"
+    assert pangeo.heading == "Notes for Breakout room 3: Pangeo" and pangeo.level == hub.level
+    assert pangeo.body == "- cloud costs\n"
+    assert merged.sections.index(pangeo) == merged.sections.index(binder) + 1
+    assert len(s.rooms) == 2 and "Discussed" not in s.rooms[0].body  # planning leaves s alone
+    assert padmerge.plan_merge(merged, HACKMD_ROOMS, tpl).changes == []  # pasted twice
+
+
+def test_etherpad_room_lines_are_rooms_too() -> None:
+    s, tpl = session_with_rooms()
+    pad = ETHERPAD + "\nNotes for Breakout room 2: something else\n\n- binderhub 1.0 plan\n\nNotes for Outreachy\n\n- mentors needed\n"
+    plan = padmerge.plan_merge(s, pad, tpl)
+    assert "+ note in room 'Room 2: MyBinder': - binderhub 1.0 plan" in plan.changes  # number wins
+    assert "+ room: Outreachy" in plan.changes
+    assert "+ note in room 'Outreachy': - mentors needed" in plan.changes
+    assert plan.merged.rooms[-1].heading == "Notes for Outreachy"
+    assert plan.merged.rooms[-1].level == tpl.room_level
+    assert padmerge.plan_merge(plan.merged, pad, tpl).changes == []
+
+
+def test_an_older_templates_pad_loses_nothing_and_shows_what_it_adds() -> None:
+    """A 2024-shaped pad pasted into a 2025 session: its sign-in hint is no attendee, and the
+    preview shows every line a new item or section brings."""
+    tpl = get_template("collab-cafe-2025")
+    s = new_session(tpl, "2026-12-01", "2026-12-01")
+    pad = ETHERPAD.replace("Celebrations and Shout-Outs :tada:", "Shout-outs")
+    plan = padmerge.plan_merge(s, pad, tpl)
+    assert "+ attendee: Name / @github / Institution" not in plan.changes  # the 2024 hint
+    assert "+ attendee: Min / @minrk / Simula" in plan.changes
+    text = "\n".join(plan.changes)
+    for line in ("z2jh 4.0 released!", "shipped 5.0", "next: docs"):
+        assert line in text  # nothing goes in unseen
+    assert padmerge.plan_merge(plan.merged, pad, tpl).changes == []

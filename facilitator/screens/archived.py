@@ -18,6 +18,18 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
 
+def target_problem(exc: Exception) -> str:
+    """The CLI's message about the archive target, in the app's words where they differ."""
+    from facilitator import repo
+
+    if isinstance(exc, repo.NoCheckout):
+        return (
+            "No archive checkout: set team.checkout in the template, start the app in the "
+            "team's checkout, or type an existing archive file's path."
+        )
+    return str(exc)
+
+
 def archive_and_commit(app, session, template, save) -> str | None:
     """Archive into the checkout and commit; push the result screen. The error line, if any."""
     from facilitator import repo
@@ -33,7 +45,7 @@ def archive_and_commit(app, session, template, save) -> str | None:
         save()
         done = repo.commit_archive(target, session, template)
     except (repo.RepoError, ArchiveError, OSError) as exc:
-        return str(exc)
+        return target_problem(exc)
     app.push_screen(ArchivedScreen(session, template, done, target.path))
     return None
 

@@ -37,6 +37,8 @@ class FinishScreen(Screen):
         super().__init__()
         self.engine = engine
         self.markdown: str | None = None
+        self.default_archive = ""  # the checkout's yearly file, as the CLI's archive finds it
+        self.archive_problem = ""  # why there is none (shown in the status line)
 
     @property
     def session(self):
@@ -46,16 +48,36 @@ class FinishScreen(Screen):
     def template(self):
         return self.engine.template or self.app.template_named(self.session.template)
 
+    def _archive_target(self):
+        """The CLI's ``archive`` target: the team's checkout, never a new tree under the cwd."""
+        from facilitator import repo
+
+        return repo.archive_target(self.session, self.template, None, False, Path(self.app.archive_root))
+
+    @staticmethod
+    def _say(exc: Exception) -> str:
+        from facilitator.screens.archived import target_problem
+
+        return target_problem(exc)
+
     def compose(self) -> ComposeResult:
-        tpl = self.template
-        archive = self.app.archive_root / tpl.archive_path_for(self.session.year or self.session.date[:4])
+        from facilitator import repo
+
+        try:
+            self.default_archive = str(self._archive_target().path)
+        except repo.RepoError as exc:
+            self.default_archive, self.archive_problem = "", self._say(exc)
         with Vertical(id="finish"):
             yield Static(Text("Export preview — exactly what the archive will hold", style="bold"), id="finish-title")
             yield TextArea("Rendering…", read_only=True, soft_wrap=True, id="preview")
             yield Static("", id="finish-marked", markup=False)
             with Horizontal(id="finish-archive"):
                 yield Static("Archive:", id="archive-label")
-                yield LineInput(str(archive), id="archive-path")
+                yield LineInput(
+                    self.default_archive,
+                    placeholder="the yearly archive file (it must exist), or set team.checkout",
+                    id="archive-path",
+                )
             with Horizontal(id="finish-buttons"):
                 yield Button("Copy (ctrl+k)", id="copy", variant="primary")
                 yield Button("Into archive (ctrl+r)", id="archive")
@@ -67,6 +89,12 @@ class FinishScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#preview", TextArea).cursor_blink = self.app.blink
         self.render_markdown()
+        s = self.query_one("#finish-status", Static)
+        if self.archive_problem:
+            s.update(Text(f"Archive: {self.archive_problem}"))
+            s.set_class(True, "-error")
+        else:  # the footer has no room for ctrl+g at 80 columns: say it here
+            s.update(Text("ctrl+r archives into the checkout · ctrl+g archives and commits on a new branch (never pushes)"))
 
     @work(thread=True, exclusive=True, group="render")
     def render_markdown(self) -> None:
@@ -142,21 +170,43 @@ class FinishScreen(Screen):
             f"the file is at {path}. (System clipboard: {reason}.)"
         )
 
+    def _archive_path(self) -> Path | None:
+        """The file ctrl+r writes: the checkout's (as ``archive``), or an existing file typed in."""
+        from facilitator import repo
+
+        raw = self.query_one("#archive-path", Input).value.strip()
+        if not raw or raw == self.default_archive:
+            try:
+                return self._archive_target().path
+            except repo.RepoError as exc:
+                self.status(self._say(exc), "error")
+                return None
+        path = Path(raw).expanduser()
+        if not path.is_absolute():
+            if not self.default_archive:
+                self.status(f"{raw}: give the archive file's full path (there is no team checkout to start from).", "error")
+                return None
+            try:
+                path = self._archive_target().root / path
+            except repo.RepoError as exc:
+                self.status(self._say(exc), "error")
+                return None
+        if not path.is_file():
+            self.status(f"{path} does not exist: archive into an existing yearly file (or start it with the CLI's archive --create).", "error")
+            return None
+        return path
+
     def action_archive(self) -> None:
         from facilitator.archive import ArchiveError, archive_session
 
         if self._need_text() is None:
             return
-        raw = self.query_one("#archive-path", Input).value.strip()
-        if not raw:
-            self.status("Type the archive file's path first.", "error")
+        path = self._archive_path()
+        if path is None:
             return
-        path = Path(raw).expanduser()
-        if not path.is_absolute():
-            path = self.app.archive_root / path
         try:
             result = archive_session(self.session, path, self.template)
-        except ArchiveError as e:
+        except (ArchiveError, OSError) as e:
             self.status(str(e), "error")
             return
         self.engine.set_archived_in(str(path))

@@ -195,7 +195,7 @@ class HomeScreen(Screen):
         lst.set_options(options)
         if options:
             lst.highlighted = 0
-        hint = "Enter opens"
+        hint = "Enter opens · ctrl+t prepare"  # the footer has no room for it at 80 columns
         if total > len(self.session_ids):
             hint = f"The newest {len(self.session_ids)} of {total:,} · " + hint
         if browse_available():
