@@ -468,7 +468,7 @@ def _commit_archive(where: Any, session: Session, tpl: Template, action: str) ->
     except repo.RepoError as exc:
         raise CliError(str(exc)) from None
     print(f"committed {done.commit} on branch {done.branch} (not pushed: git push -u origin {done.branch})", file=sys.stderr)
-    _write_stdout(prepare.printable(f"\n{done.title}\n\n{done.body}"))
+    _write_stdout(f"\n{done.title}\n\n{done.body}")
 
 
 # -- before the call (issue 8): meeting issue, pad skeleton, reminders -----------------
@@ -495,7 +495,7 @@ def cmd_issue(args: argparse.Namespace, st: SessionStore) -> int:
         print(f"{session.id}: meeting issue #{number}", file=sys.stderr)
     day = prepare.meeting_day(session)
     print(f"meets {prepare.long_date(day)}, {prepare.when(tpl.team, day).line()}", file=sys.stderr)
-    _write_stdout(prepare.printable(prepare.issue_text(session, tpl)))
+    _write_stdout(prepare.issue_text(session, tpl))
     return 0
 
 
@@ -503,7 +503,7 @@ def cmd_pad(args: argparse.Namespace, st: SessionStore) -> int:
     from facilitator import prepare
 
     session, tpl = _session_and_template(args, st)
-    _write_stdout(prepare.printable(prepare.pad_text(session, tpl, icebreaker=args.icebreaker or "")))
+    _write_stdout(prepare.pad_text(session, tpl, icebreaker=args.icebreaker or ""))
     return 0
 
 
@@ -511,7 +511,7 @@ def cmd_remind(args: argparse.Namespace, st: SessionStore) -> int:
     from facilitator import prepare
 
     session, tpl = _session_and_template(args, st)
-    _write_stdout(prepare.printable(prepare.remind_text(session, tpl, args.before)))
+    _write_stdout(prepare.remind_text(session, tpl, args.before))
     return 0
 
 
@@ -532,7 +532,7 @@ def cmd_merge_pad(args: argparse.Namespace, st: SessionStore) -> int:
     if plan.empty:
         print(f"{session.id}: the pad adds nothing new", file=sys.stderr)
         return 0
-    _write_stdout(prepare.printable("".join(f"{_one_line(c)}\n" for c in plan.changes)))
+    _write_stdout("".join(f"{_one_line(c)}\n" for c in plan.changes))
     if not args.apply:
         print(f"{len(plan.changes)} change(s) not applied: run again with --apply", file=sys.stderr)
         return 0

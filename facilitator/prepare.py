@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from dataclasses import dataclass
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -20,12 +19,6 @@ from facilitator.model import Session
 from facilitator.team import TeamError, TeamSettings
 from facilitator.templates import Template
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """The text without control characters (ESC, OSC, C1), safe to print to a terminal."""
-    return _CONTROL.sub("", text)
 
 
 REMINDERS = {"1w": "one week", "1d": "one day"}

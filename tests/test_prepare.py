@@ -125,7 +125,7 @@ def test_cli_issue_records_number_and_pad_uses_it(sessions_dir: Path, monkeypatc
     assert SessionStore(sessions_dir).load(sid).issue == "812"
     rc, out, _ = run_cli("--sessions", sessions_dir, "pad", sid, "--icebreaker", "Favourite \x1b]0;x\x07tea?")
     assert rc == 0 and "GitHub issue: https://github.com/jupyterhub/team-compass/issues/812" in out
-    assert "\x1b" not in out and "Favourite ]0;xtea?" in out
+    assert "\x1b" not in out and "\x07" not in out and "Favourite ␛]0;x␇tea?" in out  # replaced visibly (sanitize)
     rc, out, _ = run_cli("--sessions", sessions_dir, "remind", sid, "--before", "1d")
     assert rc == 0 and "is tomorrow" in out
 
