@@ -1,3 +1,5 @@
+import contextlib
+import io
 from pathlib import Path
 
 import pytest
@@ -34,3 +36,16 @@ def git(root: Path, *args: str) -> str:
     import subprocess
 
     return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True).stdout
+
+
+def run_cli(*args: object) -> tuple[int, str, str]:
+    """``facilitator`` in-process: (exit status, stdout, stderr); a usage error's exit is caught."""
+    from facilitator import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            rc = cli.main([str(a) for a in args])
+        except SystemExit as exc:
+            rc = int(exc.code or 0)
+    return rc, out.getvalue(), err.getvalue()

@@ -6,8 +6,6 @@ and every command that prints user data, via the real CLI; none may come out.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +14,7 @@ import pytest
 
 from facilitator import cli, sanitize
 from facilitator.store import SessionStore, read_session_file
+from tests.conftest import run_cli
 
 CONTROLS = [chr(c) for c in range(0x20) if chr(c) not in "\t\n"] + ["\x7f"] + [chr(c) for c in range(0x80, 0xA0)]
 
@@ -54,16 +53,6 @@ def archive_text() -> str:
         f"- **Ada (10m):** {title} zebra\n"
         f"  - {note} zebra\n"
     )
-
-
-def run_cli(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            rc = cli.main([str(a) for a in args])
-        except SystemExit as exc:
-            rc = int(exc.code or 0)
-    return rc, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(autouse=True)

@@ -6,9 +6,7 @@ hidden temp file.
 
 from __future__ import annotations
 
-import contextlib
 import errno
-import io
 import os
 import subprocess
 import sys
@@ -20,18 +18,9 @@ from facilitator import cli, store
 from facilitator.archive import ArchiveError, read_archive
 from facilitator.importer import ImportFailed, read_text_file
 from facilitator.store import NotARegularFile, atomic_write_text
+from tests.conftest import run_cli
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="symlinks and FIFOs are POSIX")
-
-
-def run_cli(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            rc = cli.main([str(a) for a in args])
-        except SystemExit as exc:
-            rc = int(exc.code or 0)
-    return rc, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(autouse=True)
