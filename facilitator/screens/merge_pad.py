@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, TextArea
 
+from facilitator.sanitize import clean
 from facilitator.widgets.inputs import LineInput
 
 
@@ -75,7 +76,7 @@ class MergePadScreen(Screen):
             return
         self.changes = plan.changes
         preview = "\n".join(plan.changes) if plan.changes else "The pad adds nothing new."
-        self.query_one("#merge-preview", TextArea).load_text(prepare.printable(preview))
+        self.query_one("#merge-preview", TextArea).load_text(clean(preview))
         self._status(f"{len(plan.changes)} change(s) to apply (ctrl+s)." if plan.changes else "Nothing new in the pad.")
 
     def action_apply(self) -> None:

@@ -21,6 +21,7 @@ TEXTS = (
 def prepared_texts(session, template) -> dict[str, str]:
     """Each text, or the one line saying which team setting it lacks."""
     from facilitator import prepare
+    from facilitator.sanitize import clean
     from facilitator.team import TeamError
 
     makers = {
@@ -32,7 +33,7 @@ def prepared_texts(session, template) -> dict[str, str]:
     out = {}
     for key, make in makers.items():
         try:
-            out[key] = prepare.printable(make())
+            out[key] = clean(make())
         except (TeamError, ValueError) as exc:
             out[key] = f"Cannot write this yet: {exc}"
     return out
