@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, NoReturn, Sequence
 
-from facilitator import paths
+from facilitator import follow_cli, paths
 
 if TYPE_CHECKING:
     from facilitator import store
@@ -682,6 +682,7 @@ def build_parser(history: Any = None) -> argparse.ArgumentParser:
 
     if history is not None:
         history.add_commands(sub)
+    follow_cli.add_commands(sub)
     return parser
 
 
@@ -705,6 +706,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return _run_app(args, root)
         if command == "open":
             return cmd_app(args, IndexedDir(root))
+        if command in follow_cli.COMMANDS:  # a Textual app too: not under the output guard
+            return follow_cli.run(args, root)
         with _clean_output():
             st = IndexedDir(root)
             handler = COMMANDS.get(command)
