@@ -27,7 +27,11 @@ POLL_INTERVAL = 0.5  # seconds between looks at the source (a stat() for a file)
 
 
 class FollowSource(Protocol):
-    """Where the follower's meeting comes from; ``poll`` is cheap and never blocks."""
+    """Where the follower's meeting comes from; ``poll`` is cheap and never blocks.
+
+    A source that must run to be fed (a joined shared meeting) also has an ``async def
+    run()``; the screen runs it as a worker for as long as it is shown.
+    """
 
     state: FollowState
 
@@ -43,12 +47,12 @@ class FollowerScreen(PresenterView):
         make_engine: Callable[[Session], Meeting],
         where: str,
     ) -> None:
-        assert source.state.session is not None, "start the follower on a first good state"
         self.source = source
         self.make_engine = make_engine
         self.where = where
         self._version = source.state.version
-        super().__init__(make_engine(source.state.session))
+        session = source.state.session
+        super().__init__(make_engine(session) if session is not None else None)  # type: ignore[arg-type]
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
@@ -58,9 +62,18 @@ class FollowerScreen(PresenterView):
         super().on_mount()
         self.show_status(self.source.state)
         self.set_interval(POLL_INTERVAL, self.poll_source)
+        run = getattr(self.source, "run", None)
+        if run is not None:
+            self.run_worker(run(), name="follow-source", exclusive=True)
 
     def hint(self, info: str) -> str:
         return follower_info(info)
+
+    def refresh_timer(self) -> None:
+        if self.engine is None:  # a shared meeting not synced yet
+            self.query_one("#presenter-title", Static).update(Text("waiting for the meeting…", style="bold"))
+            return
+        super().refresh_timer()
 
     def poll_source(self) -> None:
         """Look at the source; a new session replaces the engine, a problem shows in the status line."""
