@@ -123,19 +123,29 @@ class Meeting:
         self.belled = False
         self.rooms_timer: ItemTimer | None = None
         self.rooms_belled = False
-        c = session.clock
-        item = session.find_item(c.current_item) if c.current_item else None
+        self.restore_clock()
+        self.stages = build_stages(session)
+
+    def restore_clock(self) -> None:
+        """Set the current item and the timers from the session's clock (wall-clock epochs).
+
+        What a reopened meeting does on start, and what a joiner does whenever the host's
+        state arrives: the countdown is computed here, from the shared start time.
+        """
+        self.current, self.timer, self.belled = None, None, False
+        self.rooms_timer, self.rooms_belled = None, False
+        c = self.session.clock
+        item = self.session.find_item(c.current_item) if c.current_item else None
         if item is not None and item.status not in (ItemStatus.DONE, ItemStatus.DEFERRED):
             snap = TimerSnapshot(item.actual_seconds, c.running, c.run_started_at)
-            self.timer = ItemTimer.restored(item.planned_seconds, snap, wall_now=wall(), now=now)
+            self.timer = ItemTimer.restored(item.planned_seconds, snap, wall_now=self.wall(), now=self.now)
             self.current = item
             item.status = ItemStatus.RUNNING
             self.belled = self.timer.timed and self.timer.remaining() <= 0
         if c.rooms_open:
             snap = TimerSnapshot(c.rooms_elapsed, c.rooms_running, c.rooms_run_started_at)
-            self.rooms_timer = ItemTimer.restored(self.rooms_planned_seconds, snap, wall_now=wall(), now=now)
+            self.rooms_timer = ItemTimer.restored(self.rooms_planned_seconds, snap, wall_now=self.wall(), now=self.now)
             self.rooms_belled = self.rooms_timer.timed and self.rooms_timer.remaining() <= 0
-        self.stages = build_stages(session)
 
     # -- notifications and saving ----------------------------------------------------
     def subscribe(self, callback: Callable[[Change], None]) -> None:
