@@ -115,7 +115,16 @@ def _follow_file(args: argparse.Namespace, sessions_dir: Path, session_id: str) 
 
 
 def _follow_url(args: argparse.Namespace, url: str) -> int:
-    raise FollowError("following a shared meeting by URL is not available in this version; follow the session id on the host's machine")
+    from facilitator.share_client import parse_join_url
+
+    try:
+        parse_join_url(url)  # a bad URL is reported before anything starts
+    except ValueError as e:
+        raise FollowError(str(e)) from None
+    from facilitator.follow_shared import SharedDocFollow
+
+    source = SharedDocFollow(url)
+    return _run_view(source, _engine_maker(args), source.where)
 
 
 def follow_command(sessions_dir: Path, session_id: str, templates_dir: str | None = None) -> list[str]:
