@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -139,6 +138,8 @@ def _serve(args: argparse.Namespace, sessions_dir: Path) -> int:
     first_watch(sessions_dir, args.id)  # a missing or broken session is reported now, not in each tab
     if not 0 < args.port < 65536:
         raise FollowError(f"--port {args.port} is not a port (1-65535)")
+    import shlex
+
     try:
         from textual_serve.server import Server
     except ImportError as exc:

@@ -4,6 +4,8 @@ from the saved start time, the last good state kept, and nothing able to change 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from textual.widgets import Digits, Static
@@ -173,3 +175,18 @@ def test_follow_cli_errors_are_one_line(sessions_dir: Path) -> None:
     (sessions_dir / f"{SID}.toml").write_text("not toml [", encoding="utf-8")
     rc, out, err = run_cli("--sessions", sessions_dir, "serve-follow", SID)
     assert rc == 1 and f"cannot read {SID}.toml" in err and err.count("\n") == 1
+
+
+def test_the_app_and_the_cli_load_no_web_or_shared_modules() -> None:
+    """textual-serve (and its aiohttp), playwright and pycrdt load only for the commands that use them."""
+    code = (
+        "import sys\n"
+        "from facilitator import cli\n"
+        "cli.build_parser(cli._history_module())\n"
+        "import facilitator.app, facilitator.screens.follower, facilitator.follow_cli, facilitator.follow\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual_serve', 'aiohttp', 'playwright', 'pycrdt'))\n"
+        "assert not bad, bad\n"
+        "assert 'textual' in sys.modules\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
