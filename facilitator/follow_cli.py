@@ -148,6 +148,9 @@ def _serve(args: argparse.Namespace, sessions_dir: Path) -> int:
     public_url = args.public_url or f"http://{_url_host(args.host)}:{args.port}"
     server = Server(command, host=args.host, port=args.port, title=f"facilitator follow {args.id}", public_url=public_url)
     print(f"following {args.id} read-only: open {public_url}/ in a browser (one process per tab; ctrl+c stops)", file=sys.stderr)
+    if args.host in ("0.0.0.0", "::", "") and not args.public_url:
+        print(f"facilitator: warning: the page connects back to {public_url}: for other machines give "
+              f"--public-url http://THIS-MACHINE:{args.port}", file=sys.stderr)
     server.serve()
     return 0
 

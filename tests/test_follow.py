@@ -13,6 +13,7 @@ from textual.widgets import Digits, Static
 from facilitator.engine import Meeting
 from facilitator.follow import SessionFileWatch, follower_info, reader_engine
 from facilitator.model import AgendaItem
+from facilitator.rooms import RoomPlan
 from facilitator.screens.follower import FollowerApp, FollowerScreen
 from facilitator.store import SessionStore, read_session_file
 from facilitator.templates import get_template, new_session
@@ -137,6 +138,14 @@ async def test_the_view_follows_the_file_and_counts_down(sessions_dir: Path) -> 
         shown = texts(screen)
         assert shown["presenter-title"] == "Binder [b]news[/b]" and "last good state shown" in shown["follow-status"]
         assert screen.query_one("#follow-status").has_class("-problem")
+        # Breakout rooms: each room's topic and their shared countdown.
+        m.open_rooms([RoomPlan("JupyterHub"), RoomPlan("Binder")], 15)
+        m.save()
+        screen.poll_source()
+        shown = texts(screen)
+        assert shown["presenter-title"] == "Breakout rooms" and shown["countdown"] == "15:00"
+        assert "JupyterHub" in shown["presenter-rooms"] and "Binder" in shown["presenter-rooms"]
+        assert not screen.query_one("#follow-status").has_class("-problem")
 
 
 async def test_no_key_changes_the_meeting_and_there_is_no_palette(sessions_dir: Path) -> None:
