@@ -93,7 +93,7 @@ class FollowerScreen(PresenterView):
             status.update(Text(state.problem))
             return
         when = time.strftime("%H:%M:%S", time.localtime(state.updated_at)) if state.updated_at else "—"
-        status.update(Text(f"following {self.where} · read-only · updated {when} · q quits"))
+        status.update(Text(f"read-only · q quits · updated {when} · following {self.where}"))
 
 
 class FollowerApp(App[int]):
