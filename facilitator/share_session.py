@@ -166,7 +166,7 @@ class HostShare:
         if self.hosted is None:
             return "starting to share…"
         others = len([p for p in self.peers() if not p.is_me])
-        return f"hosting · {others} joined · {self.url}"
+        return f"hosting on {self.plan.bind}:{self.plan.port} · {others} joined · F12 shows the join line"
 
 
 class JoinShare:
@@ -176,8 +176,8 @@ class JoinShare:
 
     def __init__(self, url: str, name: str, **client_options: Any) -> None:
         self.doc = Doc()
-        self.client = ShareClient(url, self.doc, name=name, on_change=self._notify, **client_options)
         self.on_change: Callable[[], None] | None = None
+        self.client = ShareClient(url, self.doc, name=name, on_change=self._notify, **client_options)
         self._stop = anyio.Event()
 
     @property

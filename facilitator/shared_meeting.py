@@ -70,6 +70,20 @@ def delta_to_char_ops(old: str, delta: list[dict[str, Any]]) -> tuple[list[CharO
     return ops, text
 
 
+def shift_char(pos: int, op: CharOp) -> int:
+    """Where a character position (a cursor) goes after one op of someone else's.
+
+    Text inserted exactly at the cursor goes after it, so the next key typed here lands
+    right after this person's own previous one; a deletion around the cursor pulls it
+    to the start of what was deleted.
+    """
+    start, end, insert = op
+    if pos <= start:
+        return pos
+    removed = min(end, pos) - start
+    return pos - removed + len(insert)
+
+
 class TextLink:
     """A shared ``Text`` as one editor shows it (``value``), with undo of local edits only."""
 

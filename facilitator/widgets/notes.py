@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.binding import Binding
 from textual.widgets import TextArea
-from textual.widgets.text_area import Edit, EditResult
+from textual.widgets.text_area import Edit, EditResult, Selection
 
 from facilitator.widgets.inputs import follow_focus, screen_key_now
 
@@ -139,19 +139,27 @@ class NotesArea(TextArea, inherit_bindings=False):
         Control characters show as their stand-ins, one for one, so positions still match.
         """
         from facilitator.sanitize import clean
+        from facilitator.shared_meeting import shift_char
 
         value = clean(value)
+        document = self.document
+        anchor, cursor = (document.get_index_from_location(loc) for loc in self.selection)
         self._applying_remote = True
         try:
-            for start, end, insert in ops:
-                document = self.document
-                top = document.get_location_from_index(min(start, len(document.text)))
-                bottom = document.get_location_from_index(min(end, len(document.text)))
-                super().edit(Edit(clean(insert), top, bottom, True))
+            for op in ops:
+                start, end, insert = op
+                length = len(document.text)
+                top = document.get_location_from_index(min(start, length))
+                bottom = document.get_location_from_index(min(end, length))
+                super().edit(Edit(clean(insert), top, bottom, False))
+                anchor, cursor = shift_char(anchor, op), shift_char(cursor, op)
             if self.text != value:  # never expected; the shared text wins
-                location = self.cursor_location
                 super().load_text(value)
-                self.move_cursor(location)
+            length = len(self.document.text)
+            self.selection = Selection(
+                self.document.get_location_from_index(min(anchor, length)),
+                self.document.get_location_from_index(min(cursor, length)),
+            )
         finally:
             self._applying_remote = False
         self.history.clear()  # TextArea's own undo is not used while shared
