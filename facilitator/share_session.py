@@ -166,7 +166,7 @@ class HostShare:
         if self.hosted is None:
             return "starting to share…"
         others = len([p for p in self.peers() if not p.is_me])
-        return f"hosting on {self.plan.bind}:{self.plan.port} · {others} joined · F12 shows the join line"
+        return f"hosting on {self.plan.bind}:{self.plan.port} · {others} joined"
 
 
 class JoinShare:
