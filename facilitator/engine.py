@@ -117,6 +117,9 @@ class Meeting:
         self.wall = wall
         self.saver = saver
         self.dirty = False
+        #: False for a joiner of a shared meeting: only the host moves the meeting on (the
+        #: stage, the current item, the timers, the rooms); the rest can be edited by all.
+        self.controls_meeting = True
         self._subscribers: list[Callable[[Change], None]] = []
         self.current: AgendaItem | None = None
         self.timer: ItemTimer | None = None
@@ -195,6 +198,8 @@ class Meeting:
         return self.timer is not None and self.timer.running
 
     def meeting_begins(self) -> None:
+        if not self.controls_meeting:
+            return
         c = self.session.clock
         if not c.meeting_started_at:
             c.meeting_started_at = self.wall()
@@ -209,6 +214,8 @@ class Meeting:
         self.current, self.timer, self.belled = None, None, False
 
     def start(self, item: AgendaItem) -> None:
+        if not self.controls_meeting:
+            return
         if self.current is item:
             if self.timer is not None:
                 self.timer.resume()
@@ -228,6 +235,8 @@ class Meeting:
         self.changed(Change.TIMER)
 
     def pause(self) -> None:
+        if not self.controls_meeting:
+            return
         if self.timer is not None:
             self.timer.pause()
             if self.current is not None:
@@ -236,6 +245,8 @@ class Meeting:
 
     def toggle(self, item: AgendaItem) -> str:
         """Start ``item``, or pause/resume it if it is the current one."""
+        if not self.controls_meeting:
+            return "not yours"
         if item.status == ItemStatus.DEFERRED:
             item.status = ItemStatus.PENDING
         if self.current is item and self.timer is not None:
@@ -258,6 +269,8 @@ class Meeting:
 
     def next_item(self, after: AgendaItem | None = None) -> AgendaItem | None:
         """Finish the current item and start the next pending one (deferred ones are skipped)."""
+        if not self.controls_meeting:
+            return None
         order = self.session.agenda_items
         ref = self.current or after
         idx = order.index(ref) + 1 if ref in order else 0
@@ -272,6 +285,8 @@ class Meeting:
 
     def extend(self, seconds: int, item: AgendaItem) -> None:
         """More (or less) time: kept as an extension, apart from the timebox as written."""
+        if not self.controls_meeting:
+            return
         target = self.current or item
         target.extra_seconds = max(-(target.minutes or 0) * 60, target.extra_seconds + seconds)
         if target is self.current and self.timer is not None:
@@ -281,6 +296,8 @@ class Meeting:
         self.changed(Change.TIMER)
 
     def defer(self, item: AgendaItem) -> str:
+        if not self.controls_meeting:
+            return str(item.status)
         if item is self.current:
             self._leave_current(ItemStatus.DEFERRED)
             result = "deferred"
@@ -291,6 +308,8 @@ class Meeting:
         return result
 
     def finish(self) -> None:
+        if not self.controls_meeting:
+            return
         self._leave_current(ItemStatus.DONE)
         if self.rooms_timer is not None:
             self.bring_back()
@@ -579,6 +598,8 @@ class Meeting:
 
     def open_rooms(self, plans: list[rooms.RoomPlan], minutes: int) -> list[Section]:
         """Open the rooms (after the suggestions, or at the end) and start their shared timer."""
+        if not self.controls_meeting:
+            return []
         if not plans:
             return []
         tpl = self.template
@@ -610,6 +631,8 @@ class Meeting:
         return made
 
     def toggle_rooms(self) -> str:
+        if not self.controls_meeting:
+            return "not yours"
         t = self.rooms_timer
         if t is None:
             return "closed"
@@ -623,6 +646,8 @@ class Meeting:
         return result
 
     def extend_rooms(self, seconds: int) -> None:
+        if not self.controls_meeting:
+            return
         c = self.session.clock
         c.rooms_extra_seconds = max(-c.rooms_planned_seconds, c.rooms_extra_seconds + int(seconds))
         if self.rooms_timer is not None:
@@ -633,6 +658,8 @@ class Meeting:
 
     def bring_back(self) -> float:
         """Everyone back to the main call: the rooms' timer stops; the seconds they took."""
+        if not self.controls_meeting:
+            return 0.0
         t = self.rooms_timer
         if t is None:
             return 0.0

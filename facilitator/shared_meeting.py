@@ -70,14 +70,34 @@ def delta_to_char_ops(old: str, delta: list[dict[str, Any]]) -> tuple[list[CharO
     return ops, text
 
 
+def shift_char(pos: int, op: CharOp) -> int:
+    """Where a character position (a cursor) goes after one op of someone else's.
+
+    Text inserted exactly at the cursor goes after it, so the next key typed here lands
+    right after this person's own previous one; a deletion around the cursor pulls it
+    to the start of what was deleted.
+    """
+    start, end, insert = op
+    if pos <= start:
+        return pos
+    removed = min(end, pos) - start
+    return pos - removed + len(insert)
+
+
 class TextLink:
     """A shared ``Text`` as one editor shows it (``value``), with undo of local edits only."""
 
-    def __init__(self, text: Text, on_remote: Callable[[list[CharOp], str], None] | None = None) -> None:
+    def __init__(
+        self,
+        text: Text,
+        on_remote: Callable[[list[CharOp], str], None] | None = None,
+        on_local: Callable[[str], None] | None = None,
+    ) -> None:
         self.text = text
         self.doc: Doc = text.doc
         self.value = str(text)
         self.on_remote = on_remote
+        self.on_local = on_local
         self.undo_manager = UndoManager(scopes=[text], capture_timeout_millis=UNDO_GROUP_MS)
         self.undo_manager.include_origin(LOCAL)
         self._subscription = text.observe(self._changed)
@@ -106,6 +126,8 @@ class TextLink:
                 del self.text[a:b]
             if insert:
                 self.text.insert(a, insert)
+        if self.on_local is not None:
+            self.on_local(self.value)
         return insert
 
     def undo(self) -> bool:
@@ -148,6 +170,7 @@ class SharedMeeting:
         self.engine = engine
         self.session: Session = engine.session
         self.is_host = is_host
+        engine.controls_meeting = is_host  # only the host moves the meeting on
         self.schedule = schedule
         self._sections: dict[str, Section] = {}  # doc section id -> the session's object
         self._section_ids: dict[int, str] = {}  # id(section) -> doc section id
@@ -202,6 +225,20 @@ class SharedMeeting:
             if str(m["id"]) == sid:
                 return m["body"]
         return None
+
+    def link_item_notes(self, item: AgendaItem, on_remote: Callable[[list[CharOp], str], None]) -> TextLink | None:
+        """A ``TextLink`` on an item's notes for an editor; local keystrokes update the item too."""
+        text = self.item_notes(item)
+        if text is None:
+            return None
+        return TextLink(text, on_remote, on_local=lambda value: setattr(item, "notes", value))
+
+    def link_section_body(self, section: Section, on_remote: Callable[[list[CharOp], str], None]) -> TextLink | None:
+        """A ``TextLink`` on a section's text (a room's notes, a raw section) for an editor."""
+        text = self.section_body(section)
+        if text is None:
+            return None
+        return TextLink(text, on_remote, on_local=lambda value: setattr(section, "body", value))
 
     def where(self, section: Section | None, item: AgendaItem | None) -> str:
         """A presence ``where`` for a stage: the item, else the section, by id."""
