@@ -91,6 +91,7 @@ def bind_socket(plan: HostPlan) -> tuple[socket.socket, HostPlan]:
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((plan.bind, plan.port))
+        sock.listen(100)  # taken from now on (bound alone, another could still bind it)
     except OSError as e:
         sock.close()
         if plan.port and e.errno in (98, 48, 10048):  # EADDRINUSE on Linux, macOS, Windows

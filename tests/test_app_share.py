@@ -96,3 +96,28 @@ async def test_a_joiner_app_edits_lists_but_only_the_host_runs_the_clock(session
             await until(pilot, lambda: screen.engine.current is not None and screen.engine.current.id == "item-b")
             assert screen.engine.timer_view(screen.engine.current).text == "04:00"
             assert "online" in str(screen.query_one("#meeting-share").render())
+
+
+async def test_a_joiner_app_says_offline_keeps_typing_and_comes_back(sessions_dir, tmp_path) -> None:
+    from tests.test_share_client import host_in_background
+
+    host_doc = sd.session_to_doc(make_session())
+    async with anyio.create_task_group() as tg:
+        hosted, stop = await host_in_background(tg, host_doc)
+        app = make_app(sessions_dir, FakeClock(), tmp_path, join=(hosted.url, "Ana"))
+        async with app.run_test(size=(120, 30)) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, MeetingScreen))
+            screen = meeting(app)
+            bar = screen.query_one("#meeting-share")
+            screen.share.client.backoff = Backoff(first=0.02, cap=0.1, jitter=0)
+            stop.set()  # the host goes away
+            await until(pilot, lambda: "offline" in str(bar.render()) and bar.has_class("-offline"))
+            await pilot.press(*"Offline Ana", "enter")  # Ana goes on with the check-in
+            await pilot.pause()
+            again, stop_again = await host_in_background(tg, host_doc, port=hosted.port, token=hosted.token)
+            await until(pilot, lambda: "online" in str(bar.render()) and not bar.has_class("-offline"))
+            names = lambda doc: [str(a["text"]) for a in doc.get("sections", type=sd.Array)[0]["attendees"]]  # noqa: E731
+            assert "Offline Ana" in names(screen.share.doc), names(screen.share.doc)
+            await until(pilot, lambda: "Offline Ana" in names(host_doc))
+            stop_again.set()
+        tg.cancel_scope.cancel()
