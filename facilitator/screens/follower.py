@@ -15,6 +15,7 @@ from typing import Callable, Protocol
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.reactive import reactive
 from textual.widgets import Static
 
 from facilitator.engine import Meeting
@@ -41,6 +42,9 @@ class FollowSource(Protocol):
 class FollowerScreen(PresenterView):
     """The presenter view, read-only, with one line saying what it follows and how fresh it is."""
 
+    #: The source's last state: a new session replaces the engine, a problem shows below.
+    follow_state: reactive[FollowState | None] = reactive(None, init=False)
+
     def __init__(
         self,
         source: FollowSource,
@@ -60,7 +64,7 @@ class FollowerScreen(PresenterView):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.show_status(self.source.state)
+        self.follow_state = self.source.state
         self.set_interval(POLL_INTERVAL, self.poll_source)
         run = getattr(self.source, "run", None)
         if run is not None:
@@ -76,8 +80,12 @@ class FollowerScreen(PresenterView):
         super().refresh_timer()
 
     def poll_source(self) -> None:
-        """Look at the source; a new session replaces the engine, a problem shows in the status line."""
+        """Look at the source (cheap); what changed goes to ``follow_state``."""
         state = self.source.poll()
+        if state is not None:
+            self.follow_state = state
+
+    def watch_follow_state(self, state: FollowState | None) -> None:
         if state is None:
             return
         if state.version != self._version and state.session is not None:
