@@ -32,6 +32,7 @@ bench: $(VENV)/.installed
 	$(PY) benchmarks/history.py
 	$(PY) benchmarks/scale.py
 	$(PY) benchmarks/engine.py
+	$(PY) benchmarks/share.py
 	$(PY) benchmarks/follow_web.py
 
 clean:

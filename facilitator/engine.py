@@ -11,6 +11,7 @@ file keeps wall-clock epochs (``sync``) so a reopened meeting carries on.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from enum import StrEnum
@@ -97,6 +98,7 @@ class TimerView:
     running: bool
 
 
+_KEY_HINT = re.compile(r" — (F\d+|ctrl\+\w)\b.*$")
 NO_ITEM = TimerView("--:--", "no item running — F5 starts the next pending one, F6 too", "idle", False)
 
 
@@ -376,6 +378,16 @@ class Meeting:
 
     def timer_view(self, item: AgendaItem | None) -> TimerView:
         """What the big countdown shows for an item (the running one counts live)."""
+        return self._for_whoever_runs_it(self._timer_view(item))
+
+    def _for_whoever_runs_it(self, view: TimerView) -> TimerView:
+        """A joiner's view says what is happening without the keys only the host has."""
+        if self.controls_meeting:
+            return view
+        info = _KEY_HINT.sub("", view.info.replace("paused — F5 resumes", "paused"))
+        return TimerView(view.text, info, view.state, view.running)
+
+    def _timer_view(self, item: AgendaItem | None) -> TimerView:
         if item is None:
             return NO_ITEM
         if item is self.current and self.timer is not None:
@@ -672,6 +684,9 @@ class Meeting:
         return c.rooms_elapsed
 
     def rooms_view(self) -> TimerView:
+        return self._for_whoever_runs_it(self._rooms_view())
+
+    def _rooms_view(self) -> TimerView:
         if self.rooms_timer is None:
             c = self.session.clock
             if c.rooms_elapsed:

@@ -62,7 +62,10 @@ class WebsocketChannel(Channel):
             raise StopAsyncIteration() from None
 
     async def send(self, message: bytes) -> None:
-        await self._websocket.send(message)
+        try:
+            await self._websocket.send(message)
+        except ConnectionClosed:
+            pass  # the peer is gone; its receive loop ends and the room forgets it
 
     async def recv(self) -> bytes:
         message = await self._websocket.recv()

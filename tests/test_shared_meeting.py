@@ -61,6 +61,9 @@ def test_only_the_host_moves_the_meeting_and_the_joiner_counts_down_itself() -> 
     mono.t += 90
     wall.t += 90  # no traffic: the joiner's countdown moves on its own
     assert joiner.timer_view(joiner.current).text == "03:30"
+    # The joiner's clock says what happens, without the keys only the host has.
+    assert joiner.timer_view(joiner.session.find_item("item-a")).info == "not started"
+    assert "F5" in host.timer_view(host.session.find_item("item-a")).info
     # A joiner's engine never writes the host's state, even if asked to.
     joiner.pause()
     sync(hs.doc, js.doc)
