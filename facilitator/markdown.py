@@ -42,6 +42,7 @@ def _link_url(m: re.Match[str]) -> str:
         return m.group(0)
     return f"<{url}>{m.group(0)[len(url):]}"
 _HEADING_LINE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$")
+_SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _DATE_HEADING = re.compile(r"^(\d{4}-\d{1,2}(?:-\d{1,2})?)(?![\d-])")
 
 
@@ -482,6 +483,8 @@ def parse_document(
     problems: dict[int, str] = {}
     if not meetings:
         meetings, problems = _dated_meetings(text_lines, path)
+    if _one_titled_meeting(meetings):
+        meetings = []  # ``# 2020-12-16 Triage`` alone: the document's own title
     gc_was_enabled = gc.isenabled()
     gc.disable()  # token trees are short-lived; collecting mid-parse only costs time
     try:
@@ -502,7 +505,10 @@ def parse_document(
             doc.preamble = _strip_blank(text_lines[:head_end])
         for k, (start, level, heading) in enumerate(meetings):
             end = meetings[k + 1][0] if k + 1 < len(meetings) else len(text_lines)
-            chunk = text_lines[start + 1 : end]
+            body = start + 1
+            if body < end and not text_lines[start].lstrip().startswith("#") and _SETEXT_UNDERLINE.match(text_lines[body]):
+                body += 1  # ``Aug 27, 2019`` over ``------------``: the underline is the heading's
+            chunk = text_lines[body:end]
             blocks = _blocks(chunk)
             sections, cancelled = _sections(chunk, blocks, tpl, len(chunk))
             iso = _DATE_HEADING.match(heading)
@@ -557,9 +563,15 @@ def _front_matter_of_document(text: str) -> tuple[str, str]:
     if not front:
         return "", text
     rest_lines = rest.split("\n")
-    if _split_meetings(rest_lines) or splitting.meeting_starts(rest_lines):
+    meetings = _split_meetings(rest_lines) or [(s.line, s.level, s.heading) for s in splitting.meeting_starts(rest_lines)]
+    if meetings and not _one_titled_meeting(meetings):
         return "", text  # an archive with front matter: kept as its preamble, as before
     return front, rest
+
+
+def _one_titled_meeting(meetings: list[tuple[int, int, str]]) -> bool:
+    """A single dated H1 is a one-meeting document's title, not a yearly archive."""
+    return len(meetings) == 1 and meetings[0][1] == 1
 
 
 def _parse_single(
