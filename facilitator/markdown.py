@@ -570,8 +570,9 @@ def _front_matter_of_document(text: str) -> tuple[str, str]:
 
 
 def _one_titled_meeting(meetings: list[tuple[int, int, str]]) -> bool:
-    """A single dated H1 is a one-meeting document's title, not a yearly archive."""
-    return len(meetings) == 1 and meetings[0][1] == 1
+    """A single dated H1 is a one-meeting document's title, not a yearly archive; so is
+    one H1 written twice (``# 2023-11-10`` over the agenda, again over the notes)."""
+    return bool(meetings) and all(level == 1 for _, level, _ in meetings) and len({h for _, _, h in meetings}) == 1
 
 
 def _parse_single(
