@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from facilitator import dates, splitting
-from facilitator.markdown import parse_document
+from facilitator.markdown import parse_document, render_session, template_for
 from facilitator.store import SessionStore
 
 
@@ -142,3 +143,48 @@ def test_cli_import_date_option(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "not a day" in capsys.readouterr().err
     assert main(["--sessions", sessions, "import", str(f), "--date", "2024-12-31"]) == 0
     assert capsys.readouterr().out.strip().startswith("2024-12-31")
+
+
+# -- shapes the corpus (tests/fixtures/corpus) showed ------------------------------------
+
+
+def test_setext_dated_headings_split_a_yearly_file() -> None:
+    text = "Team notes\n==========\n\nOct 8, 2019\n-----------\n\n- a\n\nAug 27, 2019\n------------\n\n- b\n"
+    doc = parse_document(text)
+    assert [s.date for s in doc.sessions] == ["2019-10-08", "2019-08-27"]
+    typed = replace(template_for(doc.sessions[0].template), mdformat=False)
+    assert render_session(doc.sessions[0], typed) == "## Oct 8, 2019\n\n- a\n"  # the underline is the heading's, not a rule
+    # text right above the line is a paragraph's: not a heading of its own
+    assert len(parse_document("# N\n\nNotes\nOct 8, 2019\n---\n\n- a\n", path="n.md").sessions) == 1
+
+
+def test_a_small_dated_heading_over_bigger_sections_is_the_documents_date() -> None:
+    text = "## Teleconference\n##### 22 March 2021\n\n### Agenda\n\n- a\n\n### Notes\n\n- b\n"
+    doc = parse_document(text)
+    assert [s.date for s in doc.sessions] == ["2021-03-22"]
+    assert "Teleconference" in doc.sessions[0].sections[0].heading + doc.sessions[0].sections[0].body
+
+
+def test_a_dated_h1_is_a_documents_title_even_written_twice() -> None:
+    text = "---\ntags: triage\n---\n\n# 2020-12-16 Triage\n\n## Agenda\n\n# 2020-12-16 Triage\n\n- a\n"
+    (s,) = parse_document(text).sessions
+    assert s.date == "2020-12-16" and s.front_matter == "---\ntags: triage\n---\n\n"
+    two = "# 2020-12-16 Triage\n\n- a\n\n# 2020-12-02 Triage\n\n- b\n"
+    assert _dates(two) == ["2020-12-16", "2020-12-02"]  # two different H1s: two meetings
+
+
+@pytest.mark.parametrize(
+    "path, expected, problem",
+    [
+        ("minutes/24-04-2017-minutes.md", "2017-04-24", ""),
+        ("docs/docs-06-20-2022.md", "2022-06-20", ""),
+        ("docs/docs-07-05-2021.md", "", "'07-05-2021' is ambiguous (2021-07-05 or 2021-05-07)"),
+        ("w3c/2021/05-Arakeen/agenda.md", "", "no day found (only the year 2021)"),
+    ],
+)
+def test_day_and_month_in_a_file_name(path: str, expected: str, problem: str) -> None:
+    doc = parse_document("# Sync\n\n- x\n", path=path)
+    assert [s.date for s in doc.sessions] == [expected]
+    assert doc.date_problems.get(0, "") == problem
+    # the file's own words decide an ambiguous name
+    assert _dates("# Sync, July 5, 2021\n\n- x\n", "docs/docs-07-05-2021.md") == ["2021-07-05"]
