@@ -152,8 +152,11 @@ def dated_headings(text_lines: list[str], path: str = "") -> tuple[list[tuple[He
     return out, context
 
 
-def meeting_starts(text_lines: list[str], path: str = "") -> list[MeetingStart]:
-    """The headings a multi-meeting file splits at ([] for a one-meeting document)."""
+def meeting_starts(text_lines: list[str], path: str = "", order: str | None = None) -> list[MeetingStart]:
+    """The headings a multi-meeting file splits at ([] for a one-meeting document).
+
+    ``order`` (``"dmy"``/``"mdy"``, given by the user) reads ambiguous numeric dates the
+    file's own unambiguous ones do not decide."""
     found, context = dated_headings(text_lines, path)
     if not found:
         return []
@@ -171,18 +174,20 @@ def meeting_starts(text_lines: list[str], path: str = "") -> list[MeetingStart]:
             return []
         if any(o.line > h.line and o.level < h.level for o in heading_lines(text_lines)):
             return []
-    return [_start(h, f, [x for _, x in found], context.get(h.line), path) for h, f in chosen]
+    return [_start(h, f, [x for _, x in found], context.get(h.line), path, order) for h, f in chosen]
 
 
-def _start(h: HeadingLine, f: dates.DateFound, others: list[dates.DateFound], year: int | None, path: str) -> MeetingStart:
-    order = dates.numeric_order(others)
+def _start(
+    h: HeadingLine, f: dates.DateFound, others: list[dates.DateFound], year: int | None, path: str, given_order: str | None = None
+) -> MeetingStart:
+    order = dates.numeric_order(others) or given_order
     year = year or dates.path_year(path) or _file_year(others)
     got = dates.resolve(f, year=year, order=order)
     iso = got.iso()
     return MeetingStart(h.line, h.level, h.text, iso, "" if iso else dates.describe_problem(got))
 
 
-def document_date(body_lines: list[str], title: str, front: str, path: str) -> tuple[str, str]:
+def document_date(body_lines: list[str], title: str, front: str, path: str, given_order: str | None = None) -> tuple[str, str]:
     """A one-meeting document's date and, if none, why: from its title or date line,
     its front matter, its other headings, then its file name and folders."""
     path_found = dates.path_date(path)
@@ -206,7 +211,7 @@ def document_date(body_lines: list[str], title: str, front: str, path: str) -> t
     candidates.extend(f for _, f in heads[:1])
     candidates.append(path_found)
     others = [c for c in candidates if c is not None]
-    order = dates.numeric_order(others)
+    order = dates.numeric_order(others) or given_order
     first_problem = ""
     for c in candidates:
         if c is None:

@@ -124,6 +124,14 @@ def test_undated_meetings_are_reported_and_take_date(rel: str, tmp_path: Path) -
     assert got == sorted(m or entry["date"] for m in entry["meetings"])
 
 
+@pytest.mark.parametrize("rel", sorted(r for r, e in ENTRIES.items() if "date_order" in e))
+def test_ambiguous_dates_read_in_the_order_the_user_gives(rel: str, tmp_path: Path) -> None:
+    given = ENTRIES[rel]["date_order"]
+    st = SessionStore(tmp_path / "s")
+    result = import_file(st, CORPUS / rel, template=TEAM.name, templates=TEMPLATES, date_order=given["order"])
+    assert [st.load(i).date for i in result.ids] == given["meetings"]
+
+
 def test_yearly_files_import_into_one_sessions_directory(tmp_path: Path) -> None:
     """Through the importer and the session files: every meeting of every multi-meeting
     file saved, with its date (two meetings on one day stay two)."""

@@ -188,3 +188,38 @@ def test_day_and_month_in_a_file_name(path: str, expected: str, problem: str) ->
     assert doc.date_problems.get(0, "") == problem
     # the file's own words decide an ambiguous name
     assert _dates("# Sync, July 5, 2021\n\n- x\n", "docs/docs-07-05-2021.md") == ["2021-07-05"]
+
+
+def test_date_order_given_by_the_user_reads_ambiguous_dates(tmp_path: Path) -> None:
+    from facilitator.importer import ImportFailed, import_file
+
+    text = "# Minutes\n\n## 03.04.21\n\n- a\n\n## 03.05.21\n\n- b\n"
+    assert [s.date for s in parse_document(text, date_order="dmy").sessions] == ["2021-04-03", "2021-05-03"]
+    assert [s.date for s in parse_document(text, date_order="mdy").sessions] == ["2021-03-04", "2021-03-05"]
+    # the file's own unambiguous dates win over the order given
+    decided = "# Minutes\n\n## 13.04.21\n\n- a\n\n## 03.04.21\n\n- b\n"
+    assert [s.date for s in parse_document(decided, date_order="mdy").sessions] == ["2021-04-13", "2021-04-03"]
+    assert _dates_with_order("# Sync\n\n- x\n", "docs/docs-07-05-2021.md", "dmy") == ["2021-05-07"]
+    f = tmp_path / "minutes.md"
+    f.write_text(text, encoding="utf-8")
+    st = SessionStore(tmp_path / "s")
+    with pytest.raises(ImportFailed, match="--date-order dmy"):
+        import_file(st, f)
+    with pytest.raises(ImportFailed, match="date order 'ymd' is not one of: dmy, mdy"):
+        import_file(st, f, date_order="ymd")
+    assert [st.load(i).date for i in import_file(st, f, date_order="dmy").ids] == ["2021-04-03", "2021-05-03"]
+
+
+def _dates_with_order(text: str, path: str, order: str) -> list[str]:
+    return [s.date for s in parse_document(text, path=path, date_order=order).sessions]
+
+
+def test_cli_date_order_option(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    f = tmp_path / "minutes.md"
+    f.write_text("# Minutes\n\n## 03.04.21\n\n- a\n", encoding="utf-8")
+    rc, out, err = run_cli("--sessions", tmp_path / "s", "import", f)
+    assert rc != 0 and "ambiguous (2021-03-04 or 2021-04-03)" in err and "--date-order" in err
+    rc, out, err = run_cli("--sessions", tmp_path / "s", "import", f, "--date-order", "mdy")
+    assert rc == 0 and out.split() == ["2021-03-04"]
