@@ -7,6 +7,7 @@ sessions of a file imported twice.
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -21,7 +22,17 @@ DATE_ORDERS = ("dmy", "mdy")  # how a team writes 03.04.21: day first, or month 
 
 
 class ImportFailed(ValueError):
-    """A file that cannot be imported; the message says which and why."""
+    """A file that cannot be imported; the message says which and why.
+
+    ``undated`` lists, one line per meeting, those whose date the file does not give (the
+    message then ends with how to give it on the command line); ``ambiguous`` says that some
+    of them are numeric dates a date order would read. The app asks with its own words.
+    """
+
+    def __init__(self, message: str, undated: list[str] | None = None, ambiguous: bool = False) -> None:
+        super().__init__(message)
+        self.undated = undated or []
+        self.ambiguous = ambiguous
 
 
 def read_text_file(path: Path, what: str = "file") -> str:
@@ -40,6 +51,20 @@ def read_text_file(path: Path, what: str = "file") -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ImportFailed(f"{path} is not UTF-8 text (bad byte at offset {exc.start})") from None
+
+
+def read_date_answer(answer: str) -> tuple[str | None, str | None]:
+    """(day, date order) from what a user typed when asked for an undated file's day:
+    ``2024-03-05``, or ``dmy`` / ``mdy`` for dates such as 03.04.21; ValueError if neither."""
+    answer = answer.strip()
+    if not answer:
+        return None, None
+    if answer.lower() in DATE_ORDERS:
+        return None, answer.lower()
+    try:
+        return _dt.date.fromisoformat(answer).isoformat(), None
+    except ValueError:
+        raise ValueError(f"{answer!r} is not a day (YYYY-MM-DD), nor dmy / mdy") from None
 
 
 @dataclass(frozen=True)
@@ -117,11 +142,12 @@ def _import_text(
         for n in missing:
             s = doc.sessions[n]
             what = f"meeting {n + 1} of {len(doc.sessions)}" + (f" ('{s.heading}')" if s.heading else "")
-            lines.append(f"{path}: {what}: {doc.date_problems.get(n, 'no date found')}")
+            lines.append(f"{what}: {doc.date_problems.get(n, 'no date found')}")
         hint = "give the meeting's day with --date YYYY-MM-DD"
-        if any("ambiguous" in doc.date_problems.get(n, "") for n in missing):
+        ambiguous = any("ambiguous" in doc.date_problems.get(n, "") for n in missing)
+        if ambiguous:
             hint = "say how the file writes dates with --date-order dmy (day first) or mdy (month first), or " + hint
-        raise ImportFailed("; ".join(lines) + "; " + hint)
+        raise ImportFailed("; ".join(f"{path}: {line}" for line in lines) + "; " + hint, undated=lines, ambiguous=ambiguous)
     for n in missing:
         doc.sessions[n].date = date or ""
     for session in doc.sessions:
