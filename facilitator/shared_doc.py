@@ -117,6 +117,11 @@ def _section_map(section: Section) -> Map:
     })
 
 
+def section_map(section: Section) -> Map:
+    """A section as the document holds it (a new ``Map``, fresh ids), to insert somewhere."""
+    return _section_map(section)
+
+
 def write_host_state(doc: Doc, session: Session) -> None:
     """The host publishes the facilitator's state: stage, clock, each item's status and time.
 

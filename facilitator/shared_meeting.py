@@ -285,7 +285,7 @@ class SharedMeeting:
                 self._push_section(sec, m)
 
     def _section_map(self, section: Section, sid: str) -> Map:
-        m = sd._section_map(section)
+        m = sd.section_map(section)
         m["id"] = sid
         return m
 

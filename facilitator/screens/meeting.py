@@ -298,10 +298,12 @@ class MeetingScreen(Screen):
 
         if self.share is not None:
             return False
+        path = self.app.store.path_for(self.session.id)
         try:
             if sock is None:
                 sock, plan = share_session.bind_socket(plan)
-            doc = open_host_doc(self.session, self.app.store.path_for(self.session.id))
+            share_session.discard_stale_snapshot(path)  # the TOML was edited unshared since
+            doc = open_host_doc(self.session, path)
             share_session.remember_hosting(self.app.sessions_dir, plan)
         except (share_session.ShareError, SnapshotError, OSError) as e:
             self.app.notify(str(e), title="Not shared", severity="error", timeout=10, markup=False)
@@ -321,9 +323,13 @@ class MeetingScreen(Screen):
         if self.share is not None:
             self.app.notify(f"facilitator join {self.share.url}", title="Join this meeting with", timeout=10, markup=False)
             return
+        from facilitator.share_session import snapshot_is_stale
+
         self.flush_panes()
-        self.save_now()
-        self.start_hosting(plan_hosting(self.app.sessions_dir, self.session.id))
+        if self.engine.dirty:  # what was typed is in the record first; then it is newer
+            self.save_now()
+        stale = snapshot_is_stale(self.app.store.path_for(self.session.id))
+        self.start_hosting(plan_hosting(self.app.sessions_dir, self.session.id, new=stale))
 
     def _schedule_remote(self, deliver) -> None:
         self.call_later(self._remote_arrived, deliver)
