@@ -199,7 +199,7 @@ class HostShare:
         if self.hosted is None:
             return "starting to share…"
         others = len([p for p in self.peers() if not p.is_me])
-        return f"hosting on {self.plan.bind}:{self.plan.port} · {others} joined"
+        return f"hosting {self.plan.bind}:{self.plan.port} · {others} joined"
 
 
 class JoinShare:

@@ -370,12 +370,13 @@ class MeetingScreen(Screen):
         line = Text("○ " if offline else "● ", style="bold red" if offline else "bold green")
         line.append(clean(status), style="bold" if offline else "")
         for peer in share.peers():
-            where = self.shared.describe_where(peer.where)
-            who = clean(peer.name) + (" (you)" if peer.is_me else "") + (" · host" if peer.role == "host" and not peer.is_me else "")
-            line.append("  ·  ")
-            line.append(who, style="bold")
+            if peer.is_me:  # you know where you are; the line is for the others
+                continue
+            where = " ".join(clean(self.shared.describe_where(peer.where)).split())
+            line.append(" · ")
+            line.append(clean(peer.name) + (" (host)" if peer.role == "host" else ""), style="bold")
             if where:
-                line.append(f": {clean(where)}", style="italic")
+                line.append(f": {where[:24] + '…' if len(where) > 25 else where}", style="italic")
         bar.update(line)
         bar.set_class(offline, "-offline")
 
