@@ -285,9 +285,7 @@ class SharedMeeting:
                 self._push_section(sec, m)
 
     def _section_map(self, section: Section, sid: str) -> Map:
-        m = sd.section_map(section)
-        m["id"] = sid
-        return m
+        return sd.section_map(section, sid)
 
     def _push_section(self, sec: Section, m: Map) -> None:
         for key in _SECTION_SCALARS:
