@@ -289,6 +289,7 @@ class MeetingScreen(Screen):
 
         self.share = share
         self.shared = SharedMeeting(share.doc, self.engine, is_host=share.role == "host", schedule=self._schedule_remote)
+        self.shared.on_error = lambda message: self.app.notify(message, title="Sharing", severity="error", timeout=8, markup=False)
         share.on_change = self._share_changed
 
     def start_hosting(self, plan: HostPlan, sock: object | None = None, name: str = "") -> bool:
