@@ -60,7 +60,7 @@ def prepare(args: argparse.Namespace, sessions_dir: Path) -> dict[str, Any]:
     check(args)
     if args.command == "join":
         return {"join": (args.url.strip(), name)}
-    from facilitator.share_session import ShareError, bind_socket, plan_hosting
+    from facilitator.share_session import ShareError, bind_socket, plan_hosting, snapshot_is_stale
     from facilitator.store import SessionStore
 
     store = SessionStore(sessions_dir)
@@ -69,7 +69,9 @@ def prepare(args: argparse.Namespace, sessions_dir: Path) -> dict[str, Any]:
         raise ValueError(f"session {args.id!r} is a cancelled meeting: nothing to run or share")
     with store.lock(args.id):  # open in another app? say so now, before printing a URL
         pass
-    plan = plan_hosting(sessions_dir, args.id, bind=args.bind, port=args.port, new=args.new_token)
+    # Edited without sharing since the last time: a fresh document, so a fresh token too.
+    stale = snapshot_is_stale(store.path_for(args.id))
+    plan = plan_hosting(sessions_dir, args.id, bind=args.bind, port=args.port, new=args.new_token or stale)
     try:
         sock, plan = bind_socket(plan)
     except ShareError as e:

@@ -298,7 +298,7 @@ class ShareClient:
             self.attempts = 0
             self.connections += 1
             self._synced.set()
-            self._set_state(LinkState.ONLINE, f"online · {self.target.host}:{self.target.port}")
+            self._set_state(LinkState.ONLINE, f"online {self.target.host}:{self.target.port}")
             await self._send_presence(websocket)
 
         async with anyio.create_task_group() as tg:

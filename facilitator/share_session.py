@@ -84,6 +84,38 @@ def remember_hosting(sessions_dir: Path, plan: HostPlan) -> None:
         pass
 
 
+def snapshot_is_stale(session_path: Path) -> bool:
+    """Whether the session was saved after its last shared snapshot (run without sharing since).
+
+    The host writes the two together, the snapshot second; a TOML that is newer was
+    edited without the shared document, which then no longer says what the record says.
+    """
+    from facilitator.shared_doc import snapshot_path
+
+    snap = snapshot_path(session_path)
+    try:
+        return snap.stat().st_mtime_ns < Path(session_path).stat().st_mtime_ns
+    except OSError:
+        return False
+
+
+def discard_stale_snapshot(session_path: Path) -> bool:
+    """Remove a stale snapshot (the TOML is the record); True if there was one.
+
+    The next hosting starts its document afresh from the TOML, under a new token: those
+    who joined the old document must join again (their old copy would come back doubled).
+    """
+    from facilitator.shared_doc import snapshot_path
+
+    if not snapshot_is_stale(session_path):
+        return False
+    try:
+        snapshot_path(session_path).unlink()
+    except OSError:
+        pass
+    return True
+
+
 def bind_socket(plan: HostPlan) -> tuple[socket.socket, HostPlan]:
     """Bind the plan's address now (port 0: a free one), so the URL can be printed first."""
     family = socket.AF_INET6 if ":" in plan.bind else socket.AF_INET
@@ -167,7 +199,7 @@ class HostShare:
         if self.hosted is None:
             return "starting to share…"
         others = len([p for p in self.peers() if not p.is_me])
-        return f"hosting on {self.plan.bind}:{self.plan.port} · {others} joined"
+        return f"hosting {self.plan.bind}:{self.plan.port} · {others} joined"
 
 
 class JoinShare:

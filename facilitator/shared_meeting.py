@@ -170,6 +170,8 @@ class SharedMeeting:
         self.engine = engine
         self.session: Session = engine.session
         self.is_host = is_host
+        self.error = ""  # the last change that could not be shared, if any
+        self.on_error: Callable[[str], None] | None = None
         engine.controls_meeting = is_host  # only the host moves the meeting on
         self.schedule = schedule
         self._sections: dict[str, Section] = {}  # doc section id -> the session's object
@@ -263,9 +265,16 @@ class SharedMeeting:
     def _engine_changed(self, change: Change) -> None:
         if self._pulling:
             return
-        self.push()
-        if self.is_host and change != Change.CONTENT:
-            self.publish_host_state()
+        try:
+            self.push()
+            if self.is_host and change != Change.CONTENT:
+                self.publish_host_state()
+        except Exception as e:  # the local meeting goes on; the next change tries again
+            self.error = f"not shared: {type(e).__name__}: {e}"
+            if self.on_error is not None:
+                self.on_error(self.error)
+            return
+        self.error = ""
 
     def publish_host_state(self) -> None:
         """The facilitator's state into the ``host`` map (the host only; joiners read it)."""
@@ -285,9 +294,7 @@ class SharedMeeting:
                 self._push_section(sec, m)
 
     def _section_map(self, section: Section, sid: str) -> Map:
-        m = sd._section_map(section)
-        m["id"] = sid
-        return m
+        return sd.section_map(section, sid)
 
     def _push_section(self, sec: Section, m: Map) -> None:
         for key in _SECTION_SCALARS:

@@ -121,3 +121,26 @@ async def test_a_joiner_app_says_offline_keeps_typing_and_comes_back(sessions_di
             await until(pilot, lambda: "Offline Ana" in names(host_doc))
             stop_again.set()
         tg.cancel_scope.cancel()
+
+
+async def test_f12_shares_a_meeting_opened_as_usual_and_pastes_lose_their_carriage_returns(sessions_dir, tmp_path) -> None:
+    from textual import events
+
+    SessionStore(sessions_dir).save(make_session())
+    app = make_app(sessions_dir, FakeClock(), tmp_path, open_id="2024-11-19")
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = meeting(app)
+        assert screen.share is None and screen.query_one("#meeting-share").display is False
+        await pilot.press("f12")
+        await until(pilot, lambda: screen.share is not None and screen.share.hosted is not None)
+        assert screen.query_one("#meeting-share").display is True
+        assert (sessions_dir / ".share" / "2024-11-19.json").exists()
+        async with ShareClient(screen.share.url, Doc(), name="Bo", backoff=Backoff(first=0.02, cap=0.1)) as bo:
+            with anyio.fail_after(DEADLINE):
+                await bo.wait_synced()
+            screen.show_stage(stage_of(screen, "item-b"))
+            await pilot.pause()
+            area = screen.query_one("#notes", NotesArea)
+            area.post_message(events.Paste("one\r\ntwo\rthree"))
+            await until(pilot, lambda: str(sd.item_notes(bo.doc, "item-b")) == "one\ntwo\nthree")
+            assert area.text == "one\ntwo\nthree" and area.cursor_location == (2, 5)

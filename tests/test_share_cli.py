@@ -73,3 +73,27 @@ def test_the_token_and_port_are_remembered_for_a_restart_and_kept_private(sessio
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert plan_hosting(sessions_dir, "2024-11-19", new=True).token != first.token
     assert plan_hosting(sessions_dir, "2024-11-19", port=0).port == 0
+
+
+def test_a_meeting_edited_unshared_since_its_snapshot_starts_a_fresh_document_and_token(sessions_dir, capsys) -> None:
+    from facilitator import shared_doc as sd
+    from facilitator.share_session import discard_stale_snapshot, snapshot_is_stale
+
+    store = SessionStore(sessions_dir)
+    path = store.save(make_session())
+    snap = sd.snapshot_path(path)
+    sd.write_snapshot(sd.open_host_doc(make_session(), path), snap)  # written with the TOML
+    remember_hosting(sessions_dir, plan_hosting(sessions_dir, "2024-11-19"))
+    token = plan_hosting(sessions_dir, "2024-11-19").token
+    assert not snapshot_is_stale(path)
+    edited = make_session()
+    edited.find_item("item-a").notes = "typed in a meeting that was not shared\n"
+    store.save(edited)  # opened and edited without sharing: the TOML is newer
+    later = snap.stat().st_mtime_ns + 1_000_000  # (a filesystem's clock may be coarse)
+    os.utime(path, ns=(later, later))
+    assert snapshot_is_stale(path)
+    options = share_cli.prepare(host_args(), sessions_dir)
+    options["host"][1].close()
+    assert options["host"][0].token != token  # the old joiners' copy would come back doubled
+    assert discard_stale_snapshot(path) and not snap.exists()
+    assert "typed in a meeting" in str(sd.item_notes(sd.open_host_doc(store.load("2024-11-19"), path), "item-a"))

@@ -136,3 +136,50 @@ def test_a_restarted_host_resumes_from_its_snapshot_without_duplicates(tmp_path)
     assert again.sections[1].entries == ["Release 5.0!", "Docs merged 🎉"]
     assert len(again.sections) == len(session.sections)
     assert len(sd.doc_to_session(doc2).agenda_items) == 2
+
+
+def test_rooms_the_host_opens_reach_the_joiner_whose_room_notes_reach_the_host() -> None:
+    from facilitator.rooms import RoomPlan
+
+    host, hs, joiner, js, _ = pair()
+    made = host.open_rooms([RoomPlan("Binder federation", host="Min"), RoomPlan("会議 🎉")], 20)
+    sync(hs.doc, js.doc)
+    js.deliver()
+    assert [r.heading for r in joiner.session.rooms] == [r.heading for r in made]
+    assert joiner.rooms_open and joiner.rooms_view().text == "20:00"
+    room = joiner.session.rooms[1]
+    link = js.link_section_body(room, on_remote=lambda ops, v: None)
+    link.local_edit(len(link.value), len(link.value), "- 陈 notes 👍🏽\n")
+    sync(hs.doc, js.doc)
+    hs.deliver()
+    assert host.session.rooms[1].body.endswith("- 陈 notes 👍🏽\n")
+    assert hs.describe_where(js.where(room, None)) == room.title
+    # Joiners cannot close them; the host can.
+    assert joiner.bring_back() == 0.0 and joiner.rooms_open
+    host.bring_back()
+    sync(hs.doc, js.doc)
+    js.deliver()
+    assert not joiner.rooms_open
+
+
+def test_a_topic_added_as_its_own_section_reaches_the_other_side() -> None:
+    from facilitator.templates import get_template, new_session
+
+    tpl = get_template("2i2c")
+    session = new_session(tpl, "2025-01-21", date="2025-01-21")
+    host_doc = sd.session_to_doc(session)
+    host = Meeting(session, tpl)
+    hs = SharedMeeting(host_doc, host, is_host=True)
+    joiner_doc = join(host_doc)
+    joiner = Meeting(sd.doc_to_session(joiner_doc), tpl)
+    js = SharedMeeting(joiner_doc, joiner, is_host=False)
+    item = joiner.add_item("Ana: 新しい話題 😀")
+    sync(hs.doc, js.doc)
+    hs.deliver()
+    assert [s.heading for s in host.session.sections] == [s.heading for s in joiner.session.sections]
+    assert host.session.find_item(item.id).text == "Ana: 新しい話題 😀"
+    host.remove_item(host.session.find_item(item.id))
+    sync(hs.doc, js.doc)
+    js.deliver()
+    assert joiner.session.find_item(item.id) is None
+    assert len(joiner.session.sections) == len(host.session.sections) == len(session.sections)

@@ -289,6 +289,7 @@ class MeetingScreen(Screen):
 
         self.share = share
         self.shared = SharedMeeting(share.doc, self.engine, is_host=share.role == "host", schedule=self._schedule_remote)
+        self.shared.on_error = lambda message: self.app.notify(message, title="Sharing", severity="error", timeout=8, markup=False)
         share.on_change = self._share_changed
 
     def start_hosting(self, plan: HostPlan, sock: object | None = None, name: str = "") -> bool:
@@ -298,10 +299,12 @@ class MeetingScreen(Screen):
 
         if self.share is not None:
             return False
+        path = self.app.store.path_for(self.session.id)
         try:
             if sock is None:
                 sock, plan = share_session.bind_socket(plan)
-            doc = open_host_doc(self.session, self.app.store.path_for(self.session.id))
+            share_session.discard_stale_snapshot(path)  # the TOML was edited unshared since
+            doc = open_host_doc(self.session, path)
             share_session.remember_hosting(self.app.sessions_dir, plan)
         except (share_session.ShareError, SnapshotError, OSError) as e:
             self.app.notify(str(e), title="Not shared", severity="error", timeout=10, markup=False)
@@ -321,9 +324,13 @@ class MeetingScreen(Screen):
         if self.share is not None:
             self.app.notify(f"facilitator join {self.share.url}", title="Join this meeting with", timeout=10, markup=False)
             return
+        from facilitator.share_session import snapshot_is_stale
+
         self.flush_panes()
-        self.save_now()
-        self.start_hosting(plan_hosting(self.app.sessions_dir, self.session.id))
+        if self.engine.dirty:  # what was typed is in the record first; then it is newer
+            self.save_now()
+        stale = snapshot_is_stale(self.app.store.path_for(self.session.id))
+        self.start_hosting(plan_hosting(self.app.sessions_dir, self.session.id, new=stale))
 
     def _schedule_remote(self, deliver) -> None:
         self.call_later(self._remote_arrived, deliver)
@@ -364,12 +371,13 @@ class MeetingScreen(Screen):
         line = Text("○ " if offline else "● ", style="bold red" if offline else "bold green")
         line.append(clean(status), style="bold" if offline else "")
         for peer in share.peers():
-            where = self.shared.describe_where(peer.where)
-            who = clean(peer.name) + (" (you)" if peer.is_me else "") + (" · host" if peer.role == "host" and not peer.is_me else "")
-            line.append("  ·  ")
-            line.append(who, style="bold")
+            if peer.is_me:  # you know where you are; the line is for the others
+                continue
+            where = " ".join(clean(self.shared.describe_where(peer.where)).split())
+            line.append(" · ")
+            line.append(clean(peer.name) + (" (host)" if peer.role == "host" else ""), style="bold")
             if where:
-                line.append(f": {clean(where)}", style="italic")
+                line.append(f": {where[:24] + '…' if len(where) > 25 else where}", style="italic")
         bar.update(line)
         bar.set_class(offline, "-offline")
 

@@ -227,6 +227,16 @@ class NotesArea(TextArea, inherit_bindings=False):
         from facilitator.sanitize import clean, has_controls
 
         text = event.text.replace("\r\n", "\n")
+        if self._link is not None:  # shared: a lone \r is a line break too, on every machine
+            from facilitator.text_offsets import normalise_newlines
+
+            text = normalise_newlines(text)
+            if not has_controls(text) and text != event.text:
+                event.prevent_default()
+                event.stop()
+                if not self.read_only:
+                    self.move_cursor(self.replace(text, *self.selection).end_location)
+                return
         if not has_controls(text):
             return
         event.prevent_default()  # TextArea's handler would insert the raw text
