@@ -79,6 +79,12 @@ class PresenterScreen(Screen):
             Text(f"next: {nxt.owner + ': ' if nxt.owner else ''}{nxt.title or nxt.text}" if nxt else "", style="dim")
         )
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """A joiner of a shared meeting watches the clock; only the host runs it."""
+        if action in ("toggle", "next_item", "extend") and not self.engine.controls_meeting:
+            return False
+        return True
+
     def action_back(self) -> None:
         self.app.pop_screen()
 
