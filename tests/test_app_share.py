@@ -144,3 +144,19 @@ async def test_f12_shares_a_meeting_opened_as_usual_and_pastes_lose_their_carria
             area.post_message(events.Paste("one\r\ntwo\rthree"))
             await until(pilot, lambda: str(sd.item_notes(bo.doc, "item-b")) == "one\ntwo\nthree")
             assert area.text == "one\ntwo\nthree" and area.cursor_location == (2, 5)
+
+
+async def test_a_joiners_presenter_view_has_no_timer_keys(sessions_dir, tmp_path) -> None:
+    from facilitator.screens.presenter import PresenterScreen
+
+    async with host_meeting(sd.session_to_doc(make_session()), "2024-11-19") as hosted:
+        app = make_app(sessions_dir, FakeClock(), tmp_path, join=(hosted.url, "Ana"))
+        async with app.run_test(size=(120, 30)) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, MeetingScreen))
+            await pilot.press("f4")
+            await until(pilot, lambda: isinstance(app.screen, PresenterScreen))
+            assert app.screen.check_action("toggle", ()) is False
+            assert app.screen.check_action("back", ()) is True
+            await pilot.press("f5")
+            await pilot.pause()
+            assert app.screen.engine.current is None

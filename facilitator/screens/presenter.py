@@ -88,6 +88,12 @@ class PresenterScreen(PresenterView):
         Binding("f8", "extend(300)", "+5 min", priority=True, id="presenter.extend_5"),
     ]
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """A joiner of a shared meeting watches the clock; only the host runs it."""
+        if action in ("toggle", "next_item", "extend") and not self.engine.controls_meeting:
+            return False
+        return True
+
     def action_back(self) -> None:
         self.app.pop_screen()
 
