@@ -22,6 +22,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, ProgressBar, Static
 
 from facilitator.paths import styles_dir
+from facilitator.widgets.inputs import LineInput
 from facilitator.store import BrokenFile, ScanResult, SessionStore, StoreError
 from facilitator.widgets.session_table import SessionTable
 
@@ -134,7 +135,7 @@ class BrowseScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static("Sessions", id="browse-title")
-        yield Input(placeholder="Filter: type words in date, title, template, status… (↓ to the list)", id="browse-filter", select_on_focus=False)
+        yield LineInput(placeholder="Filter: type words in date, title, template, status… (↓ to the list)", id="browse-filter")
         yield ProgressBar(id="browse-progress", show_eta=False)
         yield SessionTable(list(zip(COLUMNS, WIDTHS)), flex=1, shrink=[(1, 14), (5, 12), (2, 8)], id="browse-table")
         yield Static("", id="browse-status")
