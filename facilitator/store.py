@@ -790,6 +790,8 @@ class SessionStore:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self._root_made = False
+        # Ids this store moved to the trash, the last one last: an app's undo goes back through them.
+        self.deleted_here: list[str] = []
 
     # -- single sessions --------------------------------------------------------------
     def path_for(self, session_id: str) -> Path:
@@ -880,6 +882,7 @@ class SessionStore:
                 os.utime(target)
             except OSError:
                 pass
+        self.deleted_here.append(session_id)
         return target
 
     def restore(self, session_id: str) -> Path:
@@ -895,6 +898,10 @@ class SessionStore:
             if dst.exists():
                 raise StoreError(f"session {session_id!r} exists again; rename it first")
             _move_no_clobber(newest, dst)
+        if session_id in self.deleted_here:
+            self.deleted_here.reverse()
+            self.deleted_here.remove(session_id)  # its last deletion
+            self.deleted_here.reverse()
         return dst
 
     def trashed(self) -> list[TrashedSession]:

@@ -22,8 +22,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, ProgressBar, Static
 
 from facilitator.paths import styles_dir
+from facilitator.screens.session_ops import SessionOps, same_day_warning
 from facilitator.widgets.inputs import LineInput
-from facilitator.store import BrokenFile, ScanResult, SessionStore, StoreError
+from facilitator.store import BrokenFile, ScanResult, SessionStore, StoreError, shown_id
 from facilitator.widgets.session_table import SessionTable
 
 CSS = str(styles_dir() / "history.tcss")
@@ -43,6 +44,9 @@ class Row:
 def _session_row(sid: str, date: str, heading: str, title: str, template: str, status: str,
                  attendees: int, agenda_items: int, archived_in: str, cancelled: str) -> Row:
     title = title or heading or ""
+    shown = shown_id(sid, date)
+    if shown:  # a second meeting of a day, or a renamed one: its id, so no two rows look alike
+        title = f"{shown} · {title}" if title else shown
     people, items = str(attendees), str(agenda_items)
     if status == "cancelled":  # not "0 people, 0 items": say why there were none
         people = items = ""
@@ -110,7 +114,7 @@ class BrokenFileScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class BrowseScreen(Screen):
+class BrowseScreen(SessionOps, Screen):
     """All sessions. Keys: type to filter, ↓/Enter to the list, Enter opens."""
 
     CSS_PATH = CSS
@@ -122,6 +126,11 @@ class BrowseScreen(Screen):
         Binding("ctrl+t", "people", "People", priority=True, id="browse.people"),
         Binding("ctrl+n", "next_meeting", "Next meeting", priority=True, id="browse.next"),
         Binding("ctrl+o", "edit", "Edit", priority=True, id="browse.edit"),
+        # Not priority: in the filter, Delete and ctrl+z stay the field's own keys.
+        Binding("f2", "rename_session", "Rename", id="browse.rename"),
+        Binding("f8,delete", "delete_session", "Delete", key_display="f8", id="browse.delete"),
+        Binding("ctrl+z", "undo_delete", "Undo delete", show=False, id="browse.undo_delete"),
+        Binding("f9", "trash", "Trash", show=False, id="browse.trash"),
     ]
 
     def __init__(self, store: SessionStore) -> None:
@@ -345,7 +354,32 @@ class BrowseScreen(Screen):
             self.notify,
             f"Created {new.id} ({new.date}) with {carried} item{'s' if carried != 1 else ''} carried over from {session_id}.",
         )
+        warning = same_day_warning(new.id, new.date)
+        if warning:
+            self.app.call_from_thread(self.notify, warning, title="Two meetings on one day",
+                                      severity="warning", timeout=12, markup=False)
         self.app.call_from_thread(self._after_next, new.id)
 
     def _after_next(self, new_id: str) -> None:
         self.refresh_sessions(select=new_id)
+
+    # -- rename, delete, undo (SessionOps) ----------------------------------------------
+    def selected_session(self) -> tuple[str, str] | None:
+        row = self.current_row()
+        if row is None:
+            self.notify("No session selected.")
+            return None
+        if row.broken is not None:
+            self.notify("An unreadable file is left untouched: fix or move it by hand.", timeout=6)
+            return None
+        title = row.cells[1].removeprefix(f"{row.key} · ")
+        return row.key, f"{row.key} ({row.cells[0]} · {title})"
+
+    def sessions_changed(self, select: str | None = None, gone: str | None = None) -> None:
+        if select is None and gone is not None:  # the row below takes the deleted one's place
+            keys = [r.key for r in self.shown]
+            if gone in keys:
+                at = keys.index(gone)
+                rest = keys[at + 1:] + keys[:at][::-1]
+                select = rest[0] if rest else None
+        self.refresh_sessions(select=select)
