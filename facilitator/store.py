@@ -265,6 +265,17 @@ def shown_id(session_id: str, date: str) -> str:
     return "" if session_id == safe_id(date) else session_id
 
 
+def id_suffix(session_id: str, date: str) -> str:
+    """:func:`shown_id` for a list that shows the date beside it: only what the id adds to
+    the date (``#2`` for ``2024-12-17-2``, ``breakout`` for ``2024-12-17-breakout``)."""
+    shown = shown_id(session_id, date)
+    base = safe_id(date)
+    if not shown or not base or not shown.startswith(base + "-"):
+        return shown
+    rest = shown[len(base) + 1:]
+    return f"#{rest}" if rest.isdigit() else rest
+
+
 def validate_id(session_id: str) -> str:
     """Return ``session_id`` if it is a plain slug; anything else could name a path outside the store."""
     if not isinstance(session_id, str) or not ID_RE.fullmatch(session_id):

@@ -22,9 +22,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, ProgressBar, Static
 
 from facilitator.paths import styles_dir
-from facilitator.screens.session_ops import SessionOps, same_day_warning
+from facilitator.screens.session_ops import DELETE_KEY, RENAME_KEY, TRASH_KEY, SessionOps, same_day_warning
 from facilitator.widgets.inputs import LineInput
-from facilitator.store import BrokenFile, ScanResult, SessionStore, StoreError, shown_id
+from facilitator.store import BrokenFile, ScanResult, SessionStore, StoreError, id_suffix
 from facilitator.widgets.session_table import SessionTable
 
 CSS = str(styles_dir() / "history.tcss")
@@ -44,8 +44,8 @@ class Row:
 def _session_row(sid: str, date: str, heading: str, title: str, template: str, status: str,
                  attendees: int, agenda_items: int, archived_in: str, cancelled: str) -> Row:
     title = title or heading or ""
-    shown = shown_id(sid, date)
-    if shown:  # a second meeting of a day, or a renamed one: its id, so no two rows look alike
+    shown = id_suffix(sid, date)
+    if shown:  # a second meeting of a day (#2), or a renamed one: never two rows alike
         title = f"{shown} · {title}" if title else shown
     people, items = str(attendees), str(agenda_items)
     if status == "cancelled":  # not "0 people, 0 items": say why there were none
@@ -226,6 +226,8 @@ class BrowseScreen(SessionOps, Screen):
         status = f"{len(self.shown)} of {n_sessions} sessions" if query.strip() else f"{n_sessions} sessions"
         if n_broken:
             status += f" · {n_broken} unreadable file{'s' if n_broken != 1 else ''} (listed in red, left untouched)"
+        elif n_sessions:  # the footer has no room for these at 80 columns
+            status += f" · {RENAME_KEY} rename · {DELETE_KEY}/Delete delete · {TRASH_KEY} trash"
         self.query_one("#browse-status", Static).update(Text(status))
 
     @on(Input.Changed, "#browse-filter")
@@ -372,7 +374,8 @@ class BrowseScreen(SessionOps, Screen):
         if row.broken is not None:
             self.notify("An unreadable file is left untouched: fix or move it by hand.", timeout=6)
             return None
-        title = row.cells[1].removeprefix(f"{row.key} · ")
+        shown = id_suffix(row.key, row.cells[0])
+        title = row.cells[1].removeprefix(f"{shown} · ") if shown else row.cells[1]
         return row.key, f"{row.key} ({row.cells[0]} · {title})"
 
     def sessions_changed(self, select: str | None = None, gone: str | None = None) -> None:
