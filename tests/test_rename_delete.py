@@ -139,3 +139,14 @@ def test_a_deleted_session_is_stamped_with_when_it_was_deleted(sessions_dir: Pat
     os.utime(sessions_dir / "2024-01-02.toml", (1_000, 1_000))  # last edited long ago
     where = st.delete("2024-01-02")
     assert where.stat().st_mtime > time.time() - 3600
+
+
+def test_next_onto_a_day_that_has_a_meeting_warns_with_the_id_it_got(sessions_dir: Path) -> None:
+    base = ("--sessions", sessions_dir)
+    run_cli(*base, "new", "--date", "2024-11-19")
+    run_cli(*base, "new", "--date", "2024-12-17")
+    rc, out, err = run_cli(*base, "next", "2024-11-19", "--date", "2024-12-17")
+    assert rc == 0 and out == "2024-12-17-2\n"
+    assert "warning: a session on 2024-12-17 exists already (2024-12-17); this one is 2024-12-17-2" in err
+    rc, out, err = run_cli(*base, "next", "2024-12-17", "--date", "2025-01-07")
+    assert rc == 0 and "warning" not in err
