@@ -215,3 +215,23 @@ def test_the_keys_are_remappable_and_never_a_letter_the_filter_would_take() -> N
             for key in binding.key.split(","):
                 assert key.startswith(("f", "ctrl+")) or key == "delete", key
                 assert len(key) > 1  # never one printable character
+
+
+async def test_a_session_open_in_a_meeting_here_is_neither_deleted_nor_renamed(
+        two_on_a_day: SessionStore, sessions_dir: Path, tmp_path: Path) -> None:
+    app = make_app(sessions_dir, FakeClock(), tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await on_home(pilot)
+        assert app.open_session("2024-12-17-2")
+        await settle(pilot)
+        app.action_browse()  # the history list over the meeting (as the palette does)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BrowseScreen)
+        await until(pilot, lambda: screen.loaded and screen.current_key() == "2024-12-17-2")
+        screen.query_one(SessionTable).focus()
+        await pilot.press("f8", "f2")
+        await settle(pilot)
+        assert app.screen is screen  # no dialog: said why instead
+        assert any("open in a meeting here" in m for m in messages(app))
+        assert (sessions_dir / "2024-12-17-2.toml").exists() and not (sessions_dir / ".trash").exists()
