@@ -10,6 +10,7 @@ says what happened; the screen names the selected session and reloads its list.
 from __future__ import annotations
 
 import datetime as _dt
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -20,7 +21,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from facilitator.store import ID_RE, SessionStore, StoreError, TrashedSession, read_session_file, safe_id, same_day_as
+if TYPE_CHECKING:  # the store is imported on first use: home's first frame comes without it
+    from facilitator.store import SessionStore, TrashedSession
 
 # The default keys, named in the messages (a keymap.toml may move them; the ids stay).
 RENAME_KEY, DELETE_KEY, UNDO_KEY, TRASH_KEY = "F2", "F8", "ctrl+z", "F9"
@@ -29,6 +31,8 @@ TRASH_SHOWN = 200  # the most recently deleted sessions the trash list shows
 
 def same_day_warning(session_id: str, date: str) -> str | None:
     """What to tell the user when a new session shares its day with another (None if not)."""
+    from facilitator.store import same_day_as
+
     base = same_day_as(session_id, date)
     if base is None:
         return None
@@ -70,6 +74,8 @@ class SessionOps:
             return
         from facilitator.screens.dialogs import TextPrompt
 
+        from facilitator.store import ID_RE, StoreError, safe_id
+
         old, described = picked
 
         def chosen(text: str | None) -> None:
@@ -103,6 +109,8 @@ class SessionOps:
         if picked is None or self._open_in_app(picked[0]):
             return
         from facilitator.screens.dialogs import ConfirmDialog
+
+        from facilitator.store import StoreError
 
         sid, described = picked
         store = self.session_store
@@ -143,6 +151,8 @@ class SessionOps:
         self.app.push_screen(TrashScreen(self.session_store), picked)
 
     def restore_session(self, session_id: str) -> None:
+        from facilitator.store import StoreError
+
         try:
             self.session_store.restore(session_id)
         except StoreError as e:
@@ -179,6 +189,8 @@ class TrashScreen(ModalScreen[str | None]):
 
     @staticmethod
     def _label(item: TrashedSession) -> Text:
+        from facilitator.store import StoreError, read_session_file
+
         label = Text(item.session_id, style="bold")
         when = _dt.datetime.fromtimestamp(item.deleted).strftime("%Y-%m-%d %H:%M")
         label.append(f"  deleted {when}", style="dim")
