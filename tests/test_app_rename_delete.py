@@ -235,3 +235,25 @@ async def test_a_session_open_in_a_meeting_here_is_neither_deleted_nor_renamed(
         assert app.screen is screen  # no dialog: said why instead
         assert any("open in a meeting here" in m for m in messages(app))
         assert (sessions_dir / "2024-12-17-2.toml").exists() and not (sessions_dir / ".trash").exists()
+
+
+async def test_the_messages_name_the_keys_a_keymap_gave(two_on_a_day: SessionStore, sessions_dir: Path, tmp_path: Path) -> None:
+    keymap = tmp_path / "keymap.toml"
+    keymap.write_text('"home.delete" = "f12"\n"home.undo_delete" = "ctrl+u"\n"home.trash" = "f11"\n', encoding="utf-8")
+    app = make_app(sessions_dir, FakeClock(), tmp_path, keymap=keymap)
+    async with app.run_test(size=(120, 40)) as pilot:
+        home = await on_home(pilot)
+        hint = str(home.query_one("#sessions-hint").render())
+        assert "F12 delete" in hint and "F11 trash" in hint and "F8" not in hint
+        await pilot.press("f8")  # no longer a key here
+        await pilot.pause()
+        assert app.screen is home
+        await pilot.press("f12")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and "ctrl+u or the trash (F11)" in app.screen.question
+        await pilot.press("y")
+        await settle(pilot)
+        assert any("ctrl+u brings it back (F11:" in m for m in messages(app))
+        await pilot.press("ctrl+u")
+        await settle(pilot)
+        assert (sessions_dir / "2024-12-17-2.toml").exists()

@@ -22,7 +22,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, ProgressBar, Static
 
 from facilitator.paths import styles_dir
-from facilitator.screens.session_ops import DELETE_KEY, RENAME_KEY, TRASH_KEY, SessionOps, same_day_warning
+from facilitator.screens.session_ops import SessionOps
 from facilitator.widgets.inputs import LineInput
 from facilitator.store import BrokenFile, ScanResult, SessionStore, StoreError, id_suffix
 from facilitator.widgets.session_table import SessionTable
@@ -128,7 +128,7 @@ class BrowseScreen(SessionOps, Screen):
         Binding("ctrl+o", "edit", "Edit", priority=True, id="browse.edit"),
         # Not priority: in the filter, Delete and ctrl+z stay the field's own keys.
         Binding("f2", "rename_session", "Rename", id="browse.rename"),
-        Binding("f8,delete", "delete_session", "Delete", key_display="f8", id="browse.delete"),
+        Binding("f8,delete", "delete_session", "Delete", id="browse.delete"),
         Binding("ctrl+z", "undo_delete", "Undo delete", show=False, id="browse.undo_delete"),
         Binding("f9", "trash", "Trash", show=False, id="browse.trash"),
     ]
@@ -227,7 +227,8 @@ class BrowseScreen(SessionOps, Screen):
         if n_broken:
             status += f" · {n_broken} unreadable file{'s' if n_broken != 1 else ''} (listed in red, left untouched)"
         elif n_sessions:  # the footer has no room for these at 80 columns
-            status += f" · {RENAME_KEY} rename · {DELETE_KEY}/Delete delete · {TRASH_KEY} trash"
+            status += (f" · {self.key_of('rename_session')} rename · {self.key_of('delete_session')} delete"
+                       f" · {self.key_of('trash')} trash")
         self.query_one("#browse-status", Static).update(Text(status))
 
     @on(Input.Changed, "#browse-filter")
@@ -356,11 +357,13 @@ class BrowseScreen(SessionOps, Screen):
             self.notify,
             f"Created {new.id} ({new.date}) with {carried} item{'s' if carried != 1 else ''} carried over from {session_id}.",
         )
-        warning = same_day_warning(new.id, new.date)
-        if warning:
-            self.app.call_from_thread(self.notify, warning, title="Two meetings on one day",
-                                      severity="warning", timeout=12, markup=False)
+        self.app.call_from_thread(self._warn_same_day, new.id, new.date)
         self.app.call_from_thread(self._after_next, new.id)
+
+    def _warn_same_day(self, session_id: str, date: str) -> None:
+        warning = self.same_day_warning(session_id, date)
+        if warning:
+            self.notify(warning, title="Two meetings on one day", severity="warning", timeout=12, markup=False)
 
     def _after_next(self, new_id: str) -> None:
         self.refresh_sessions(select=new_id)

@@ -15,7 +15,7 @@ from facilitator.widgets.inputs import LineInput
 from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from facilitator.screens.session_ops import DELETE_KEY, RENAME_KEY, TRASH_KEY, SessionOps, same_day_warning
+from facilitator.screens.session_ops import SessionOps
 from facilitator.widgets.notes import NotesArea
 
 
@@ -222,7 +222,8 @@ class HomeScreen(SessionOps, Screen):
             else:
                 lst.highlighted = self.session_ids.index(select) if select in self.session_ids else 0
         # The footer has no room for these at 80 columns.
-        hint = f"Enter opens · ctrl+t prepare · {RENAME_KEY} rename · {DELETE_KEY} delete · {TRASH_KEY} trash"
+        hint = (f"Enter opens · ctrl+t prepare · {self.key_of('rename_session')} rename · "
+                f"{self.key_of('delete_session')} delete · {self.key_of('trash')} trash")
         if total > len(self.session_ids):
             hint = f"The newest {len(self.session_ids)} of {total:,} · " + hint
         if browse_available():
@@ -279,7 +280,7 @@ class HomeScreen(SessionOps, Screen):
         session = new_session(tpl, store.make_id(date), date=date, agenda=items)
         if self.app.open_new_session(session):
             self.query_one("#agenda-input", NotesArea).load_text("")
-            warning = same_day_warning(session.id, date)
+            warning = self.same_day_warning(session.id, date)
             if warning:
                 self.app.notify(warning, title="Two meetings on one day", severity="warning", timeout=12, markup=False)
 

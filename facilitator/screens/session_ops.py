@@ -24,12 +24,17 @@ from textual.widgets.option_list import Option
 if TYPE_CHECKING:  # the store is imported on first use: home's first frame comes without it
     from facilitator.store import SessionStore, TrashedSession
 
-# The default keys, named in the messages (a keymap.toml may move them; the ids stay).
-RENAME_KEY, DELETE_KEY, UNDO_KEY, TRASH_KEY = "F2", "F8", "ctrl+z", "F9"
+# The default keys, named in the messages when no binding of the screen says otherwise.
+DEFAULT_KEYS = {"rename_session": "F2", "delete_session": "F8", "undo_delete": "ctrl+z", "trash": "F9"}
 TRASH_SHOWN = 200  # the most recently deleted sessions the trash list shows
 
 
-def same_day_warning(session_id: str, date: str) -> str | None:
+def key_name(key: str) -> str:
+    """A key as messages name it: ``F2``, ``ctrl+z``."""
+    return key.upper() if key[:1] == "f" and key[1:].isdigit() else key
+
+
+def same_day_warning(session_id: str, date: str, rename_key: str = "F2", delete_key: str = "F8") -> str | None:
     """What to tell the user when a new session shares its day with another (None if not)."""
     from facilitator.store import same_day_as
 
@@ -37,7 +42,7 @@ def same_day_warning(session_id: str, date: str) -> str | None:
     if base is None:
         return None
     return (f"A meeting on {date} exists already ({base}); this one is {session_id}. "
-            f"The lists show the id; {RENAME_KEY} on a list renames a session, {DELETE_KEY} deletes one.")
+            f"The lists show the id; {rename_key} on a list renames a session, {delete_key} deletes one.")
 
 
 class SessionOps:
@@ -52,6 +57,16 @@ class SessionOps:
 
     def sessions_changed(self, select: str | None = None, gone: str | None = None) -> None:  # pragma: no cover
         raise NotImplementedError
+
+    def key_of(self, action: str) -> str:
+        """The key that runs ``action`` on this screen now: a keymap.toml may have moved it."""
+        for active in self.active_bindings.values():
+            if active.binding.action == action:
+                return key_name(active.binding.key)
+        return DEFAULT_KEYS.get(action, action)
+
+    def same_day_warning(self, session_id: str, date: str) -> str | None:
+        return same_day_warning(session_id, date, self.key_of("rename_session"), self.key_of("delete_session"))
 
     @property
     def session_store(self) -> SessionStore:
@@ -114,6 +129,7 @@ class SessionOps:
 
         sid, described = picked
         store = self.session_store
+        undo, trash = self.key_of("undo_delete"), self.key_of("trash")
 
         def answered(yes: bool | None) -> None:
             if not yes:
@@ -124,14 +140,14 @@ class SessionOps:
                 self.app.notify(f"Cannot delete {sid}: {e}", severity="error", timeout=8, markup=False)
                 return
             self.app.notify(
-                f"Moved {sid} to the trash. {UNDO_KEY} brings it back ({TRASH_KEY}: everything in the trash).",
+                f"Moved {sid} to the trash. {undo} brings it back ({trash}: everything in the trash).",
                 title="Session deleted", timeout=12, markup=False,
             )
             self.sessions_changed(gone=sid)
 
         self.app.push_screen(
             ConfirmDialog(f"Delete {described}?\nIt moves to the trash ({store.root / store.TRASH}); "
-                          f"{UNDO_KEY} or the trash ({TRASH_KEY}) brings it back.", yes="Delete"),
+                          f"{undo} or the trash ({trash}) brings it back.", yes="Delete"),
             answered,
         )
 
@@ -139,7 +155,7 @@ class SessionOps:
         """Bring back the session deleted last in this app."""
         store = self.session_store
         if not store.deleted_here:
-            self.app.notify(f"Nothing deleted here to bring back; {TRASH_KEY} lists the trash.", timeout=5)
+            self.app.notify(f"Nothing deleted here to bring back; {self.key_of('trash')} lists the trash.", timeout=5)
             return
         self.restore_session(store.deleted_here[-1])
 
