@@ -276,6 +276,13 @@ def id_suffix(session_id: str, date: str) -> str:
     return f"#{rest}" if rest.isdigit() else rest
 
 
+def id_from(text: str) -> str:
+    """The session id a person means by ``text``: itself if it is one, else its slug
+    (``2024-12-17 Breakout`` -> ``2024-12-17-breakout``); empty if nothing is left."""
+    text = text.strip()
+    return text if ID_RE.fullmatch(text) else safe_id(text)
+
+
 def validate_id(session_id: str) -> str:
     """Return ``session_id`` if it is a plain slug; anything else could name a path outside the store."""
     if not isinstance(session_id, str) or not ID_RE.fullmatch(session_id):

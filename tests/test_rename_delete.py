@@ -100,6 +100,11 @@ def test_which_ids_say_a_second_meeting_of_a_day_and_what_a_list_shows() -> None
     assert id_suffix("2024-12-17-breakout", "2024-12-17") == "breakout"
     assert id_suffix("binder-sprint", "2024-12-17") == "binder-sprint"
     assert id_suffix("2024-12-17", "2024-12-17") == ""
+    from facilitator.store import id_from
+
+    assert id_from(" 2024-12-17-2 ") == "2024-12-17-2"
+    assert id_from("2024-12-17 Breakout") == "2024-12-17-breakout"
+    assert id_from("../evil") == "evil" and id_from("!!!") == ""
 
 
 def test_the_trash_lists_the_newest_copy_of_each_id_most_recently_deleted_first(sessions_dir: Path) -> None:

@@ -89,22 +89,22 @@ class SessionOps:
             return
         from facilitator.screens.dialogs import TextPrompt
 
-        from facilitator.store import ID_RE, StoreError, safe_id
+        from facilitator.store import StoreError, id_from
 
         old, described = picked
 
         def chosen(text: str | None) -> None:
             if text is None:
                 return
-            new = text.strip()
-            if not new or new == old:
+            if not text.strip():
                 return
-            if not ID_RE.fullmatch(new):  # "2024-12-17 Breakout" means 2024-12-17-breakout
-                new = safe_id(new)
-                if not new:
-                    self.app.notify(f"{text.strip()!r} cannot be a session id: use lowercase letters, digits and '-'.",
-                                    severity="error", timeout=8, markup=False)
-                    return
+            new = id_from(text)  # "2024-12-17 Breakout" means 2024-12-17-breakout
+            if not new:
+                self.app.notify(f"{text.strip()!r} cannot be a session id: use lowercase letters, digits and '-'.",
+                                severity="error", timeout=8, markup=False)
+                return
+            if new == old:
+                return
             try:
                 self.session_store.rename(old, new)
             except StoreError as e:
