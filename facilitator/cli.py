@@ -572,10 +572,10 @@ def cmd_restore(args: argparse.Namespace, st: SessionStore) -> int:
 
 def _warn_same_day(st: SessionStore, session_id: str, date: str) -> None:
     """A second meeting on one day gets ``-2``: say so, since lists show them alike."""
-    from facilitator.store import safe_id
+    from facilitator.store import same_day_as
 
-    base = safe_id(date)
-    if base and session_id != base and session_id.startswith(base + "-"):
+    base = same_day_as(session_id, date)
+    if base:
         _warn(f"a session on {date} exists already ({base}); this one is {session_id} "
               f"(rename it with '{PROG} rename {session_id} NEW-ID', delete with '{PROG} delete ID')")
 

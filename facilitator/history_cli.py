@@ -162,6 +162,12 @@ def _next(args: argparse.Namespace, store: SessionStore, out: TextIO) -> int:
 
     new = create_next(store, args.id, date=args.date, rule=args.rule, templates=_templates(args))
     print(new.id, file=out)
+    from facilitator.store import same_day_as
+
+    base = same_day_as(new.id, new.date)
+    if base:  # a second meeting of that day: say which id it got (lists show them alike)
+        print(f"facilitator: warning: a session on {new.date} exists already ({base}); this one is {new.id} "
+              f"(rename it with 'facilitator rename {new.id} NEW-ID')", file=sys.stderr)
     carried = [i for i in new.agenda_items if i.carried_from]
     if carried:
         print(f"carried over {len(carried)} item(s) from {args.id}", file=sys.stderr)

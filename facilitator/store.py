@@ -29,6 +29,10 @@ try:
     import fcntl
 except ImportError:  # Windows: no flock; stale temp files are then judged by age alone
     fcntl = None  # type: ignore[assignment]
+try:
+    import msvcrt  # Windows: shared files are locked with msvcrt.locking instead of flock
+except ImportError:
+    msvcrt = None  # type: ignore[assignment]
 
 from facilitator.model import FORMAT_VERSION, Session
 from facilitator.sanitize import clean_data
@@ -244,6 +248,39 @@ def safe_id(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:SAFE_ID_MAX].rstrip("-")
+
+
+def same_day_as(session_id: str, date: str) -> str | None:
+    """The id of the day's first meeting when ``session_id`` is a later one (``2024-12-17``
+    for ``2024-12-17-2``), else None: a second meeting on a day is worth a warning."""
+    base = safe_id(date)
+    if base and session_id != base and re.fullmatch(re.escape(base) + r"-[0-9]+", session_id):
+        return base
+    return None
+
+
+def shown_id(session_id: str, date: str) -> str:
+    """The id to show beside a session's date in a list: empty when the id is just the
+    date, else the id itself (``2024-12-17-2``), so two meetings of one day never look alike."""
+    return "" if session_id == safe_id(date) else session_id
+
+
+def id_suffix(session_id: str, date: str) -> str:
+    """:func:`shown_id` for a list that shows the date beside it: only what the id adds to
+    the date (``#2`` for ``2024-12-17-2``, ``breakout`` for ``2024-12-17-breakout``)."""
+    shown = shown_id(session_id, date)
+    base = safe_id(date)
+    if not shown or not base or not shown.startswith(base + "-"):
+        return shown
+    rest = shown[len(base) + 1:]
+    return f"#{rest}" if rest.isdigit() else rest
+
+
+def id_from(text: str) -> str:
+    """The session id a person means by ``text``: itself if it is one, else its slug
+    (``2024-12-17 Breakout`` -> ``2024-12-17-breakout``); empty if nothing is left."""
+    text = text.strip()
+    return text if ID_RE.fullmatch(text) else safe_id(text)
 
 
 def validate_id(session_id: str) -> str:
@@ -659,20 +696,56 @@ class LockTimeout(StoreError):
 LOCK_TIMEOUT = 15.0  # seconds; an archive insert or an import takes well under that
 
 
+def _try_lock(fd: int) -> bool:
+    """Take the exclusive lock on ``fd`` without waiting; False while another writer holds it.
+
+    ``fcntl.flock`` where there is one; on Windows ``msvcrt.locking`` of the file's first
+    byte (a lock beyond the end of an empty file is allowed there). Either is released by
+    the holder's death, so a killed writer never leaves the file locked.
+    """
+    if fcntl is not None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            return False
+    os.lseek(fd, 0, os.SEEK_SET)
+    try:
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        return True
+    except OSError as e:
+        if e.errno in (errno.EACCES, errno.EDEADLK, getattr(errno, "EDEADLOCK", errno.EDEADLK)):
+            return False  # held by another process (or another handle of ours)
+        raise
+
+
+def _unlock(fd: int) -> None:
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        else:
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+    except OSError:
+        pass  # closing the file releases it anyway
+
+
 @contextlib.contextmanager
 def file_lock(target: Path, timeout: float | None = None, what: str | None = None) -> Iterator[None]:
     """Hold ``.NAME.lock`` beside ``target`` (a symlink's real file) for a read-modify-write.
 
-    ``fcntl.flock``, so a writer killed mid-way releases it with its death. The lock file
-    is removed on release; a waiter that then holds the lock of a removed file notices
-    (the path no longer names its inode) and locks again. Raises LockTimeout naming
-    ``target`` after ``timeout`` seconds. Without ``fcntl`` (Windows) it only waits for
+    ``fcntl.flock`` (``msvcrt.locking`` on Windows, see ``_try_lock``), so a writer killed
+    mid-way releases it with its death. The lock file is removed on release; a waiter
+    that then holds the lock of a removed file notices (the path no longer names its
+    inode) and locks again. (Windows refuses to remove a file that is open, so there the
+    empty lock file stays; it is never taken for a held lock.) Raises LockTimeout naming
+    ``target`` after ``timeout`` seconds. On a system with neither it only waits for
     nothing: one writer at a time is then the user's to keep.
     """
     target = Path(target)
     real = write_target(target)
     lock_path = real.parent / f".{real.name}.lock"
-    if fcntl is None:
+    if fcntl is None and msvcrt is None:
         yield
         return
     wait = LOCK_TIMEOUT if timeout is None else timeout
@@ -686,16 +759,17 @@ def file_lock(target: Path, timeout: float | None = None, what: str | None = Non
         try:
             while True:
                 try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    locked = True
+                    locked = _try_lock(fd)
+                except OSError as e:
+                    raise StoreError(f"cannot lock {target}: {lock_path}: {e.strerror or e}") from None
+                if locked:
                     break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise LockTimeout(
-                            f"{what or target} is being changed by another facilitator "
-                            f"(waited {wait:g} s for {lock_path}); try again when it is done"
-                        ) from None
-                    time.sleep(0.02)
+                if time.monotonic() >= deadline:
+                    raise LockTimeout(
+                        f"{what or target} is being changed by another facilitator "
+                        f"(waited {wait:g} s for {lock_path}); try again when it is done"
+                    ) from None
+                time.sleep(0.02)
             try:
                 same = os.stat(lock_path).st_ino == os.fstat(fd).st_ino
             except FileNotFoundError:
@@ -712,14 +786,20 @@ def file_lock(target: Path, timeout: float | None = None, what: str | None = Non
             return
         finally:
             if locked:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_UN)
-                except OSError:
-                    pass
+                _unlock(fd)
             os.close(fd)
 
 
 # -- the store ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TrashedSession:
+    """A deleted session in ``.trash/``: the newest copy of its id and when it was deleted."""
+
+    session_id: str
+    path: Path
+    deleted: float  # epoch seconds (the file's mtime: set when it went to the trash)
 
 
 class SessionStore:
@@ -728,6 +808,8 @@ class SessionStore:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self._root_made = False
+        # Ids this store moved to the trash, the last one last: an app's undo goes back through them.
+        self.deleted_here: list[str] = []
 
     # -- single sessions --------------------------------------------------------------
     def path_for(self, session_id: str) -> Path:
@@ -814,6 +896,11 @@ class SessionStore:
                 n += 1
                 target = trash / f"{session_id}~{n}.toml"
             _move_no_clobber(self.path_for(session_id), target)
+            try:  # its mtime says when it was deleted: restore and the trash list go by it
+                os.utime(target)
+            except OSError:
+                pass
+        self.deleted_here.append(session_id)
         return target
 
     def restore(self, session_id: str) -> Path:
@@ -829,7 +916,31 @@ class SessionStore:
             if dst.exists():
                 raise StoreError(f"session {session_id!r} exists again; rename it first")
             _move_no_clobber(newest, dst)
+        if session_id in self.deleted_here:
+            self.deleted_here.reverse()
+            self.deleted_here.remove(session_id)  # its last deletion
+            self.deleted_here.reverse()
         return dst
+
+    def trashed(self) -> list[TrashedSession]:
+        """The sessions in the trash, the most recently deleted first (what ``restore`` brings back)."""
+        trash = self.root / self.TRASH
+        try:
+            files = [p for p in trash.iterdir() if p.suffix == ".toml"]
+        except OSError:
+            return []
+        out: dict[str, TrashedSession] = {}
+        for p in files:
+            sid = p.stem.split("~", 1)[0]
+            if not ID_RE.fullmatch(sid):
+                continue
+            try:
+                deleted = p.stat().st_mtime
+            except OSError:
+                continue
+            if sid not in out or (deleted, p.name) > (out[sid].deleted, out[sid].path.name):
+                out[sid] = TrashedSession(sid, p, deleted)
+        return sorted(out.values(), key=lambda t: (-t.deleted, t.session_id))
 
     def lock(self, session_id: str) -> SessionLock:
         """Lock a session for editing; raises SessionLocked if another live facilitator has it."""

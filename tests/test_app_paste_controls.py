@@ -89,3 +89,117 @@ async def test_home_paste_says_why_in_one_line_and_cleans_what_it_pastes(session
         await pilot.pause()
         area = app.screen.query_one("#agenda-input", NotesArea)
         assert area.text.startswith("**Min (10m):** Plan\u241b]52") and forbidden(area.text) == []
+
+
+# Every control character the policy replaces, each after a letter (a CR not before a LF).
+EVERY_CONTROL = "a" + "".join(f"{ch}b" for ch in CONTROLS)
+
+
+def _textual_layer_sources():
+    from pathlib import Path
+
+    import facilitator
+
+    root = Path(facilitator.__file__).parent
+    return [root / "app.py", *sorted((root / "screens").rglob("*.py")), *sorted((root / "widgets").rglob("*.py"))]
+
+
+def test_every_text_field_of_the_app_is_a_line_input() -> None:
+    """The root of the policy: no screen builds a plain ``Input`` (or its own subclass of one)."""
+    import ast
+
+    from textual.widgets import Input
+
+    plain = []
+    sources = _textual_layer_sources()
+    assert len(sources) > 20
+    for path in sources:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+                if name == "Input":
+                    plain.append(f"{path.name}:{node.lineno}")
+    assert plain == []
+    from facilitator.app import binding_ids
+
+    binding_ids()  # imports every screen and widget module
+    todo, ours = [Input], []
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if cls.__module__.startswith("facilitator"):
+            ours.append(cls)
+    assert LineInput in ours
+    assert [c.__name__ for c in ours if not issubclass(c, LineInput)] == []
+
+
+def _screens(store):
+    from facilitator.screens.browse import BrowseScreen
+    from facilitator.screens.dialogs import TextPrompt
+    from facilitator.screens.import_archive import ImportArchiveScreen
+    from facilitator.screens.people import PeopleScreen
+    from facilitator.screens.search import SearchScreen
+    from facilitator.screens.session_view import ExportScreen
+
+    return {
+        "browse": lambda st: BrowseScreen(st),
+        "search": lambda st: SearchScreen(st),
+        "people": lambda st: PeopleScreen(st),
+        "export": lambda st: ExportScreen("meeting.md"),
+        "prompt": lambda st: TextPrompt("New id?", "2024-12-17-2"),
+        "import": lambda st: ImportArchiveScreen(st),
+    }
+
+
+async def test_a_paste_of_every_control_into_every_filter_and_search_field_shows_none(sessions_dir) -> None:
+    from textual.widgets import Input
+
+    from facilitator.store import SessionStore
+    from tests.test_app_history import HostApp, settle
+
+    store = SessionStore(sessions_dir)
+    checked = []
+    for name, make in _screens(store).items():
+        app = HostApp(store, make)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await settle(pilot)
+            fields = list(app.screen.query(Input))
+            assert fields, name
+            for field in fields:
+                assert isinstance(field, LineInput), (name, field.id)
+                field.value = ""
+                field.focus()
+                await pilot.pause()
+                app.post_message(events.Paste(EVERY_CONTROL + "\nsecond line"))
+                await settle(pilot)
+                value = field.value
+                assert value.startswith("a") and value.endswith("b"), (name, field.id, value)
+                assert forbidden(value) == [], (name, field.id)
+                assert len(value) == len(EVERY_CONTROL) and "\u241b" in value and "\ufffd" in value
+                # set by the program (a saved query, a file's name): the same policy
+                field.value = "x\x1b]0;title\x07y\x9b"
+                assert field.value == "x\u241b]0;title\u2407y\ufffd"
+                await pilot.pause()
+                assert forbidden(painted(app)) == [], (name, field.id)
+                checked.append(f"{name}#{field.id}")
+    assert {"browse#browse-filter", "search#search-query", "people#people-filter", "export#export-path"} <= set(checked)
+
+
+async def test_a_paste_into_the_home_fields_shows_no_control(sessions_dir, tmp_path) -> None:
+    from textual.widgets import Input
+
+    from tests.test_app_meeting import FakeClock, make_app
+
+    app = make_app(sessions_dir, FakeClock(), tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        fields = list(app.screen.query(Input))
+        assert {f.id for f in fields} >= {"date", "import-path"}
+        for field in fields:
+            field.value = ""
+            field.focus()
+            await pilot.pause()
+            app.post_message(events.Paste(EVERY_CONTROL))
+            await pilot.pause()
+            assert forbidden(field.value) == [] and len(field.value) == len(EVERY_CONTROL), field.id
+        assert forbidden(painted(app)) == []

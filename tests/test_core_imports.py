@@ -34,3 +34,15 @@ def test_core_module_does_not_import_textual(mod: str) -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_the_app_and_home_import_without_the_data_layer() -> None:
+    """The first frame comes before the store, model and TOML writer are imported (app.py
+    makes the store on first use); a screen module importing them at the top undoes that."""
+    code = (
+        "import sys, facilitator.app, facilitator.screens.home; "
+        "bad = [m for m in ('facilitator.store', 'facilitator.model', 'tomli_w') if m in sys.modules]; "
+        "assert not bad, bad"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr

@@ -176,3 +176,62 @@ def test_lock_files_left_by_a_kill_never_shift_the_next_session_id(sessions_dir:
         assert st.make_id("2024-11-19") == "2024-11-19-2"  # a live one still counts
     lock.write_bytes(b"")  # an empty lock being filled right now counts too
     assert st.make_id("2024-11-19") == "2024-11-19-2"
+
+
+class FakeMsvcrt:
+    """``msvcrt.locking`` as Windows does it: a byte range locked per open handle, so a
+    second handle (of any process, or of ours) is refused with EACCES until it is unlocked."""
+
+    LK_UNLCK, LK_LOCK, LK_NBLCK = 0, 1, 2
+
+    def __init__(self) -> None:
+        self.held: dict[tuple[int, int], int] = {}  # (device, inode) -> the fd holding it
+        self.calls: list[int] = []
+        self._guard = threading.Lock()  # the kernel's part: a check and a take are one step
+
+    def locking(self, fd: int, mode: int, nbytes: int) -> None:
+        import errno
+
+        assert nbytes == 1 and os.lseek(fd, 0, os.SEEK_CUR) == 0
+        st = os.fstat(fd)
+        key = (st.st_dev, st.st_ino)
+        with self._guard:
+            self._locking(fd, mode, key)
+
+    def _locking(self, fd: int, mode: int, key: tuple[int, int]) -> None:
+        import errno
+
+        self.calls.append(mode)
+        if mode == self.LK_NBLCK:
+            if key in self.held and self.held[key] != fd:
+                raise OSError(errno.EACCES, "Permission denied")
+            self.held[key] = fd
+        elif mode == self.LK_UNLCK:
+            if self.held.get(key) != fd:
+                raise OSError(errno.EACCES, "Permission denied")
+            del self.held[key]
+
+
+def test_without_flock_the_lock_is_msvcrt_locking(tmp_path: Path, monkeypatch) -> None:
+    fake = FakeMsvcrt()
+    monkeypatch.setattr(store, "fcntl", None)
+    monkeypatch.setattr(store, "msvcrt", fake)
+    target = tmp_path / "2024.md"
+    with file_lock(target):
+        assert fake.calls == [fake.LK_NBLCK] and len(fake.held) == 1
+        with pytest.raises(LockTimeout, match=str(target)):
+            with file_lock(target, timeout=0):
+                pass
+    assert fake.held == {}  # unlocked on release
+    assert fake.calls[-1] == fake.LK_UNLCK
+    with file_lock(target, timeout=0):  # free again
+        assert len(fake.held) == 1
+    assert fake.held == {}
+
+
+def test_with_neither_flock_nor_msvcrt_a_lock_does_not_wait(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(store, "fcntl", None)
+    monkeypatch.setattr(store, "msvcrt", None)
+    with file_lock(tmp_path / "a.md"):
+        with file_lock(tmp_path / "a.md", timeout=0):
+            assert not (tmp_path / ".a.md.lock").exists()

@@ -22,7 +22,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, ProgressBar, Static
 
 from facilitator.paths import styles_dir
-from facilitator.store import BrokenFile, ScanResult, SessionStore, StoreError
+from facilitator.screens.session_ops import SessionOps
+from facilitator.widgets.inputs import LineInput
+from facilitator.store import BrokenFile, ScanResult, SessionStore, StoreError, id_suffix
 from facilitator.widgets.session_table import SessionTable
 
 CSS = str(styles_dir() / "history.tcss")
@@ -42,6 +44,9 @@ class Row:
 def _session_row(sid: str, date: str, heading: str, title: str, template: str, status: str,
                  attendees: int, agenda_items: int, archived_in: str, cancelled: str) -> Row:
     title = title or heading or ""
+    shown = id_suffix(sid, date)
+    if shown:  # a second meeting of a day (#2), or a renamed one: never two rows alike
+        title = f"{shown} · {title}" if title else shown
     people, items = str(attendees), str(agenda_items)
     if status == "cancelled":  # not "0 people, 0 items": say why there were none
         people = items = ""
@@ -109,7 +114,7 @@ class BrokenFileScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class BrowseScreen(Screen):
+class BrowseScreen(SessionOps, Screen):
     """All sessions. Keys: type to filter, ↓/Enter to the list, Enter opens."""
 
     CSS_PATH = CSS
@@ -121,6 +126,11 @@ class BrowseScreen(Screen):
         Binding("ctrl+t", "people", "People", priority=True, id="browse.people"),
         Binding("ctrl+n", "next_meeting", "Next meeting", priority=True, id="browse.next"),
         Binding("ctrl+o", "edit", "Edit", priority=True, id="browse.edit"),
+        # Not priority: in the filter, Delete and ctrl+z stay the field's own keys.
+        Binding("f2", "rename_session", "Rename", id="browse.rename"),
+        Binding("f8,delete", "delete_session", "Delete", id="browse.delete"),
+        Binding("ctrl+z", "undo_delete", "Undo delete", show=False, id="browse.undo_delete"),
+        Binding("f9", "trash", "Trash", show=False, id="browse.trash"),
     ]
 
     def __init__(self, store: SessionStore) -> None:
@@ -134,7 +144,7 @@ class BrowseScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static("Sessions", id="browse-title")
-        yield Input(placeholder="Filter: type words in date, title, template, status… (↓ to the list)", id="browse-filter", select_on_focus=False)
+        yield LineInput(placeholder="Filter: type words in date, title, template, status… (↓ to the list)", id="browse-filter")
         yield ProgressBar(id="browse-progress", show_eta=False)
         yield SessionTable(list(zip(COLUMNS, WIDTHS)), flex=1, shrink=[(1, 14), (5, 12), (2, 8)], id="browse-table")
         yield Static("", id="browse-status")
@@ -216,6 +226,9 @@ class BrowseScreen(Screen):
         status = f"{len(self.shown)} of {n_sessions} sessions" if query.strip() else f"{n_sessions} sessions"
         if n_broken:
             status += f" · {n_broken} unreadable file{'s' if n_broken != 1 else ''} (listed in red, left untouched)"
+        elif n_sessions:  # the footer has no room for these at 80 columns
+            status += (f" · {self.key_of('rename_session')} rename · {self.key_of('delete_session')} delete"
+                       f" · {self.key_of('trash')} trash")
         self.query_one("#browse-status", Static).update(Text(status))
 
     @on(Input.Changed, "#browse-filter")
@@ -344,7 +357,35 @@ class BrowseScreen(Screen):
             self.notify,
             f"Created {new.id} ({new.date}) with {carried} item{'s' if carried != 1 else ''} carried over from {session_id}.",
         )
+        self.app.call_from_thread(self._warn_same_day, new.id, new.date)
         self.app.call_from_thread(self._after_next, new.id)
+
+    def _warn_same_day(self, session_id: str, date: str) -> None:
+        warning = self.same_day_warning(session_id, date)
+        if warning:
+            self.notify(warning, title="Two meetings on one day", severity="warning", timeout=12, markup=False)
 
     def _after_next(self, new_id: str) -> None:
         self.refresh_sessions(select=new_id)
+
+    # -- rename, delete, undo (SessionOps) ----------------------------------------------
+    def selected_session(self) -> tuple[str, str] | None:
+        row = self.current_row()
+        if row is None:
+            self.notify("No session selected.")
+            return None
+        if row.broken is not None:
+            self.notify("An unreadable file is left untouched: fix or move it by hand.", timeout=6)
+            return None
+        shown = id_suffix(row.key, row.cells[0])
+        title = row.cells[1].removeprefix(f"{shown} · ") if shown else row.cells[1]
+        return row.key, f"{row.key} ({row.cells[0]} · {title})"
+
+    def sessions_changed(self, select: str | None = None, gone: str | None = None) -> None:
+        if select is None and gone is not None:  # the row below takes the deleted one's place
+            keys = [r.key for r in self.shown]
+            if gone in keys:
+                at = keys.index(gone)
+                rest = keys[at + 1:] + keys[:at][::-1]
+                select = rest[0] if rest else None
+        self.refresh_sessions(select=select)

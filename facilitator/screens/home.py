@@ -15,6 +15,7 @@ from facilitator.widgets.inputs import LineInput
 from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from facilitator.screens.session_ops import SessionOps
 from facilitator.widgets.notes import NotesArea
 
 
@@ -28,7 +29,7 @@ def browse_available() -> bool:
         return False
 
 
-class HomeScreen(Screen):
+class HomeScreen(SessionOps, Screen):
     BINDINGS = [
         Binding("ctrl+s", "create", "Create meeting", priority=True, id="home.create"),
         Binding("ctrl+o", "open_selected", "Open session", priority=True, id="home.open_selected"),
@@ -37,6 +38,11 @@ class HomeScreen(Screen):
         Binding("ctrl+g", "paste", "Paste agenda", priority=True, id="home.paste"),
         Binding("slash", "app.search", "Search all sessions", show=False, id="home.app_search"),
         Binding("ctrl+t", "prepare", "Prepare (issue, pad, reminders)", show=False, priority=True, id="home.prepare"),
+        # Not priority: typing in the agenda box keeps its own ctrl+z (undo typing).
+        Binding("f2", "rename_session", "Rename session", show=False, id="home.rename"),
+        Binding("f8", "delete_session", "Delete session (to the trash)", show=False, id="home.delete"),
+        Binding("ctrl+z", "undo_delete", "Undo delete", show=False, id="home.undo_delete"),
+        Binding("f9", "trash", "Trash (restore a session)", show=False, id="home.trash"),
     ]
     ACTION_HELP = {
         "create": "create the meeting from the template, date and agenda, and open it",
@@ -46,12 +52,19 @@ class HomeScreen(Screen):
         "paste": "read the agenda from the system clipboard",
         "app.search": "search every session's notes (ctrl+f anywhere; / here)",
         "prepare": "the selected session's meeting issue, pad skeleton and reminders, each copied with one key",
+        "rename_session": "give the selected session another id (its file name); never replaces another",
+        "delete_session": "move the selected session to the trash (.trash/ in the sessions directory), after asking",
+        "undo_delete": "bring back the session deleted last (outside the agenda box)",
+        "trash": "the deleted sessions; Enter restores one",
     }
 
     def __init__(self) -> None:
         super().__init__()
         self.template_names: list[str] = []
         self.session_ids: list[str] = []
+        self.session_rows: list = []  # the SessionSummary of each id above
+        # What to highlight once the list is read again: a session id, a row (int), or the first.
+        self._select: str | int | None = None
         self._lists_loaded = False
         self.broken: list = []  # BrokenFile rows, listed after the sessions
         self._poll = None  # the timer showing an index build's progress
@@ -121,9 +134,10 @@ class HomeScreen(Screen):
         self.load_sessions()
         lst.focus()
 
-    def load_sessions(self) -> None:
+    def load_sessions(self, select: str | int | None = None) -> None:
         """Fill the sessions list from the index, in a thread (a first index build of
-        thousands of sessions must not freeze the screen)."""
+        thousands of sessions must not freeze the screen); ``select`` is highlighted."""
+        self._select = select
         self._sessions_shown = False
         if self._poll is None:
             self._poll = self.set_interval(0.1, self._poll_progress)
@@ -164,10 +178,13 @@ class HomeScreen(Screen):
             self._poll = None
 
     def _show_sessions(self, result, total: int) -> None:
+        from facilitator.store import shown_id
+
         self._sessions_shown = True
         lst = self.query_one("#sessions", OptionList)
         options = []
         self.session_ids = []
+        self.session_rows = []
         # The newest few: an OptionList of 10,000 two-line options would cost seconds;
         # the history browser (ctrl+b) lists them all.
         for s in result.sessions:
@@ -178,24 +195,35 @@ class HomeScreen(Screen):
                 label.append("○ planned ", style="yellow")
             label.append(s.date, style="bold")
             label.append(f"  {s.title or s.heading}")
+            # A second meeting of a day (or a renamed one) shows its id: never two rows alike.
+            shown = shown_id(s.id, s.date)
+            detail = f"\n  {shown} · " if shown else "\n  "
             if s.status == "cancelled":
-                detail = "\n  cancelled" + (f": {s.cancelled}" if s.cancelled else "")
+                detail += "cancelled" + (f": {s.cancelled}" if s.cancelled else "")
             else:
-                detail = f"\n  {s.template} · {s.attendees} people · {s.agenda_items} items"
+                detail += f"{s.template} · {s.attendees} people · {s.agenda_items} items"
             if s.archived_in:
                 detail += " · archived"
             label.append(detail, style="dim")
             options.append(Option(label))
             self.session_ids.append(s.id)
+            self.session_rows.append(s)
         self.broken = list(result.broken)
         for b in self.broken:
             label = Text(b.path.name, style="bold red")
             label.append(f"\n  unreadable: {b.reason}", style="red")
             options.append(Option(label))
+        previous = lst.highlighted or 0
         lst.set_options(options)
+        select, self._select = self._select, None
         if options:
-            lst.highlighted = 0
-        hint = "Enter opens · ctrl+t prepare"  # the footer has no room for it at 80 columns
+            if isinstance(select, int):  # after a delete: the row that took its place
+                lst.highlighted = min(previous, len(options) - 1)
+            else:
+                lst.highlighted = self.session_ids.index(select) if select in self.session_ids else 0
+        # The footer has no room for these at 80 columns.
+        hint = (f"Enter opens · ctrl+t prepare · {self.key_of('rename_session')} rename · "
+                f"{self.key_of('delete_session')} delete · {self.key_of('trash')} trash")
         if total > len(self.session_ids):
             hint = f"The newest {len(self.session_ids)} of {total:,} · " + hint
         if browse_available():
@@ -252,6 +280,9 @@ class HomeScreen(Screen):
         session = new_session(tpl, store.make_id(date), date=date, agenda=items)
         if self.app.open_new_session(session):
             self.query_one("#agenda-input", NotesArea).load_text("")
+            warning = self.same_day_warning(session.id, date)
+            if warning:
+                self.app.notify(warning, title="Two meetings on one day", severity="warning", timeout=12, markup=False)
 
     def action_import_file(self) -> None:
         raw = self.query_one("#import-path", Input).value.strip()
@@ -353,3 +384,19 @@ class HomeScreen(Screen):
                 self.app.open_session(result)
 
         self.app.push_screen(BrowseScreen(self.app.store), opened)
+
+    # -- rename, delete, undo (SessionOps) -------------------------------------------
+    def selected_session(self) -> tuple[str, str] | None:
+        lst = self.query_one("#sessions", OptionList)
+        index = lst.highlighted
+        if index is not None and 0 <= index < len(self.session_ids):
+            s = self.session_rows[index]
+            return s.id, f"{s.id} ({s.date} · {s.title or s.heading})"
+        if index is not None and 0 <= index - len(self.session_ids) < len(self.broken):
+            self.app.notify("An unreadable file is left untouched: fix or move it by hand.", timeout=6)
+        else:
+            self.app.notify("Select a session on the right first.", timeout=4)
+        return None
+
+    def sessions_changed(self, select: str | None = None, gone: str | None = None) -> None:
+        self.load_sessions(select if select is not None or gone is None else -1)

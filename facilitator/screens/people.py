@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from facilitator import people
 from facilitator.paths import styles_dir
+from facilitator.widgets.inputs import LineInput
 from facilitator.store import SessionStore
 
 CSS = str(styles_dir() / "history.tcss")
@@ -36,7 +37,7 @@ class PeopleScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static("People", id="people-title")
-        yield Input(placeholder="Filter by name, handle or affiliation", id="people-filter")
+        yield LineInput(select_on_focus=True, placeholder="Filter by name, handle or affiliation", id="people-filter")
         yield DataTable(id="people-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="people-status")
         yield Footer()

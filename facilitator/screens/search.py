@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from facilitator.paths import styles_dir
+from facilitator.widgets.inputs import LineInput
 from facilitator.search import Hit
 from facilitator.store import SessionStore, StoreError
 
@@ -44,7 +45,7 @@ class SearchScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static("Search past sessions", id="search-title")
-        yield Input(self.initial, placeholder="Words to find (all must match; prefixes work) — Enter or ↓ to the results", id="search-query")
+        yield LineInput(self.initial, select_on_focus=True, placeholder="Words to find (all must match; prefixes work) — Enter or ↓ to the results", id="search-query")
         yield DataTable(id="search-results", cursor_type="row", zebra_stripes=True)
         yield Static("", id="search-status")
         yield Footer()

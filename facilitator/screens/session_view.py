@@ -28,6 +28,7 @@ from textual.widgets import (
 from facilitator import clipboard
 from facilitator.model import Attendee, Session
 from facilitator.paths import styles_dir
+from facilitator.widgets.inputs import LineInput
 from facilitator.store import SessionStore, StoreError
 
 CSS = str(styles_dir() / "history.tcss")
@@ -80,7 +81,7 @@ class ExportScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box", classes="history-dialog"):
             yield Label("Export this meeting's Markdown to:")
-            yield Input(self.default, id="export-path")
+            yield LineInput(self.default, select_on_focus=True, id="export-path")
             yield Label("Enter writes the file (an existing file is not overwritten); Escape cancels.", classes="dim")
 
     @on(Input.Submitted, "#export-path")

@@ -21,9 +21,22 @@ from textual.widgets import Input, OptionList
 
 
 class LineInput(Input):
+    """The app's one-line text field: every ``Input`` in the app is one (a test checks).
+
+    Its value never holds a control character (C0 but tab and newline, DEL, C1): typed,
+    pasted or set from a file, each becomes its visible stand-in (``facilitator.sanitize``),
+    one character for one, so cursor positions stay where they were.
+    """
+
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("select_on_focus", False)
         super().__init__(*args, **kwargs)
+
+    def validate_value(self, value: str) -> str:
+        """Every value set (a paste, a key, a program) passes the control-character policy."""
+        from facilitator.sanitize import clean
+
+        return clean(value)
 
     def _on_paste(self, event: events.Paste) -> None:
         """A paste's control characters (ESC, OSC, C1) become visible stand-ins (facilitator.sanitize)."""
