@@ -12,6 +12,16 @@ list, search, people, stats and next all read the same tables. It holds:
 - ``units``: an FTS5 table of the searchable units (an item with its notes, a section's
   lines), for prefix and phrase queries, ranked, with snippets.
 
+Freshness: before every read the directory is listed and each ``*.toml`` stat-ed (a hand
+edit in place, by an editor that rewrites the file without renaming it, changes nothing
+but the file's own mtime and size, so no cheaper check would see it). After each refresh
+the index keeps a *listing key* (``meta.listing``): a digest of the names in listing
+order and of every (mtime_ns, size, inode). When the next listing gives the same key, the
+``files`` table is known to say exactly that, and the refresh stops without reading it;
+any difference (a file added, removed, renamed, edited in place or replaced) changes the
+key and the table is compared file by file as before. A file that could not be opened
+("cannot read") keeps the key from being stored, so it is tried again every time.
+
 It is rebuilt without a word when missing, corrupt or written by another schema version.
 Two processes may refresh at once: WAL lets readers read while one writer (holding
 SQLite's write lock, ``BEGIN IMMEDIATE``) brings the tables up to date; the other then
@@ -33,7 +43,7 @@ from typing import Any, Callable, Iterable, Iterator, NamedTuple
 INDEX_NAME = ".facilitator-index.sqlite3"
 # Bump when a table's columns or how a value is computed change: an index written by
 # another version is rebuilt from the files.
-SCHEMA_VERSION = 3  # 2: attendees.person_key; 3: sessions.breakout_rooms
+SCHEMA_VERSION = 4  # 2: attendees.person_key; 3: sessions.breakout_rooms; 4: meta.listing
 # The session format (``model.FORMAT_VERSION``) the tables were computed from; a test
 # keeps it equal to the model's, so a new format rebuilds the index. (Not imported from
 # the model: the warm ``list`` reads the index without loading the model.)
@@ -138,6 +148,20 @@ def sort_key(date: str) -> str:
 
     y, m, d = date_key(date)
     return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def listing_key(on_disk: dict[str, tuple[int, int, int]]) -> str:
+    """A digest of a directory listing: its names in order and each (mtime_ns, size, inode).
+
+    Equal keys mean equal listings (the names' order ties each name to its stat). Ints
+    hash the same in every process; names, whose ``hash`` is salted per process, go
+    through CRC-32 of their UTF-8 text. The key is only ever compared with one written
+    on this machine, so a Python version hashing tuples otherwise costs one full refresh.
+    """
+    import zlib
+
+    names = "/".join(on_disk).encode("utf-8", "surrogateescape")
+    return f"{len(on_disk)}:{zlib.crc32(names):08x}:{hash(tuple(on_disk.values())) & 0xFFFFFFFFFFFFFFFF:016x}"
 
 
 # -- the schema -------------------------------------------------------------------
@@ -308,13 +332,13 @@ class SessionIndex:
         be read. Only new and changed files are parsed, each once. ``progress(done, total)``
         is called as changed files are indexed (from the calling thread).
         """
-        on_disk, unlisted = self._list()
+        on_disk, unlisted, listing = self._list()
         with self._lock:
             if self._until_root and self.root.is_dir():
                 self.close()
                 self.in_memory = self._until_root = False
             try:
-                self._run(lambda conn: self._sync(conn, on_disk, parse, progress))
+                self._run(lambda conn: self._sync(conn, on_disk, parse, progress, listing))
             except sqlite3.OperationalError as e:
                 if _is_corrupt(e):
                     raise
@@ -324,16 +348,18 @@ class SessionIndex:
                 self._conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
                 self._create(self._conn)
                 self.in_memory = True
-                self._sync(self._conn, on_disk, parse, progress)
+                self._sync(self._conn, on_disk, parse, progress, listing)
         return unlisted
 
-    def _list(self) -> tuple[dict[str, tuple[int, int, int]], list[tuple[str, str]]]:
+    def _list(self) -> tuple[dict[str, tuple[int, int, int]], list[tuple[str, str]], str]:
+        """The ``*.toml`` files with their (mtime_ns, size, inode), the ones that could not be
+        stat-ed, and the listing key of the first (see the module docstring)."""
         on_disk: dict[str, tuple[int, int, int]] = {}
         unlisted: list[tuple[str, str]] = []
         try:
             entries = os.scandir(self.root)
         except FileNotFoundError:
-            return on_disk, unlisted
+            return on_disk, unlisted, ""
         with entries:
             for entry in entries:
                 name = entry.name
@@ -347,7 +373,7 @@ class SessionIndex:
                     unlisted.append((name, f"cannot read: {e.strerror or e}"))
                     continue
                 on_disk[name] = (st.st_mtime_ns, st.st_size, st.st_ino)
-        return on_disk, unlisted
+        return on_disk, unlisted, listing_key(on_disk)
 
     @staticmethod
     def _known(conn: sqlite3.Connection) -> dict[str, tuple[int, tuple[int, int, int], str | None]]:
@@ -368,14 +394,22 @@ class SessionIndex:
                 todo.append(name)
         return gone, sorted(todo)
 
-    def _sync(self, conn: sqlite3.Connection, on_disk: dict, parse: Parser, progress: Progress | None) -> None:
+    def _sync(self, conn: sqlite3.Connection, on_disk: dict, parse: Parser, progress: Progress | None,
+              listing: str = "") -> None:
+        stored = conn.execute("SELECT value FROM meta WHERE key = 'listing'").fetchone()
+        if listing and stored is not None and stored[0] == listing:
+            return  # the files table says exactly what the directory holds
         gone, todo = self._stale(self._known(conn), on_disk)
         if not gone and not todo:
+            self._store_listing(conn, on_disk, listing)
             return
         conn.execute("BEGIN IMMEDIATE")  # the write lock; waits for another refresh to end
         try:
-            known = self._known(conn)  # again: another process may have refreshed meanwhile
+            # Read under the lock: another process may have refreshed meanwhile, and the
+            # key written below must describe the table as this transaction leaves it.
+            known = self._known(conn)
             gone, todo = self._stale(known, on_disk)
+            unreadable = False
             for name in gone:
                 self._delete(conn, known[name][0])
             total = len(todo)
@@ -383,10 +417,16 @@ class SessionIndex:
             for n, name in enumerate(todo):
                 if name in known:
                     self._delete(conn, known[name][0])
-                self._add(conn, name, on_disk[name], parse(self.root / name, name[: -len(".toml")]))
+                session = parse(self.root / name, name[: -len(".toml")])
+                unreadable = unreadable or (isinstance(session, str) and session.startswith("cannot read"))
+                self._add(conn, name, on_disk[name], session)
                 self.progress = (n + 1, total)
                 if progress is not None and (n % 25 == 0 or n + 1 == total):
                     progress(n + 1, total)
+            if listing and not unreadable:
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('listing', ?)", (listing,))
+            else:
+                conn.execute("DELETE FROM meta WHERE key = 'listing'")
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -394,6 +434,27 @@ class SessionIndex:
             raise
         finally:
             self.progress = None
+
+    def _store_listing(self, conn: sqlite3.Connection, on_disk: dict, listing: str) -> None:
+        """Keep the key of a listing the table already matches, if that costs no wait: with
+        another process writing, or a read-only index, the next refresh compares again."""
+        if not listing:
+            return
+        try:
+            conn.execute("PRAGMA busy_timeout = 0")
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            return
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        try:
+            gone, todo = self._stale(self._known(conn), on_disk)  # again, under the lock
+            if not gone and not todo:
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('listing', ?)", (listing,))
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
 
     @staticmethod
     def _delete(conn: sqlite3.Connection, fid: int) -> None:

@@ -114,6 +114,97 @@ def test_index_matches_reading_the_files(sessions_dir: Path) -> None:
         x for x in sessions if stats.in_range(x.date, "2029-01", "2029-06-30"))
 
 
+@pytest.fixture
+def table_reads(monkeypatch) -> list[int]:
+    """One entry per full read of the index's ``files`` table (a file-by-file comparison)."""
+    reads: list[int] = []
+    real = index.SessionIndex._known
+
+    def counting(conn):
+        reads.append(1)
+        return real(conn)
+
+    monkeypatch.setattr(index.SessionIndex, "_known", staticmethod(counting))
+    return reads
+
+
+def _edit_in_place(path: Path, old: str, new: str, mtime_step_ns: int = 2_000_000_000) -> None:
+    """What an editor that does not rename does: same inode, new bytes, a later mtime."""
+    ino, mtime = path.stat().st_ino, path.stat().st_mtime_ns
+    with open(path, "r+", encoding="utf-8") as f:
+        text = f.read().replace(old, new)
+        f.seek(0)
+        f.write(text)
+        f.truncate()
+    os.utime(path, ns=(mtime + mtime_step_ns, mtime + mtime_step_ns))
+    assert path.stat().st_ino == ino
+
+
+def test_unchanged_directory_is_trusted_without_comparing_each_file(sessions_dir: Path, table_reads: list[int],
+                                                                    counted: list[str]) -> None:
+    write_sessions(sessions_dir, 20, seeds=1)
+    s = SessionStore(sessions_dir)
+    assert len(s.scan().sessions) == 20
+    fresh_process(s)
+    table_reads.clear()
+    counted.clear()
+    assert len(s.scan().sessions) == 20 and search.search(s, "binder")
+    assert table_reads == [] and counted == []  # the listing key matched
+
+
+def test_hand_edit_in_place_deletion_and_addition_are_seen(sessions_dir: Path, counted: list[str]) -> None:
+    """The directory's own mtime does not change when a file is rewritten in place; the
+    index must see the edit anyway (same size too), and removals and additions."""
+    s = SessionStore(sessions_dir)
+    for i in range(1, 4):
+        s.save(make_session(f"2024-0{i}-01", f"2024-0{i}-01"))
+    assert not search.search(s, "quokka")
+    fresh_process(s)
+    target = sessions_dir / "2024-02-01.toml"
+    dir_mtime = sessions_dir.stat().st_mtime_ns
+    size = target.stat().st_size
+    _edit_in_place(target, "shipped", "quokkas")  # same length: same size
+    assert target.stat().st_size == size and sessions_dir.stat().st_mtime_ns == dir_mtime
+    counted.clear()
+    assert [h.session_id for h in search.search(s, "quokka")] == ["2024-02-01"]
+    assert counted == ["2024-02-01.toml"]
+
+    fresh_process(s)  # a later mtime with the same bytes count is enough; so is a new size
+    _edit_in_place(target, "quokkas", "quokkas and wombats")
+    assert {h.session_id for h in search.search(s, "wombats")} == {"2024-02-01"}
+
+    fresh_process(s)
+    (sessions_dir / "2024-03-01.toml").unlink()
+    assert [x.id for x in s.scan().sessions] == ["2024-02-01", "2024-01-01"]
+    assert all(h.session_id != "2024-03-01" for h in search.search(s, "shipped"))
+
+    fresh_process(s)
+    write_sessions(sessions_dir / "more", 1, seeds=1)
+    added = next((sessions_dir / "more").glob("*.toml"))
+    os.replace(added, sessions_dir / added.name)
+    assert added.stem in {x.id for x in s.scan().sessions}
+
+
+def test_unreadable_file_is_tried_again_every_time(sessions_dir: Path, monkeypatch, counted: list[str]) -> None:
+    s = SessionStore(sessions_dir)
+    s.save(make_session("2024-01-01", "2024-01-01"))
+    s.save(make_session("2024-02-01", "2024-02-01"))
+    fresh_process(s)
+    real = store_mod.read_session_file
+
+    def denied(path, session_id=None):
+        if Path(path).name == "2024-02-01.toml":
+            raise store_mod.StoreError(f"{path}: cannot read: Permission denied")
+        return real(path, session_id)
+
+    monkeypatch.setattr(store_mod, "read_session_file", denied)
+    s.scan()
+    s.scan()
+    assert [b.path.name for b in s.scan().broken] == ["2024-02-01.toml"]
+    monkeypatch.setattr(store_mod, "read_session_file", real)  # permissions fixed: no mtime change
+    assert [x.id for x in s.scan().sessions] == ["2024-02-01", "2024-01-01"]
+
+
 @pytest.mark.parametrize("garbage", [b"not a database at all", b"\x00" * 4096, b"SQLite format 3\x00" + b"\xff" * 200])
 def test_corrupt_index_is_rebuilt(sessions_dir: Path, garbage: bytes) -> None:
     s = SessionStore(sessions_dir)
