@@ -145,15 +145,15 @@ def _stats(args: argparse.Namespace, store: SessionStore, out: TextIO, err: Text
 def _people(args: argparse.Namespace, store: SessionStore, out: TextIO) -> int:
     from facilitator import people
 
-    folks = people.attendance(store)
     if args.json:
         import json
 
-        json.dump(people.as_json(folks), out, ensure_ascii=False, indent=2)
+        json.dump(people.as_json(people.attendance(store)), out, ensure_ascii=False, indent=2)
         print(file=out)
         return 0
     rows = [("NAME", "HANDLE", "SESSIONS", "FIRST", "LAST")]
-    rows += [(p.name, f"@{p.handle}" if p.handle else "", str(p.count), p.first_seen, p.last_seen) for p in folks]
+    rows += [(name, f"@{handle}" if handle else "", str(count), first, last)
+             for name, handle, count, first, last in people.attendance_table(store)]
     widths = [max(len(r[c]) for r in rows) for c in range(5)]
     _write_lines(out, ["  ".join(r[c].ljust(widths[c]) for c in range(5)).rstrip() for r in rows])
     return 0

@@ -10,7 +10,10 @@ list, search, people, stats and next all read the same tables. It holds:
 - ``attendees``: the check-in lines (people, check-in completions);
 - ``items``: agenda items with planned and actual seconds (time review);
 - ``units``: an FTS5 table of the searchable units (an item with its notes, a section's
-  lines), for prefix and phrase queries, ranked, with snippets.
+  lines), for prefix and phrase queries, ranked, with snippets;
+- ``derived``: results computed over every session (attendance per person, the time
+  review of all sessions), each kept with the listing key of the tables it was computed
+  from and served only while the index still holds that key (:meth:`SessionIndex.derived`).
 
 Freshness: before every read the directory is listed and each ``*.toml`` stat-ed (a hand
 edit in place, by an editor that rewrites the file without renaming it, changes nothing
@@ -43,7 +46,7 @@ from typing import Any, Callable, Iterable, Iterator, NamedTuple
 INDEX_NAME = ".facilitator-index.sqlite3"
 # Bump when a table's columns or how a value is computed change: an index written by
 # another version is rebuilt from the files.
-SCHEMA_VERSION = 4  # 2: attendees.person_key; 3: sessions.breakout_rooms; 4: meta.listing
+SCHEMA_VERSION = 5  # 2: attendees.person_key; 3: sessions.breakout_rooms; 4: meta.listing; 5: derived
 # The session format (``model.FORMAT_VERSION``) the tables were computed from; a test
 # keeps it equal to the model's, so a new format rebuilds the index. (Not imported from
 # the model: the warm ``list`` reads the index without loading the model.)
@@ -186,11 +189,12 @@ CREATE TABLE IF NOT EXISTS items(
     fid INTEGER NOT NULL, pos INTEGER NOT NULL, item_id TEXT NOT NULL, title TEXT NOT NULL,
     owner TEXT NOT NULL, status TEXT NOT NULL, planned_seconds INTEGER NOT NULL,
     actual_seconds REAL NOT NULL, PRIMARY KEY (fid, pos)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS derived(name TEXT PRIMARY KEY, key TEXT NOT NULL, value TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS units USING fts5(
     body, section UNINDEXED, item_id UNINDEXED, item_title UNINDEXED,
     tokenize = "unicode61 remove_diacritics 2 tokenchars '_'");
 """
-_TABLES = ("meta", "files", "sessions", "attendees", "items", "units")
+_TABLES = ("meta", "files", "sessions", "attendees", "items", "units", "derived")
 
 
 def _is_corrupt(exc: sqlite3.Error) -> bool:
@@ -499,6 +503,54 @@ class SessionIndex:
             [(fid * UNIT_SPAN + n, "\n".join(u.lines), u.section, u.item_id, u.item_title) for n, u in enumerate(units)],
         )
 
+    # -- results over every session ----------------------------------------------------
+    def derived(self, name: str, version: str, compute: Callable[[], str]) -> str:
+        """``compute()``, or what it returned when the tables were last exactly as now.
+
+        ``compute`` reads the tables (never refreshing them) and returns text; ``version``
+        names the code that computed it (see :func:`code_version`). The value is kept with
+        the listing key the tables held, read in the same snapshot as the tables, and is
+        served only while the index holds that key and the code is the same: any refresh
+        that changed a table wrote a new key. Without a key (a file could not be read)
+        nothing is kept.
+        """
+        with self._lock:
+            conn = self._connect()
+            conn.execute("BEGIN")  # one read snapshot: the key and what compute reads agree
+            try:
+                row = conn.execute("SELECT value FROM meta WHERE key = 'listing'").fetchone()
+                key = f"{row[0]}|{version}" if row is not None else None
+                if key is not None:
+                    hit = conn.execute("SELECT value FROM derived WHERE name = ? AND key = ?", (name, key)).fetchone()
+                    if hit is not None:
+                        return hit[0]
+                value = compute()
+            finally:
+                if conn.in_transaction:
+                    conn.execute("COMMIT")
+            if key is not None:
+                self._keep(conn, name, key, value)
+            return value
+
+    def _keep(self, conn: sqlite3.Connection, name: str, key: str, value: str) -> None:
+        """Store a derived value if the listing key is still the one it was computed at and
+        that costs no wait (another writer, a read-only index: computed again next time)."""
+        try:
+            conn.execute("PRAGMA busy_timeout = 0")
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            return
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'listing'").fetchone()
+            if row is not None and key.startswith(f"{row[0]}|"):
+                conn.execute("INSERT OR REPLACE INTO derived VALUES (?, ?, ?)", (name, key, value))
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+
     # -- reading ----------------------------------------------------------------------
     def summaries(self, limit: int | None = None) -> list[tuple]:
         """(name, id, date, heading, title, template, status, attendees, agenda_items,
@@ -598,6 +650,19 @@ class SessionIndex:
         for fid, *rest in sessions:
             if wanted is None or rest[0] in wanted:
                 yield tuple(rest), by_fid.get(fid, [])
+
+
+def code_version(*files: str | Path) -> str:
+    """Which code computed a derived value: each source file's size and mtime (an upgrade
+    or an edit of the code changes them, so a value computed by other code is not served)."""
+    parts = []
+    for f in files:
+        try:
+            st = os.stat(f)
+            parts.append(f"{st.st_size}.{st.st_mtime_ns}")
+        except OSError:
+            parts.append("?")
+    return ",".join(parts)
 
 
 # -- one index per directory in a process -----------------------------------------

@@ -205,6 +205,44 @@ def test_unreadable_file_is_tried_again_every_time(sessions_dir: Path, monkeypat
     assert [x.id for x in s.scan().sessions] == ["2024-02-01", "2024-01-01"]
 
 
+def test_derived_result_is_kept_until_a_file_or_the_code_changes(sessions_dir: Path) -> None:
+    s = SessionStore(sessions_dir)
+    s.save(make_session("2024-01-01", "2024-01-01"))
+    idx = s.index()
+    calls: list[str] = []
+
+    def compute() -> str:
+        calls.append("x")
+        return str(idx.count())
+
+    assert idx.derived("n", "v1", compute) == "1" and idx.derived("n", "v1", compute) == "1"
+    assert len(calls) == 1
+    assert index.SessionIndex(sessions_dir).derived("n", "v1", compute) == "1"  # another process
+    assert len(calls) == 1
+    assert idx.derived("n", "v2", compute) == "1" and len(calls) == 2  # other code: computed again
+    s.save(make_session("2024-02-01", "2024-02-01"))
+    idx = s.index()
+    assert idx.derived("n", "v2", compute) == "2" and len(calls) == 3
+
+
+def test_people_from_the_index_follow_a_hand_edit(sessions_dir: Path) -> None:
+    write_sessions(sessions_dir, 12, seeds=1)
+    s = SessionStore(sessions_dir)
+    first = people.attendance(s)
+    fresh_process(s)
+    assert people.attendance(s) == first  # read back from the index: the same people
+    assert people.attendance_table(s) == [(p.name, p.handle, p.count, p.first_seen, p.last_seen) for p in first]
+    target = sorted(sessions_dir.glob("*.toml"))[-1]
+    text = target.read_text(encoding="utf-8")
+    assert "attendees = [\n" in text
+    _edit_in_place(target, "attendees = [\n", 'attendees = [\n    { text = "Quentin Quokka / @qquokka / Zoo" },\n')
+    fresh_process(s)
+    folks = {p.key: p for p in people.attendance(s)}
+    assert folks["@qquokka"].count == 1 and folks["@qquokka"].session_ids == [target.stem]
+    sessions = [x for _, x in s.load_all()]
+    assert people.as_json(people.attendance(s)) == people.as_json(people.attendance_of(sessions))
+
+
 @pytest.mark.parametrize("garbage", [b"not a database at all", b"\x00" * 4096, b"SQLite format 3\x00" + b"\xff" * 200])
 def test_corrupt_index_is_rebuilt(sessions_dir: Path, garbage: bytes) -> None:
     s = SessionStore(sessions_dir)
@@ -352,13 +390,15 @@ def test_cli_list_json_is_what_the_files_say(sessions_dir: Path) -> None:
 
 
 def test_cli_commands_read_the_index_without_the_store(sessions_dir: Path) -> None:
-    """A warm ``list``/``search``/``people`` never imports the store, the model or the TOML writer."""
+    """A warm ``list``/``search``/``people`` never imports the store, the model, the TOML
+    reader or writer, nor Textual, markdown-it or dateutil."""
     write_sessions(sessions_dir, 5, seeds=1)
-    SessionStore(sessions_dir).scan()
-    for argv in (["list", "--json"], ["search", "collaboration"], ["list"]):
+    people.attendance(SessionStore(sessions_dir))  # grouped once; the index keeps the result
+    for argv in (["list", "--json"], ["search", "collaboration"], ["list"], ["people"]):
         code = (
             "import sys; from facilitator.cli import main; rc = main(sys.argv[1:]); "
-            "heavy = [m for m in ('facilitator.store', 'tomli_w', 'tomllib') if m in sys.modules]; "
+            "heavy = [m for m in ('facilitator.store', 'facilitator.model', 'tomli_w', 'tomllib', 'textual', "
+            "'markdown_it', 'dateutil') if m in sys.modules]; "
             "assert not heavy, heavy; sys.exit(rc)"
         )
         proc = subprocess.run([sys.executable, "-c", code, "--sessions", str(sessions_dir), *argv],
