@@ -46,7 +46,8 @@ from typing import Any, Callable, Iterable, Iterator, NamedTuple
 INDEX_NAME = ".facilitator-index.sqlite3"
 # Bump when a table's columns or how a value is computed change: an index written by
 # another version is rebuilt from the files.
-SCHEMA_VERSION = 5  # 2: attendees.person_key; 3: sessions.breakout_rooms; 4: meta.listing; 5: derived
+# 2: attendees.person_key; 3: sessions.breakout_rooms; 4: meta.listing; 5: derived; 6: items.extra_seconds
+SCHEMA_VERSION = 6
 # The session format (``model.FORMAT_VERSION``) the tables were computed from; a test
 # keeps it equal to the model's, so a new format rebuilds the index. (Not imported from
 # the model: the warm ``list`` reads the index without loading the model.)
@@ -188,7 +189,7 @@ CREATE TABLE IF NOT EXISTS attendees(
 CREATE TABLE IF NOT EXISTS items(
     fid INTEGER NOT NULL, pos INTEGER NOT NULL, item_id TEXT NOT NULL, title TEXT NOT NULL,
     owner TEXT NOT NULL, status TEXT NOT NULL, planned_seconds INTEGER NOT NULL,
-    actual_seconds REAL NOT NULL, PRIMARY KEY (fid, pos)) WITHOUT ROWID;
+    actual_seconds REAL NOT NULL, extra_seconds INTEGER NOT NULL, PRIMARY KEY (fid, pos)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS derived(name TEXT PRIMARY KEY, key TEXT NOT NULL, value TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS units USING fts5(
     body, section UNINDEXED, item_id UNINDEXED, item_title UNINDEXED,
@@ -493,9 +494,9 @@ class SessionIndex:
             rows.append((fid, n, name, handle, a.affiliation.strip(), a.text.strip(), person_key(name, handle)))
         conn.executemany("INSERT INTO attendees VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         conn.executemany(
-            "INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(fid, n, i.id, i.title or i.text.strip(), i.owner, str(i.status), int(i.planned_seconds),
-              float(i.actual_seconds or 0.0)) for n, i in enumerate(items)],
+              float(i.actual_seconds or 0.0), int(i.extra_seconds or 0)) for n, i in enumerate(items)],
         )
         units = session_units(s)[: UNIT_SPAN - 1]
         conn.executemany(
@@ -526,8 +527,10 @@ class SessionIndex:
                         return hit[0]
                 value = compute()
             finally:
-                if conn.in_transaction:
+                if self._conn is conn and conn.in_transaction:
                     conn.execute("COMMIT")
+            if self._conn is not conn:
+                return value  # compute found the index damaged and rebuilt it: keep nothing
             if key is not None:
                 self._keep(conn, name, key, value)
             return value
@@ -633,13 +636,13 @@ class SessionIndex:
 
     def times(self, ids: Iterable[str] | None = None) -> Iterator[tuple[tuple, list[tuple]]]:
         """((id, date, title, status, slot_minutes, sort_key), [(item_id, title, owner, status,
-        planned, actual)...]) per session, newest first (by date key, then id)."""
+        planned, actual, extra)...]) per session, newest first (by date key, then id)."""
         def q(c: sqlite3.Connection) -> tuple[list, list]:
             sessions = c.execute(
                 "SELECT fid, id, date, CASE WHEN title != '' THEN title ELSE heading END, status, slot_minutes,"
                 " sort_key FROM sessions ORDER BY sort_key DESC, id DESC").fetchall()
             items = c.execute(
-                "SELECT fid, item_id, title, owner, status, planned_seconds, actual_seconds FROM items"
+                "SELECT fid, item_id, title, owner, status, planned_seconds, actual_seconds, extra_seconds FROM items"
                 " ORDER BY fid, pos").fetchall()
             return sessions, items
         sessions, items = self._run(q)

@@ -15,6 +15,7 @@ from facilitator import index, people, search, stats
 from facilitator import store as store_mod
 from facilitator.model import FORMAT_VERSION
 from facilitator.store import SessionStore
+from tests.conftest import run_cli
 from tests.many_sessions import write_sessions
 from tests.test_store import make_session
 
@@ -241,6 +242,28 @@ def test_people_from_the_index_follow_a_hand_edit(sessions_dir: Path) -> None:
     assert folks["@qquokka"].count == 1 and folks["@qquokka"].session_ids == [target.stem]
     sessions = [x for _, x in s.load_all()]
     assert people.as_json(people.attendance(s)) == people.as_json(people.attendance_of(sessions))
+
+
+def test_stats_from_the_index_keep_extensions_and_follow_changes(sessions_dir: Path) -> None:
+    s = SessionStore(sessions_dir)
+    a = make_session("2024-01-01", "2024-01-01")
+    a.agenda_items[0].extra_seconds = 300  # +5 given live
+    a.agenda_items[0].actual_seconds = 900.0
+    s.save(a)
+    s.save(make_session("2024-02-01", "2024-02-01"))
+    sessions = [x for _, x in s.load_all()]
+    assert stats.summary(s) == stats.summarise(sessions)
+    assert stats.summary(s)[1].items[0].extra_seconds == 300
+    code, first, _ = run_cli("--sessions", sessions_dir, "stats")
+    assert code == 0 and "+5m" in first
+    fresh_process(s)
+    assert run_cli("--sessions", sessions_dir, "stats")[1] == first  # kept by the index
+    b = make_session("2024-02-01", "2024-02-01")
+    b.agenda_items[0].text = "A brand new title"
+    s.save(b)
+    fresh_process(s)
+    code, second, _ = run_cli("--sessions", sessions_dir, "stats")
+    assert "A brand new title" in second and second != first
 
 
 @pytest.mark.parametrize("garbage", [b"not a database at all", b"\x00" * 4096, b"SQLite format 3\x00" + b"\xff" * 200])
