@@ -430,6 +430,21 @@ def test_cli_commands_read_the_index_without_the_store(sessions_dir: Path) -> No
         assert proc.stdout.strip()
 
 
+def test_list_kept_by_the_index_names_the_directory_as_given(tmp_path: Path) -> None:
+    d = tmp_path / 'we"ird \\ dïr'
+    write_sessions(d, 3, seeds=1)
+    outs = []
+    for given in (d, d, Path(os.path.relpath(d)), d):  # computed, then kept, then other spellings
+        index.forget(d)
+        code, out, _ = run_cli("--sessions", given, "list", "--json")
+        assert code == 0
+        assert [r["path"] for r in json.loads(out)] == [os.path.join(str(given), f"{r['id']}.toml") for r in json.loads(out)]
+        outs.append(out)
+    assert outs[0] == outs[1] == outs[3]
+    plain = [run_cli("--sessions", d, "list")[1] for _ in range(2)]
+    assert plain[0] == plain[1] and len(plain[0].splitlines()) == 3
+
+
 def test_list_json_text_is_json_dumps_exactly(sessions_dir: Path) -> None:
     from facilitator.cli import _JSON_KEYS, _summaries_json
 
