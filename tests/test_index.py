@@ -464,3 +464,23 @@ def test_directory_created_later_gets_its_index_file(tmp_path: Path) -> None:
     assert [h.session_id for h in search.search(s, "shipped")] == ["2024-01-01"]
     assert s.index_path.exists()
     fresh_process(s)
+
+
+def test_best_line_is_the_first_line_matching_most_words() -> None:
+    """The one-search-per-body shortcut picks what scoring every line would (folding that
+    changes a line's length, like ß -> ss or İ -> i̇, included)."""
+    import re
+
+    def by_every_line(body: str, patterns: list) -> str:
+        best, best_score = "", -1
+        for ln in body.split("\n"):
+            score = sum(1 for p in patterns if p.search(ln.casefold()))
+            if score > best_score:
+                best, best_score = ln, score
+        return best
+
+    body = "İstanbul STRASSE\nGroße Straße binder\n\nthe Binder hub\nhub binder Federation\nbinderhub"
+    for query in ("binder", "strasse", "hub binder", "federation hub binder", "nothing", "i̇stanbul", "binderh"):
+        patterns = [re.compile(r"(?<!\w)" + re.escape(w)) for w in search.query_words(query)]
+        assert search._best_line(body, patterns) == by_every_line(body, patterns), query
+    assert search._best_line("", [re.compile("x")]) == ""
