@@ -484,4 +484,3 @@ def test_best_line_is_the_first_line_matching_most_words() -> None:
         patterns = [re.compile(r"(?<!\w)" + re.escape(w)) for w in search.query_words(query)]
         assert search._best_line(body, patterns) == by_every_line(body, patterns), query
     assert search._best_line("", [re.compile("x")]) == ""
-
