@@ -516,7 +516,7 @@ class SessionIndex:
         """``compute()``, or what it returned when the tables were last exactly as now.
 
         ``compute`` reads the tables (never refreshing them) and returns text; ``version``
-        names the code that computed it (see :func:`code_version`). The value is kept with
+        names the code that computed it (see :func:`code_version`; this module's is added). The value is kept with
         the listing key the tables held, read in the same snapshot as the tables, and is
         served only while the index holds that key and the code is the same: any refresh
         that changed a table wrote a new key. Without a key (a file could not be read)
@@ -527,7 +527,8 @@ class SessionIndex:
             conn.execute("BEGIN")  # one read snapshot: the key and what compute reads agree
             try:
                 row = conn.execute("SELECT value FROM meta WHERE key = 'listing'").fetchone()
-                key = f"{row[0]}|{version}" if row is not None else None
+                # This module's own code reads the rows every value is computed from.
+                key = f"{row[0]}|{version},{code_version(__file__)}" if row is not None else None
                 if key is not None:
                     hit = conn.execute("SELECT value FROM derived WHERE name = ? AND key = ?", (name, key)).fetchone()
                     if hit is not None:
