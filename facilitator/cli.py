@@ -93,9 +93,10 @@ def _read_text_file(path: Path, what: str = "file") -> str:
 
 
 def _write_stdout(text: str) -> None:
-    from facilitator.sanitize import clean
+    from facilitator.sanitize import CleanStream, clean
 
-    sys.stdout.write(clean(text))
+    # Under ``_clean_output`` stdout cleans what it is given: once is enough.
+    sys.stdout.write(text if isinstance(sys.stdout, CleanStream) else clean(text))
     sys.stdout.flush()
 
 
@@ -285,20 +286,49 @@ def _summary_dict(s: store.SessionSummary) -> dict[str, Any]:
 
 
 def cmd_list(args: argparse.Namespace, st: SessionStore) -> int:
-    # Straight from the index's rows (no SessionSummary, no Path per row): the warm
-    # ``list`` of 10,000 sessions costs little more than starting Python.
+    # Straight from the index's rows (no SessionSummary, no Path per row), and the text of
+    # all of them is kept by the index (``SessionIndex.derived``) until a file changes.
     idx, unlisted = st.refreshed_index() if isinstance(st, IndexedDir) else (st.index(), [])
     root = str(st.root)
-    rows = idx.summaries() if st.root.exists() else []
-    broken = sorted(unlisted + (idx.broken() if st.root.exists() else []))
+    exists = st.root.exists()
+    broken = sorted(unlisted + (idx.broken() if exists else []))
     for name, reason in broken:
         _warn(f"{os.path.join(root, name)}: {reason}")
+    version = _list_version()
     if args.json:
-        _write_stdout(_summaries_json(rows, root))
+        if not exists:
+            _write_stdout("[]\n")
+            return 0
+        # Kept with a stand-in for the directory (how it was named on the command line
+        # is this run's): JSON escapes each character on its own, so the escaped prefix
+        # can be put in afterwards.
+        from json.encoder import encode_basestring as enc
+
+        text = idx.derived("list --json", version, lambda: _summaries_json(idx.summaries(), _ROOT_MARK))
+        prefix = enc(os.path.join(root, "x"))[1:-2]
+        _write_stdout(text.replace(_ROOT_MARK + os.sep, prefix))
         return 0
-    if not rows:
+    text = idx.derived("list", version, lambda: _list_text(idx.summaries())) if exists else ""
+    if not text:
         print(f"no sessions in {st.root}", file=sys.stderr)
         return 0
+    _write_stdout(text)
+    return 0
+
+
+# Private use: never in a session's file name (ids are lowercase letters, digits and '-').
+_ROOT_MARK = "\ue002"
+
+
+def _list_version() -> str:
+    from facilitator.index import code_version
+
+    return code_version(__file__)
+
+
+def _list_text(rows: list[tuple]) -> str:
+    if not rows:
+        return ""
     idw = max(len(r[1]) for r in rows)
     out = []
     for _name, sid, date, _heading, title, _tpl, status, attendees, agenda_items, archived_in, _c, _m, _rooms in rows:
@@ -308,8 +338,7 @@ def cmd_list(args: argparse.Namespace, st: SessionStore) -> int:
         if archived_in:
             line += f"  [archived: {archived_in}]"
         out.append(line)
-    _write_stdout("\n".join(out) + "\n")
-    return 0
+    return "\n".join(out) + "\n"
 
 
 _JSON_KEYS = ("id", "date", "heading", "title", "template", "status", "attendees", "agenda_items", "breakout_rooms", "archived_in", "path")

@@ -10,7 +10,20 @@ list, search, people, stats and next all read the same tables. It holds:
 - ``attendees``: the check-in lines (people, check-in completions);
 - ``items``: agenda items with planned and actual seconds (time review);
 - ``units``: an FTS5 table of the searchable units (an item with its notes, a section's
-  lines), for prefix and phrase queries, ranked, with snippets.
+  lines), for prefix and phrase queries, ranked, with snippets;
+- ``derived``: results computed over every session (attendance per person, the time
+  review of all sessions), each kept with the listing key of the tables it was computed
+  from and served only while the index still holds that key (:meth:`SessionIndex.derived`).
+
+Freshness: before every read the directory is listed and each ``*.toml`` stat-ed (a hand
+edit in place, by an editor that rewrites the file without renaming it, changes nothing
+but the file's own mtime and size, so no cheaper check would see it). After each refresh
+the index keeps a *listing key* (``meta.listing``): a digest of the names in listing
+order and of every (mtime_ns, size, inode). When the next listing gives the same key, the
+``files`` table is known to say exactly that, and the refresh stops without reading it;
+any difference (a file added, removed, renamed, edited in place or replaced) changes the
+key and the table is compared file by file as before. A file that could not be opened
+("cannot read") keeps the key from being stored, so it is tried again every time.
 
 It is rebuilt without a word when missing, corrupt or written by another schema version.
 Two processes may refresh at once: WAL lets readers read while one writer (holding
@@ -33,7 +46,8 @@ from typing import Any, Callable, Iterable, Iterator, NamedTuple
 INDEX_NAME = ".facilitator-index.sqlite3"
 # Bump when a table's columns or how a value is computed change: an index written by
 # another version is rebuilt from the files.
-SCHEMA_VERSION = 3  # 2: attendees.person_key; 3: sessions.breakout_rooms
+# 2: attendees.person_key; 3: sessions.breakout_rooms; 4: meta.listing; 5: derived; 6: items.extra_seconds
+SCHEMA_VERSION = 6
 # The session format (``model.FORMAT_VERSION``) the tables were computed from; a test
 # keeps it equal to the model's, so a new format rebuilds the index. (Not imported from
 # the model: the warm ``list`` reads the index without loading the model.)
@@ -140,6 +154,20 @@ def sort_key(date: str) -> str:
     return f"{y:04d}-{m:02d}-{d:02d}"
 
 
+def listing_key(on_disk: dict[str, tuple[int, int, int]]) -> str:
+    """A digest of a directory listing: its names in order and each (mtime_ns, size, inode).
+
+    Equal keys mean equal listings (the names' order ties each name to its stat). Ints
+    hash the same in every process; names, whose ``hash`` is salted per process, go
+    through CRC-32 of their UTF-8 text. The key is only ever compared with one written
+    on this machine, so a Python version hashing tuples otherwise costs one full refresh.
+    """
+    import zlib
+
+    names = "/".join(on_disk).encode("utf-8", "surrogateescape")
+    return f"{len(on_disk)}:{zlib.crc32(names):08x}:{hash(tuple(on_disk.values())) & 0xFFFFFFFFFFFFFFFF:016x}"
+
+
 # -- the schema -------------------------------------------------------------------
 
 _SCHEMA = """
@@ -161,12 +189,13 @@ CREATE TABLE IF NOT EXISTS attendees(
 CREATE TABLE IF NOT EXISTS items(
     fid INTEGER NOT NULL, pos INTEGER NOT NULL, item_id TEXT NOT NULL, title TEXT NOT NULL,
     owner TEXT NOT NULL, status TEXT NOT NULL, planned_seconds INTEGER NOT NULL,
-    actual_seconds REAL NOT NULL, PRIMARY KEY (fid, pos)) WITHOUT ROWID;
+    actual_seconds REAL NOT NULL, extra_seconds INTEGER NOT NULL, PRIMARY KEY (fid, pos)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS derived(name TEXT PRIMARY KEY, key TEXT NOT NULL, value TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS units USING fts5(
     body, section UNINDEXED, item_id UNINDEXED, item_title UNINDEXED,
     tokenize = "unicode61 remove_diacritics 2 tokenchars '_'");
 """
-_TABLES = ("meta", "files", "sessions", "attendees", "items", "units")
+_TABLES = ("meta", "files", "sessions", "attendees", "items", "units", "derived")
 
 
 def _is_corrupt(exc: sqlite3.Error) -> bool:
@@ -308,13 +337,13 @@ class SessionIndex:
         be read. Only new and changed files are parsed, each once. ``progress(done, total)``
         is called as changed files are indexed (from the calling thread).
         """
-        on_disk, unlisted = self._list()
+        on_disk, unlisted, listing = self._list()
         with self._lock:
             if self._until_root and self.root.is_dir():
                 self.close()
                 self.in_memory = self._until_root = False
             try:
-                self._run(lambda conn: self._sync(conn, on_disk, parse, progress))
+                self._run(lambda conn: self._sync(conn, on_disk, parse, progress, listing))
             except sqlite3.OperationalError as e:
                 if _is_corrupt(e):
                     raise
@@ -324,30 +353,39 @@ class SessionIndex:
                 self._conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
                 self._create(self._conn)
                 self.in_memory = True
-                self._sync(self._conn, on_disk, parse, progress)
+                self._sync(self._conn, on_disk, parse, progress, listing)
         return unlisted
 
-    def _list(self) -> tuple[dict[str, tuple[int, int, int]], list[tuple[str, str]]]:
+    def _list(self) -> tuple[dict[str, tuple[int, int, int]], list[tuple[str, str]], str]:
+        """The ``*.toml`` files with their (mtime_ns, size, inode), the ones that could not be
+        stat-ed, and the listing key of the first (see the module docstring)."""
         on_disk: dict[str, tuple[int, int, int]] = {}
         unlisted: list[tuple[str, str]] = []
+        # Listed through a descriptor of the directory where the OS allows it: each
+        # entry's stat is then an fstatat of its name, not a walk of the whole path.
+        by_fd = os.scandir in os.supports_fd
         try:
-            entries = os.scandir(self.root)
+            where: Any = os.open(self.root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)) if by_fd else self.root
         except FileNotFoundError:
-            return on_disk, unlisted
-        with entries:
-            for entry in entries:
-                name = entry.name
-                if name[0] == "." or not name.endswith(".toml"):
-                    continue
-                try:
-                    if not entry.is_file():
+            return on_disk, unlisted, ""
+        try:
+            with os.scandir(where) as entries:
+                for entry in entries:
+                    name = entry.name
+                    if name[0] == "." or not name.endswith(".toml"):
                         continue
-                    st = entry.stat()
-                except OSError as e:
-                    unlisted.append((name, f"cannot read: {e.strerror or e}"))
-                    continue
-                on_disk[name] = (st.st_mtime_ns, st.st_size, st.st_ino)
-        return on_disk, unlisted
+                    try:
+                        if not entry.is_file():
+                            continue
+                        st = entry.stat()
+                    except OSError as e:
+                        unlisted.append((name, f"cannot read: {e.strerror or e}"))
+                        continue
+                    on_disk[name] = (st.st_mtime_ns, st.st_size, st.st_ino)
+        finally:
+            if by_fd:
+                os.close(where)
+        return on_disk, unlisted, listing_key(on_disk)
 
     @staticmethod
     def _known(conn: sqlite3.Connection) -> dict[str, tuple[int, tuple[int, int, int], str | None]]:
@@ -368,14 +406,22 @@ class SessionIndex:
                 todo.append(name)
         return gone, sorted(todo)
 
-    def _sync(self, conn: sqlite3.Connection, on_disk: dict, parse: Parser, progress: Progress | None) -> None:
+    def _sync(self, conn: sqlite3.Connection, on_disk: dict, parse: Parser, progress: Progress | None,
+              listing: str = "") -> None:
+        stored = conn.execute("SELECT value FROM meta WHERE key = 'listing'").fetchone()
+        if listing and stored is not None and stored[0] == listing:
+            return  # the files table says exactly what the directory holds
         gone, todo = self._stale(self._known(conn), on_disk)
         if not gone and not todo:
+            self._store_listing(conn, on_disk, listing)
             return
         conn.execute("BEGIN IMMEDIATE")  # the write lock; waits for another refresh to end
         try:
-            known = self._known(conn)  # again: another process may have refreshed meanwhile
+            # Read under the lock: another process may have refreshed meanwhile, and the
+            # key written below must describe the table as this transaction leaves it.
+            known = self._known(conn)
             gone, todo = self._stale(known, on_disk)
+            unreadable = False
             for name in gone:
                 self._delete(conn, known[name][0])
             total = len(todo)
@@ -383,10 +429,16 @@ class SessionIndex:
             for n, name in enumerate(todo):
                 if name in known:
                     self._delete(conn, known[name][0])
-                self._add(conn, name, on_disk[name], parse(self.root / name, name[: -len(".toml")]))
+                session = parse(self.root / name, name[: -len(".toml")])
+                unreadable = unreadable or (isinstance(session, str) and session.startswith("cannot read"))
+                self._add(conn, name, on_disk[name], session)
                 self.progress = (n + 1, total)
                 if progress is not None and (n % 25 == 0 or n + 1 == total):
                     progress(n + 1, total)
+            if listing and not unreadable:
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('listing', ?)", (listing,))
+            else:
+                conn.execute("DELETE FROM meta WHERE key = 'listing'")
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -394,6 +446,27 @@ class SessionIndex:
             raise
         finally:
             self.progress = None
+
+    def _store_listing(self, conn: sqlite3.Connection, on_disk: dict, listing: str) -> None:
+        """Keep the key of a listing the table already matches, if that costs no wait: with
+        another process writing, or a read-only index, the next refresh compares again."""
+        if not listing:
+            return
+        try:
+            conn.execute("PRAGMA busy_timeout = 0")
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            return
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        try:
+            gone, todo = self._stale(self._known(conn), on_disk)  # again, under the lock
+            if not gone and not todo:
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('listing', ?)", (listing,))
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
 
     @staticmethod
     def _delete(conn: sqlite3.Connection, fid: int) -> None:
@@ -428,15 +501,66 @@ class SessionIndex:
             rows.append((fid, n, name, handle, a.affiliation.strip(), a.text.strip(), person_key(name, handle)))
         conn.executemany("INSERT INTO attendees VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         conn.executemany(
-            "INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(fid, n, i.id, i.title or i.text.strip(), i.owner, str(i.status), int(i.planned_seconds),
-              float(i.actual_seconds or 0.0)) for n, i in enumerate(items)],
+              float(i.actual_seconds or 0.0), int(i.extra_seconds or 0)) for n, i in enumerate(items)],
         )
         units = session_units(s)[: UNIT_SPAN - 1]
         conn.executemany(
             "INSERT INTO units(rowid, body, section, item_id, item_title) VALUES (?, ?, ?, ?, ?)",
             [(fid * UNIT_SPAN + n, "\n".join(u.lines), u.section, u.item_id, u.item_title) for n, u in enumerate(units)],
         )
+
+    # -- results over every session ----------------------------------------------------
+    def derived(self, name: str, version: str, compute: Callable[[], str]) -> str:
+        """``compute()``, or what it returned when the tables were last exactly as now.
+
+        ``compute`` reads the tables (never refreshing them) and returns text; ``version``
+        names the code that computed it (see :func:`code_version`; this module's is added). The value is kept with
+        the listing key the tables held, read in the same snapshot as the tables, and is
+        served only while the index holds that key and the code is the same: any refresh
+        that changed a table wrote a new key. Without a key (a file could not be read)
+        nothing is kept.
+        """
+        with self._lock:
+            conn = self._connect()
+            conn.execute("BEGIN")  # one read snapshot: the key and what compute reads agree
+            try:
+                row = conn.execute("SELECT value FROM meta WHERE key = 'listing'").fetchone()
+                # This module's own code reads the rows every value is computed from.
+                key = f"{row[0]}|{version},{code_version(__file__)}" if row is not None else None
+                if key is not None:
+                    hit = conn.execute("SELECT value FROM derived WHERE name = ? AND key = ?", (name, key)).fetchone()
+                    if hit is not None:
+                        return hit[0]
+                value = compute()
+            finally:
+                if self._conn is conn and conn.in_transaction:
+                    conn.execute("COMMIT")
+            if self._conn is not conn:
+                return value  # compute found the index damaged and rebuilt it: keep nothing
+            if key is not None:
+                self._keep(conn, name, key, value)
+            return value
+
+    def _keep(self, conn: sqlite3.Connection, name: str, key: str, value: str) -> None:
+        """Store a derived value if the listing key is still the one it was computed at and
+        that costs no wait (another writer, a read-only index: computed again next time)."""
+        try:
+            conn.execute("PRAGMA busy_timeout = 0")
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            return
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'listing'").fetchone()
+            if row is not None and key.startswith(f"{row[0]}|"):
+                conn.execute("INSERT OR REPLACE INTO derived VALUES (?, ?, ?)", (name, key, value))
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
 
     # -- reading ----------------------------------------------------------------------
     def summaries(self, limit: int | None = None) -> list[tuple]:
@@ -520,13 +644,13 @@ class SessionIndex:
 
     def times(self, ids: Iterable[str] | None = None) -> Iterator[tuple[tuple, list[tuple]]]:
         """((id, date, title, status, slot_minutes, sort_key), [(item_id, title, owner, status,
-        planned, actual)...]) per session, newest first (by date key, then id)."""
+        planned, actual, extra)...]) per session, newest first (by date key, then id)."""
         def q(c: sqlite3.Connection) -> tuple[list, list]:
             sessions = c.execute(
                 "SELECT fid, id, date, CASE WHEN title != '' THEN title ELSE heading END, status, slot_minutes,"
                 " sort_key FROM sessions ORDER BY sort_key DESC, id DESC").fetchall()
             items = c.execute(
-                "SELECT fid, item_id, title, owner, status, planned_seconds, actual_seconds FROM items"
+                "SELECT fid, item_id, title, owner, status, planned_seconds, actual_seconds, extra_seconds FROM items"
                 " ORDER BY fid, pos").fetchall()
             return sessions, items
         sessions, items = self._run(q)
@@ -537,6 +661,19 @@ class SessionIndex:
         for fid, *rest in sessions:
             if wanted is None or rest[0] in wanted:
                 yield tuple(rest), by_fid.get(fid, [])
+
+
+def code_version(*files: str | Path) -> str:
+    """Which code computed a derived value: each source file's size and mtime (an upgrade
+    or an edit of the code changes them, so a value computed by other code is not served)."""
+    parts = []
+    for f in files:
+        try:
+            st = os.stat(f)
+            parts.append(f"{st.st_size}.{st.st_mtime_ns}")
+        except OSError:
+            parts.append("?")
+    return ",".join(parts)
 
 
 # -- one index per directory in a process -----------------------------------------

@@ -8,13 +8,17 @@ one, else by their name (lower-cased, spaces collapsed): "Erik / @consideRatio" 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 if TYPE_CHECKING:
+    from facilitator.model import Session
     from facilitator.store import SessionStore
 
 from facilitator.index import person_key  # noqa: F401 (re-exported: the index keeps each attendee's key)
-from facilitator.model import Session, date_key
+
+# The model (for ``date_key``) is imported by the functions that group rows, not here: a
+# warm ``facilitator people`` reads the grouped result from the index without it.
 
 BLOCK_ON = "▇"
 BLOCK_OFF = "▁"
@@ -47,6 +51,8 @@ class Person:
 
 
 def _ordered(sessions: Iterable[Session]) -> list[Session]:
+    from facilitator.model import date_key
+
     return sorted(sessions, key=lambda s: (date_key(s.date), s.date, s.id))
 
 
@@ -63,6 +69,8 @@ def attendance_of(sessions: Iterable[Session]) -> list[Person]:
 def _attendance(rows: Iterable[tuple[str, str, str, str, str, str, str]]) -> list[Person]:
     """People from check-in rows (session id, date, name, handle, affiliation, line, key),
     oldest session first; rows with an empty key (no name, no handle) are skipped."""
+    from facilitator.model import date_key
+
     people: dict[str, Person] = {}
     for sid, date, name, handle, affiliation, line, key in rows:
         if not key:
@@ -90,6 +98,8 @@ def _attendance(rows: Iterable[tuple[str, str, str, str, str, str, str]]) -> lis
 
 def _merge_unnamed(people: dict[str, Person]) -> None:
     """A line with no handle ("Sarah Gibson / / 2i2c") joins the one handle written with that name."""
+    from facilitator.model import date_key
+
     by_name: dict[str, list[Person]] = {}
     for p in people.values():
         if p.handle:
@@ -118,7 +128,48 @@ def _merge_unnamed(people: dict[str, Person]) -> None:
 
 def attendance(store: SessionStore) -> list[Person]:
     """People over every session of the store, from its index (no session file is parsed)."""
-    return _attendance(store.index().attendee_rows())
+    return _decode(_grouped(store))
+
+
+def attendance_table(store: SessionStore) -> list[tuple[str, str, int, str, str]]:
+    """(name, handle, sessions, first seen, last seen) of :func:`attendance`, without
+    building each person's list of dates (what ``facilitator people`` prints)."""
+    import json
+
+    return [(name, handle, count, first, last)
+            for _key, name, handle, _aff, count, first, last, *_rest in json.loads(_grouped(store))]
+
+
+def _grouped(store: SessionStore) -> str:
+    """Grouping ~50,000 check-in lines of 10,000 sessions takes a few hundred ms, so the
+    index keeps the result (``SessionIndex.derived``) until a session file changes."""
+    from facilitator.index import code_version
+
+    idx = store.index()
+    return idx.derived("people", code_version(__file__, Path(__file__).with_name("model.py")),
+                       lambda: _encode(_attendance(idx.attendee_rows())))
+
+
+def _encode(folks: list[Person]) -> str:
+    """People as JSON text; a person's dates and session ids as one string each (one
+    string per date would be ~100,000 objects to build when read back)."""
+    import json
+
+    return json.dumps([
+        [p.key, p.name, p.handle, p.affiliation, p.count, p.first_seen, p.last_seen,
+         "\n".join(p.dates), "\n".join(p.session_ids), p.last_line, sorted(p.names)]
+        for p in folks
+    ], ensure_ascii=False)
+
+
+def _decode(text: str) -> list[Person]:
+    import json
+
+    return [
+        Person(key=key, name=name, handle=handle, affiliation=affiliation, dates=dates.split("\n") if dates else [],
+               session_ids=sids.split("\n") if sids else [], last_line=last_line, names=set(names))
+        for key, name, handle, affiliation, _n, _first, _last, dates, sids, last_line, names in json.loads(text)
+    ]
 
 
 def store_meeting_dates(store: SessionStore) -> list[str]:

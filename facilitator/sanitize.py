@@ -23,6 +23,9 @@ from typing import Any
 
 # C0 less tab and newline, DEL, C1. A CR is matched unless it starts a CRLF.
 CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+# The same characters but CR, as one class: a class alone is searched ~3x faster than
+# with the alternation, and a CR (rare) is looked for only in text that has one.
+_CONTROL_BUT_CR_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 DEL_PICTURE = "\u2421"
 C1_MARK = "\ufffd"
@@ -43,19 +46,21 @@ def _replace(match: re.Match[str]) -> str:
 
 def has_controls(text: str) -> bool:
     """Whether ``text`` holds a character the policy replaces."""
-    return CONTROL_RE.search(text) is not None
+    if _CONTROL_BUT_CR_RE.search(text) is not None:
+        return True
+    return "\r" in text and CONTROL_RE.search(text) is not None
 
 
 def clean(text: str) -> str:
     """``text`` with each control character replaced by its visible stand-in."""
-    if CONTROL_RE.search(text) is None:  # the usual case: no copy
+    if not has_controls(text):  # the usual case: no copy
         return text
     return CONTROL_RE.sub(_replace, text)
 
 
 def clean_counted(text: str) -> tuple[str, int]:
     """``clean(text)`` and how many characters were replaced."""
-    if CONTROL_RE.search(text) is None:
+    if not has_controls(text):
         return text, 0
     return CONTROL_RE.subn(_replace, text)
 

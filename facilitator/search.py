@@ -15,8 +15,7 @@ matches best and a snippet around the match.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, NamedTuple
 
 if TYPE_CHECKING:
     from facilitator.store import SessionStore
@@ -26,8 +25,10 @@ from facilitator.index import SNIPPET_CLOSE, SNIPPET_OPEN, Unit, fts_query, sess
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """One matching unit. (A NamedTuple, not a dataclass: importing ``dataclasses`` is a
+    fifth of a warm ``facilitator search``.)"""
+
     session_id: str
     date: str
     title: str  # the meeting's title
@@ -48,13 +49,25 @@ def query_words(query: str) -> list[str]:
     return [w.casefold() for w in _WORD.findall(query)]
 
 
-def _best_line(lines: Iterable[str], patterns: list[re.Pattern[str]]) -> str:
-    best, best_score = "", -1
-    for ln in lines:
-        low = ln.casefold()
-        score = sum(1 for p in patterns if p.search(low))
+def _best_line(body: str, patterns: list[re.Pattern[str]]) -> str:
+    """The first of the body's lines matching the most query words (the first line if none).
+
+    The body is case-folded once (folding maps characters one by one and never makes a
+    newline, so its lines are the folded lines); one word is one search of the whole body,
+    and a line matching every word ends the loop.
+    """
+    lines = body.split("\n")
+    low = body.casefold()
+    if len(patterns) == 1:
+        m = patterns[0].search(low)
+        return lines[low.count("\n", 0, m.start())] if m is not None else lines[0]
+    best, best_score, most = "", -1, len(patterns)
+    for ln, folded in zip(lines, low.split("\n")):
+        score = sum(1 for p in patterns if p.search(folded))
         if score > best_score:
             best, best_score = ln, score
+            if score == most:
+                break
     return best
 
 
@@ -69,8 +82,7 @@ def search(store: SessionStore, query: str, limit: int | None = None, ranked: bo
     patterns = [re.compile(r"(?<!\w)" + re.escape(w)) for w in words]
     hits = []
     for sid, date, title, section, item_id, item_title, body, snippet in store.index().search(query, limit, ranked, snippets):
-        lines = body.split("\n")
-        hits.append(Hit(sid, date, title, section, item_id or None, _best_line(lines, patterns), item_title, snippet))
+        hits.append(Hit(sid, date, title, section, item_id or None, _best_line(body, patterns), item_title, snippet))
     return hits
 
 

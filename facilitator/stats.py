@@ -7,7 +7,7 @@ shown as "—", never as zero minutes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 if TYPE_CHECKING:
     from facilitator.store import SessionStore
@@ -141,8 +141,14 @@ def summary(store: SessionStore, start: str | None = None, end: str | None = Non
 
     Read from the store's index: no session file is parsed.
     """
+    return summary_of_index(store.index(), start, end, ids)
+
+
+def summary_of_index(idx: Any, start: str | None = None, end: str | None = None,
+                     ids: Iterable[str] | None = None) -> list[SessionTimes]:
+    """:func:`summary` from a ``SessionIndex`` as it is (not refreshed)."""
     out = []
-    for (sid, date, title, status, slot, _key), items in store.index().times(ids):
+    for (sid, date, title, status, slot, _key), items in idx.times(ids):
         if not in_range(date, start, end):
             continue
         out.append(SessionTimes(

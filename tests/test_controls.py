@@ -67,6 +67,14 @@ def test_policy_replaces_every_control_visibly_and_counts() -> None:
     assert sanitize.clean("a\rb") == "a\u240db"
 
 
+def test_fast_check_finds_what_the_policy_replaces() -> None:
+    """``has_controls`` (two cheaper searches) agrees with the policy's own pattern."""
+    for code in range(0xA1):
+        for text in (chr(code), f"ok {chr(code)} ok\n", f"a\r\nb{chr(code)}", f"{chr(code)}\n", "x" * 5000 + chr(code)):
+            assert sanitize.has_controls(text) == (sanitize.CONTROL_RE.search(text) is not None), (code, text[-8:])
+    assert not sanitize.has_controls("a\r\nb\r\n") and sanitize.has_controls("a\r\nb\rc")
+
+
 def test_every_control_through_import_and_every_printing_command(tmp_path: Path, sessions_dir: Path) -> None:
     src = tmp_path / "notes.md"
     src.write_text(archive_text(), encoding="utf-8")

@@ -15,6 +15,7 @@ from facilitator import index, people, search, stats
 from facilitator import store as store_mod
 from facilitator.model import FORMAT_VERSION
 from facilitator.store import SessionStore
+from tests.conftest import run_cli
 from tests.many_sessions import write_sessions
 from tests.test_store import make_session
 
@@ -112,6 +113,157 @@ def test_index_matches_reading_the_files(sessions_dir: Path) -> None:
     assert stats.summary(s) == stats.summarise(sessions)
     assert stats.summary(s, "2029-01", "2029-06-30") == stats.summarise(
         x for x in sessions if stats.in_range(x.date, "2029-01", "2029-06-30"))
+
+
+@pytest.fixture
+def table_reads(monkeypatch) -> list[int]:
+    """One entry per full read of the index's ``files`` table (a file-by-file comparison)."""
+    reads: list[int] = []
+    real = index.SessionIndex._known
+
+    def counting(conn):
+        reads.append(1)
+        return real(conn)
+
+    monkeypatch.setattr(index.SessionIndex, "_known", staticmethod(counting))
+    return reads
+
+
+def _edit_in_place(path: Path, old: str, new: str, mtime_step_ns: int = 2_000_000_000) -> None:
+    """What an editor that does not rename does: same inode, new bytes, a later mtime."""
+    ino, mtime = path.stat().st_ino, path.stat().st_mtime_ns
+    with open(path, "r+", encoding="utf-8") as f:
+        text = f.read().replace(old, new)
+        f.seek(0)
+        f.write(text)
+        f.truncate()
+    os.utime(path, ns=(mtime + mtime_step_ns, mtime + mtime_step_ns))
+    assert path.stat().st_ino == ino
+
+
+def test_unchanged_directory_is_trusted_without_comparing_each_file(sessions_dir: Path, table_reads: list[int],
+                                                                    counted: list[str]) -> None:
+    write_sessions(sessions_dir, 20, seeds=1)
+    s = SessionStore(sessions_dir)
+    assert len(s.scan().sessions) == 20
+    fresh_process(s)
+    table_reads.clear()
+    counted.clear()
+    assert len(s.scan().sessions) == 20 and search.search(s, "binder")
+    assert table_reads == [] and counted == []  # the listing key matched
+
+
+def test_hand_edit_in_place_deletion_and_addition_are_seen(sessions_dir: Path, counted: list[str]) -> None:
+    """The directory's own mtime does not change when a file is rewritten in place; the
+    index must see the edit anyway (same size too), and removals and additions."""
+    s = SessionStore(sessions_dir)
+    for i in range(1, 4):
+        s.save(make_session(f"2024-0{i}-01", f"2024-0{i}-01"))
+    assert not search.search(s, "quokka")
+    fresh_process(s)
+    target = sessions_dir / "2024-02-01.toml"
+    dir_mtime = sessions_dir.stat().st_mtime_ns
+    size = target.stat().st_size
+    _edit_in_place(target, "shipped", "quokkas")  # same length: same size
+    assert target.stat().st_size == size and sessions_dir.stat().st_mtime_ns == dir_mtime
+    counted.clear()
+    assert [h.session_id for h in search.search(s, "quokka")] == ["2024-02-01"]
+    assert counted == ["2024-02-01.toml"]
+
+    fresh_process(s)  # a later mtime with the same bytes count is enough; so is a new size
+    _edit_in_place(target, "quokkas", "quokkas and wombats")
+    assert {h.session_id for h in search.search(s, "wombats")} == {"2024-02-01"}
+
+    fresh_process(s)
+    (sessions_dir / "2024-03-01.toml").unlink()
+    assert [x.id for x in s.scan().sessions] == ["2024-02-01", "2024-01-01"]
+    assert all(h.session_id != "2024-03-01" for h in search.search(s, "shipped"))
+
+    fresh_process(s)
+    write_sessions(sessions_dir / "more", 1, seeds=1)
+    added = next((sessions_dir / "more").glob("*.toml"))
+    os.replace(added, sessions_dir / added.name)
+    assert added.stem in {x.id for x in s.scan().sessions}
+
+
+def test_unreadable_file_is_tried_again_every_time(sessions_dir: Path, monkeypatch, counted: list[str]) -> None:
+    s = SessionStore(sessions_dir)
+    s.save(make_session("2024-01-01", "2024-01-01"))
+    s.save(make_session("2024-02-01", "2024-02-01"))
+    fresh_process(s)
+    real = store_mod.read_session_file
+
+    def denied(path, session_id=None):
+        if Path(path).name == "2024-02-01.toml":
+            raise store_mod.StoreError(f"{path}: cannot read: Permission denied")
+        return real(path, session_id)
+
+    monkeypatch.setattr(store_mod, "read_session_file", denied)
+    s.scan()
+    s.scan()
+    assert [b.path.name for b in s.scan().broken] == ["2024-02-01.toml"]
+    monkeypatch.setattr(store_mod, "read_session_file", real)  # permissions fixed: no mtime change
+    assert [x.id for x in s.scan().sessions] == ["2024-02-01", "2024-01-01"]
+
+
+def test_derived_result_is_kept_until_a_file_or_the_code_changes(sessions_dir: Path) -> None:
+    s = SessionStore(sessions_dir)
+    s.save(make_session("2024-01-01", "2024-01-01"))
+    idx = s.index()
+    calls: list[str] = []
+
+    def compute() -> str:
+        calls.append("x")
+        return str(idx.count())
+
+    assert idx.derived("n", "v1", compute) == "1" and idx.derived("n", "v1", compute) == "1"
+    assert len(calls) == 1
+    assert index.SessionIndex(sessions_dir).derived("n", "v1", compute) == "1"  # another process
+    assert len(calls) == 1
+    assert idx.derived("n", "v2", compute) == "1" and len(calls) == 2  # other code: computed again
+    s.save(make_session("2024-02-01", "2024-02-01"))
+    idx = s.index()
+    assert idx.derived("n", "v2", compute) == "2" and len(calls) == 3
+
+
+def test_people_from_the_index_follow_a_hand_edit(sessions_dir: Path) -> None:
+    write_sessions(sessions_dir, 12, seeds=1)
+    s = SessionStore(sessions_dir)
+    first = people.attendance(s)
+    fresh_process(s)
+    assert people.attendance(s) == first  # read back from the index: the same people
+    assert people.attendance_table(s) == [(p.name, p.handle, p.count, p.first_seen, p.last_seen) for p in first]
+    target = sorted(sessions_dir.glob("*.toml"))[-1]
+    text = target.read_text(encoding="utf-8")
+    assert "attendees = [\n" in text
+    _edit_in_place(target, "attendees = [\n", 'attendees = [\n    { text = "Quentin Quokka / @qquokka / Zoo" },\n')
+    fresh_process(s)
+    folks = {p.key: p for p in people.attendance(s)}
+    assert folks["@qquokka"].count == 1 and folks["@qquokka"].session_ids == [target.stem]
+    sessions = [x for _, x in s.load_all()]
+    assert people.as_json(people.attendance(s)) == people.as_json(people.attendance_of(sessions))
+
+
+def test_stats_from_the_index_keep_extensions_and_follow_changes(sessions_dir: Path) -> None:
+    s = SessionStore(sessions_dir)
+    a = make_session("2024-01-01", "2024-01-01")
+    a.agenda_items[0].extra_seconds = 300  # +5 given live
+    a.agenda_items[0].actual_seconds = 900.0
+    s.save(a)
+    s.save(make_session("2024-02-01", "2024-02-01"))
+    sessions = [x for _, x in s.load_all()]
+    assert stats.summary(s) == stats.summarise(sessions)
+    assert stats.summary(s)[1].items[0].extra_seconds == 300
+    code, first, _ = run_cli("--sessions", sessions_dir, "stats")
+    assert code == 0 and "+5m" in first
+    fresh_process(s)
+    assert run_cli("--sessions", sessions_dir, "stats")[1] == first  # kept by the index
+    b = make_session("2024-02-01", "2024-02-01")
+    b.agenda_items[0].text = "A brand new title"
+    s.save(b)
+    fresh_process(s)
+    code, second, _ = run_cli("--sessions", sessions_dir, "stats")
+    assert "A brand new title" in second and second != first
 
 
 @pytest.mark.parametrize("garbage", [b"not a database at all", b"\x00" * 4096, b"SQLite format 3\x00" + b"\xff" * 200])
@@ -261,19 +413,36 @@ def test_cli_list_json_is_what_the_files_say(sessions_dir: Path) -> None:
 
 
 def test_cli_commands_read_the_index_without_the_store(sessions_dir: Path) -> None:
-    """A warm ``list``/``search``/``people`` never imports the store, the model or the TOML writer."""
+    """A warm ``list``/``search``/``people`` never imports the store, the model, the TOML
+    reader or writer, nor Textual, markdown-it or dateutil."""
     write_sessions(sessions_dir, 5, seeds=1)
-    SessionStore(sessions_dir).scan()
-    for argv in (["list", "--json"], ["search", "collaboration"], ["list"]):
+    people.attendance(SessionStore(sessions_dir))  # grouped once; the index keeps the result
+    for argv in (["list", "--json"], ["search", "collaboration"], ["list"], ["people"]):
         code = (
             "import sys; from facilitator.cli import main; rc = main(sys.argv[1:]); "
-            "heavy = [m for m in ('facilitator.store', 'tomli_w', 'tomllib') if m in sys.modules]; "
+            "heavy = [m for m in ('facilitator.store', 'facilitator.model', 'tomli_w', 'tomllib', 'textual', "
+            "'markdown_it', 'dateutil') if m in sys.modules]; "
             "assert not heavy, heavy; sys.exit(rc)"
         )
         proc = subprocess.run([sys.executable, "-c", code, "--sessions", str(sessions_dir), *argv],
                               capture_output=True, text=True)
         assert proc.returncode == 0, (argv, proc.stderr)
         assert proc.stdout.strip()
+
+
+def test_list_kept_by_the_index_names_the_directory_as_given(tmp_path: Path) -> None:
+    d = tmp_path / 'we"ird \\ dïr'
+    write_sessions(d, 3, seeds=1)
+    outs = []
+    for given in (d, d, Path(os.path.relpath(d)), d):  # computed, then kept, then other spellings
+        index.forget(d)
+        code, out, _ = run_cli("--sessions", given, "list", "--json")
+        assert code == 0
+        assert [r["path"] for r in json.loads(out)] == [os.path.join(str(given), f"{r['id']}.toml") for r in json.loads(out)]
+        outs.append(out)
+    assert outs[0] == outs[1] == outs[3]
+    plain = [run_cli("--sessions", d, "list")[1] for _ in range(2)]
+    assert plain[0] == plain[1] and len(plain[0].splitlines()) == 3
 
 
 def test_list_json_text_is_json_dumps_exactly(sessions_dir: Path) -> None:
@@ -295,3 +464,23 @@ def test_directory_created_later_gets_its_index_file(tmp_path: Path) -> None:
     assert [h.session_id for h in search.search(s, "shipped")] == ["2024-01-01"]
     assert s.index_path.exists()
     fresh_process(s)
+
+
+def test_best_line_is_the_first_line_matching_most_words() -> None:
+    """The one-search-per-body shortcut picks what scoring every line would (folding that
+    changes a line's length, like ß -> ss or İ -> i̇, included)."""
+    import re
+
+    def by_every_line(body: str, patterns: list) -> str:
+        best, best_score = "", -1
+        for ln in body.split("\n"):
+            score = sum(1 for p in patterns if p.search(ln.casefold()))
+            if score > best_score:
+                best, best_score = ln, score
+        return best
+
+    body = "İstanbul STRASSE\nGroße Straße binder\n\nthe Binder hub\nhub binder Federation\nbinderhub"
+    for query in ("binder", "strasse", "hub binder", "federation hub binder", "nothing", "i̇stanbul", "binderh"):
+        patterns = [re.compile(r"(?<!\w)" + re.escape(w)) for w in search.query_words(query)]
+        assert search._best_line(body, patterns) == by_every_line(body, patterns), query
+    assert search._best_line("", [re.compile("x")]) == ""
