@@ -27,12 +27,13 @@ class ArchiveResult:
 
 def archive_markdown(session: Session, template: Template | None = None) -> str:
     """The Markdown a yearly archive holds for this meeting (a dated H2 section)."""
-    if session.level == 2 or not session.date:
-        return render_session(session, template)
-    # A single-meeting document goes into a yearly archive under its date. Its front
-    # matter (``---\ntitle: ...\n---``) is document metadata: above a dated heading it
-    # would become a rule and a stray heading inside the previous meeting.
-    return render_session(replace(session, level=2, heading=session.date, front="", front_matter=""), template)
+    if session.level != 2 and session.date:
+        # A single-meeting document goes into a yearly archive under its date. Its front
+        # matter (``---\ntitle: ...\n---``) is document metadata: above a dated heading it
+        # would become a rule and a stray heading inside the previous meeting.
+        session = replace(session, level=2, heading=session.date, front="", front_matter="")
+    text = render_session(session, template)
+    return text if text.endswith("\n") else text + "\n"  # a file's last line typed without one
 
 
 def insert_meeting(existing: str | None, session: Session, template: Template | None = None) -> ArchiveResult:
