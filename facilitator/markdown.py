@@ -161,7 +161,10 @@ def _render_section(sec: Section, tpl: Template, out: list[str], typed: bool, ke
         out.append(sec.intro.strip("\n"))
     bullets = _bullets(sec, prose, typed)
     if keep_typed and sec.typed_items:  # untouched bullets of a changed section: as typed
-        bullets = [sec.typed_items.get(_digest(b), b) for b in bullets]
+        m = _MARKER.match(next(iter(sec.typed_items.values())))
+        marker = m.group("marker") if m and m.group("marker") in "-*+" else "-"
+        # A new bullet takes the list's marker: another one would start another list.
+        bullets = [sec.typed_items.get(_digest(b)) or marker + b[1:] for b in bullets]
     if bullets:
         out.append(("\n\n" if sec.loose else "\n").join(bullets))
     if sec.outro.strip():
