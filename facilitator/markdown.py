@@ -223,8 +223,8 @@ def _render_as_typed(session: Session, tpl: Template, typed: bool) -> str:
             add(_section_text(sec, tpl, typed, keep_typed=True), sec.as_typed, "")
     text, prev_verbatim = "", True
     for chunk, verbatim in chunks:
-        if text and not (verbatim and prev_verbatim) and not text.endswith("\n\n"):
-            text += "\n"
+        if text and not (verbatim and prev_verbatim):
+            text = text.rstrip("\n") + "\n\n" if not text.endswith("\n\n") else text
         text += chunk
         prev_verbatim = verbatim
     if chunks and chunks[-1][1] and not text.endswith("\n"):
