@@ -5,6 +5,16 @@ from pathlib import Path
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _no_user_templates(tmp_path: Path, monkeypatch) -> None:
+    """Every test sees only the built-in templates and no FACILITATOR_SESSIONS of the user's.
+
+    A test that needs user templates or a sessions variable sets its own on top.
+    """
+    monkeypatch.setenv("FACILITATOR_TEMPLATES", str(tmp_path / "no-user-templates"))
+    monkeypatch.delenv("FACILITATOR_SESSIONS", raising=False)
+
+
 @pytest.fixture
 def fixtures_dir() -> Path:
     return Path(__file__).parent / "fixtures"

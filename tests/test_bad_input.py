@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -15,10 +14,6 @@ from tests.test_cli import assert_one_error, run_cli
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "000_bdb6fac8645dbeec.txt"
 
-
-@pytest.fixture(autouse=True)
-def _no_user_templates(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("FACILITATOR_TEMPLATES", str(tmp_path / "no-user-templates"))
 
 
 def _imported(sessions_dir: Path, path: Path) -> list[str]:

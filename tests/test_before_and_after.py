@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 
 from facilitator.agenda_input import read_agenda
 from facilitator.icebreaker import icebreaker_section
@@ -16,10 +15,6 @@ from facilitator.store import SessionStore
 from facilitator.templates import get_template, new_session
 from tests.test_cli import run_cli
 
-
-@pytest.fixture(autouse=True)
-def _no_user_templates(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("FACILITATOR_TEMPLATES", str(tmp_path / "no-user-templates"))
 
 
 def test_indented_lines_become_sub_bullets_of_the_item_above() -> None:

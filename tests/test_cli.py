@@ -46,11 +46,6 @@ def assert_one_error(rc: int, err: str, *needles: str) -> None:
         assert needle in lines[0], (needle, lines[0])
 
 
-@pytest.fixture(autouse=True)
-def _no_user_templates(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("FACILITATOR_TEMPLATES", str(tmp_path / "no-user-templates"))
-    monkeypatch.delenv("FACILITATOR_SESSIONS", raising=False)
-
 
 # -- templates ------------------------------------------------------------------------
 

@@ -17,11 +17,6 @@ ROOT = Path(__file__).parent.parent
 BASE = [sys.executable, "-m", "facilitator"]
 
 
-@pytest.fixture(autouse=True)
-def _no_user_templates(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("FACILITATOR_TEMPLATES", str(tmp_path / "no-user-templates"))
-    monkeypatch.delenv("FACILITATOR_SESSIONS", raising=False)
-
 
 def test_version_prints_the_packages_version() -> None:
     r = subprocess.run([*BASE, "--version"], capture_output=True, text=True, timeout=60)

@@ -10,9 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
-from facilitator import cli, sanitize
+from facilitator import sanitize
 from facilitator.store import SessionStore, read_session_file
 from tests.conftest import run_cli
 
@@ -54,11 +53,6 @@ def archive_text() -> str:
         f"  - {note} zebra\n"
     )
 
-
-@pytest.fixture(autouse=True)
-def _no_user_templates(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("FACILITATOR_TEMPLATES", str(tmp_path / "no-user-templates"))
-    monkeypatch.delenv("FACILITATOR_SESSIONS", raising=False)
 
 
 def test_policy_replaces_every_control_visibly_and_counts() -> None:

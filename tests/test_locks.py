@@ -23,11 +23,6 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX"
 ARCHIVE = Path(__file__).parent / "fixtures" / "archives" / "collab-cafe-2024.md"
 
 
-@pytest.fixture(autouse=True)
-def _no_user_templates(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("FACILITATOR_TEMPLATES", str(tmp_path / "no-user-templates"))
-    monkeypatch.delenv("FACILITATOR_SESSIONS", raising=False)
-
 
 def imported(sessions_dir: Path) -> list[str]:
     return importer.import_file(SessionStore(sessions_dir), ARCHIVE).ids

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 
 from facilitator import padmerge, prepare
 from facilitator.model import AgendaItem
@@ -44,11 +43,6 @@ Agenda
 - **Erik (5m):** Ports
 """
 
-
-@pytest.fixture(autouse=True)
-def _no_user_templates(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("FACILITATOR_TEMPLATES", str(tmp_path / "no-user-templates"))
-    monkeypatch.delenv("FACILITATOR_SESSIONS", raising=False)
 
 
 def planned(template: str = "collab-cafe"):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from facilitator import cli, store
+from facilitator import store
 from facilitator.archive import ArchiveError, read_archive
 from facilitator.importer import ImportFailed, read_text_file
 from facilitator.store import NotARegularFile, atomic_write_text
@@ -22,11 +22,6 @@ from tests.conftest import run_cli
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="symlinks and FIFOs are POSIX")
 
-
-@pytest.fixture(autouse=True)
-def _no_user_templates(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("FACILITATOR_TEMPLATES", str(tmp_path / "no-user-templates"))
-    monkeypatch.delenv("FACILITATOR_SESSIONS", raising=False)
 
 
 def temps(directory: Path) -> list[str]:

@@ -17,11 +17,6 @@ from tests.test_cli import assert_one_error, run_cli
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-@pytest.fixture(autouse=True)
-def _no_user_templates(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("FACILITATOR_TEMPLATES", str(tmp_path / "no-user-templates"))
-    monkeypatch.delenv("FACILITATOR_SESSIONS", raising=False)
-
 
 def cafe(date: str = "2026-06-16", **kw):
     tpl = get_template("collab-cafe")

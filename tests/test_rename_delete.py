@@ -10,11 +10,6 @@ from facilitator.store import SessionStore, StoreError
 from tests.test_cli import run_cli
 
 
-@pytest.fixture(autouse=True)
-def _no_user_templates(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("FACILITATOR_TEMPLATES", str(tmp_path / "no-user-templates"))
-    monkeypatch.delenv("FACILITATOR_SESSIONS", raising=False)
-
 
 def test_a_second_meeting_on_one_day_is_warned_about_then_renamed_deleted_restored(sessions_dir: Path) -> None:
     base = ("--sessions", sessions_dir)
@@ -66,7 +61,6 @@ def test_deleting_twice_keeps_every_copy_and_restore_takes_the_newest(sessions_d
 
 
 def test_a_session_open_in_an_app_cannot_be_renamed_or_deleted(sessions_dir: Path) -> None:
-    st = SessionStore(sessions_dir)
     run_cli("--sessions", sessions_dir, "new", "--date", "2024-01-02")
     import subprocess
     import sys
@@ -76,7 +70,7 @@ def test_a_session_open_in_an_app_cannot_be_renamed_or_deleted(sessions_dir: Pat
     child = subprocess.Popen(
         [sys.executable, "-c",
          "import sys, time; from facilitator.store import SessionStore; "
-         f"l = SessionStore(sys.argv[1]).lock('2024-01-02'); print('held', flush=True); time.sleep(30)",
+         "l = SessionStore(sys.argv[1]).lock('2024-01-02'); print('held', flush=True); time.sleep(30)",
          str(sessions_dir)],
         stdout=subprocess.PIPE, text=True,
     )

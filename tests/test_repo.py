@@ -13,11 +13,6 @@ from tests.test_cli import _import_seed, assert_one_error, run_cli
 ARCHIVE = "docs/meetings/collab-cafe/2024.md"
 
 
-@pytest.fixture(autouse=True)
-def _no_user_templates(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("FACILITATOR_TEMPLATES", str(tmp_path / "no-user-templates"))
-    monkeypatch.delenv("FACILITATOR_SESSIONS", raising=False)
-
 
 @pytest.fixture
 def checkout(tmp_path: Path, git_env) -> Path:

@@ -19,10 +19,6 @@ NEW_STYLE = [ARCHIVES / "collab-cafe-2025.md", ARCHIVES / "collab-cafe-2026.md"]
 NOTES_FOR = re.compile(r"(?m)^#{3,6} Notes for ")
 
 
-@pytest.fixture(autouse=True)
-def _no_user_templates(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("FACILITATOR_TEMPLATES", str(tmp_path / "no-user-templates"))
-
 
 @pytest.mark.parametrize("path", NEW_STYLE, ids=lambda p: p.name)
 def test_every_meeting_shown_equals_its_section(sessions_dir: Path, path: Path) -> None:

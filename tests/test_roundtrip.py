@@ -23,10 +23,6 @@ DATED = re.compile(r"^(#{1,6}) (\d{4}-\d{1,2}(?:-\d{1,2})?)\b")
 FENCE = re.compile(r"^ {0,3}(```|~~~)")
 
 
-@pytest.fixture(autouse=True)
-def _no_user_templates(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("FACILITATOR_TEMPLATES", str(tmp_path / "no-user-templates"))
-
 
 def dated_headings(text: str) -> list[tuple[int, int, str]]:
     """(line number, level, date) of dated headings outside code fences, shallowest level only."""

@@ -19,11 +19,6 @@ from facilitator.store import SessionStore, StoreError, read_session_file
 from tests.test_cli import run_cli
 
 
-@pytest.fixture(autouse=True)
-def _no_user_templates(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("FACILITATOR_TEMPLATES", str(tmp_path / "no-user-templates"))
-    monkeypatch.delenv("FACILITATOR_SESSIONS", raising=False)
-
 
 def saved(sessions_dir: Path, sid: str = "2024-05-07", **changes) -> Path:
     """A valid session file, then ``changes`` applied to its TOML data (dotted keys reach in)."""
