@@ -90,11 +90,6 @@ No meeting (holiday).
 PROSE = "# Notes, 14 Sept 2021\n\nWe talked about *everything*,\nin two lines.\n"
 
 
-@pytest.fixture(autouse=True)
-def _no_user_templates(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("FACILITATOR_TEMPLATES", str(tmp_path / "no-user-templates"))
-
-
 def _import(tmp_path: Path, name: str, text: str) -> tuple[SessionStore, list[str]]:
     f = tmp_path / name
     f.write_text(text, encoding="utf-8")
