@@ -232,7 +232,7 @@ def cmd_new(args: argparse.Namespace, st: SessionStore) -> int:
         raise CliError(f"{out_path} already exists: not overwritten (export -o writes over it)")
     _save_locked(st, session)
     if out_path is not None:
-        _write_document(out_path, markdown.render_session(session, tpl))
+        _write_document(args, out_path, markdown.render_session(session, tpl))
     print(session.id)
     _warn_same_day(st, session.id, date)
     return 0
@@ -259,13 +259,15 @@ def _document_output(args: argparse.Namespace, session: Session, tpl: Template) 
     return Path(tpl.team.checkout).expanduser() / rel if tpl.team.checkout else rel
 
 
-def _write_document(path: Path, text: str) -> None:
+def _write_document(args: argparse.Namespace, path: Path, text: str) -> None:
+    """Write ``-o``'s file atomically; the team's own folders are made, a named file's are not."""
     from facilitator import store
 
     if path.is_dir():
         raise CliError(f"{path} is a directory; give a file name with -o")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if args.output is TEAM_PATH:
+            path.parent.mkdir(parents=True, exist_ok=True)
         store.atomic_write_text(path, text)
     except OSError as exc:
         raise CliError(f"cannot write {path}: {exc.strerror or exc}") from None
@@ -432,7 +434,7 @@ def cmd_export(args: argparse.Namespace, st: SessionStore) -> int:
     text = markdown.render_session(session, tpl)
     out_path = _document_output(args, session, tpl)
     if out_path is not None:
-        _write_document(out_path, text)
+        _write_document(args, out_path, text)
     else:
         _write_stdout(text)
     if args.copy:
