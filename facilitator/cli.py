@@ -250,11 +250,11 @@ def _document_output(args: argparse.Namespace, session: Session, tpl: Template) 
         return None
     if out is not TEAM_PATH:
         return Path(out)
-    if not tpl.document:
-        raise CliError(
-            f"template '{tpl.name}' keeps a yearly archive, not a file per meeting: "
-            "give the file with -o FILE, or use 'archive'"
+    if (session.form or tpl.form) != "document":
+        where = f"session {session.id} is a section of a yearly archive" if session.form else (
+            f"template '{tpl.name}' keeps a yearly archive"
         )
+        raise CliError(f"{where}, not a file per meeting: give the file with -o FILE, or use 'archive'")
     rel = Path(tpl.document_path_for(session.date))
     return Path(tpl.team.checkout).expanduser() / rel if tpl.team.checkout else rel
 

@@ -659,6 +659,7 @@ def parse_document(
                     status="cancelled" if cancelled and not sections else "finished",
                     slot_minutes=tpl.slot_minutes,
                     source=source,
+                    form="yearly",
                 )
             )
             if raw is not None:
@@ -734,6 +735,7 @@ def _parse_single(
         front=leading_raw,
         front_matter=front_matter,
         source=source,
+        form="document",
     )
     if raw is not None:
         _keep_as_typed(session, raw, skip, 0, len(text_lines), spans, tpl, final_newline)

@@ -341,6 +341,10 @@ class Session:
     front: str = ""
     front_matter: str = ""
     issue: str = ""  # the meeting issue's number in the team's issue repository
+    #: The form the meeting came in: "document" (a file of its own) or "yearly" (a dated
+    #: section of a yearly archive); "" in sessions saved before it was recorded, which
+    #: then follow their template.
+    form: str = ""
     #: What the imported file holds above the first section (its heading line, lead-in
     #: lines, blank lines) as typed, and the digest of the head as rendered then; see
     #: ``Section.as_typed``. Only for teams that do not run mdformat.
@@ -418,6 +422,8 @@ class Session:
             d["front_matter"] = self.front_matter
         if self.issue:
             d["issue"] = self.issue
+        if self.form:
+            d["form"] = self.form
         if self.head_as_typed:
             d["head_as_typed"] = self.head_as_typed
             d["head_digest"] = self.head_digest
@@ -454,6 +460,7 @@ class Session:
             front=str(d.get("front", "")),
             front_matter=str(d.get("front_matter", "")),
             issue=str(d.get("issue", "")),
+            form=str(d.get("form", "")) if d.get("form") in ("document", "yearly") else "",
             head_as_typed=str(d.get("head_as_typed", "")),
             head_digest=str(d.get("head_digest", "")),
             clock=Clock.from_dict(d.get("clock", {})),

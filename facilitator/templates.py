@@ -432,4 +432,5 @@ def new_session(
         level=1 if template.document else template.meeting_level,
         sections=sections,
         slot_minutes=template.slot_minutes,
+        form=template.form,
     )

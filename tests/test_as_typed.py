@@ -108,7 +108,7 @@ def test_an_unchanged_document_exports_byte_for_byte(tmp_path: Path, name: str, 
     st, ids = _import(tmp_path, name, text)
     (sid,) = ids
     s = st.load(sid)  # through the TOML session file
-    assert (s.date, s.template) == (date, "plain-notes")
+    assert (s.date, s.template, s.form) == (date, "plain-notes", "document")
     rc, out, err = run_cli("--sessions", st.root, "export", sid)
     assert rc == 0, err
     assert out == text
@@ -127,6 +127,11 @@ def test_a_yearly_file_keeps_each_dated_section_as_typed(tmp_path: Path) -> None
         rc, out, err = run_cli("--sessions", st.root, "archive", sid, "--into", into)
         assert (rc, out) == (0, f"unchanged {into}\n"), err
     assert into.read_text(encoding="utf-8") == YEARLY
+    # The session remembers it came as a section of a yearly file, not a file of its own
+    # (plain-notes, the template detected, would write one file per meeting).
+    assert {st.load(sid).form for sid in ids} == {"yearly"}
+    rc, _, err = run_cli("--sessions", st.root, "export", ids[0], "-o")
+    assert rc == 1 and "section of a yearly archive" in err
 
 
 def test_a_changed_item_is_rendered_fresh_and_the_rest_stays_as_typed(tmp_path: Path) -> None:
