@@ -220,7 +220,7 @@ class Section:
             d["as_typed"] = self.as_typed
             d["typed_digest"] = self.typed_digest
         if self.typed_items:
-            d["typed_items"] = dict(self.typed_items)
+            d["typed_items"] = dict(sorted(self.typed_items.items()))  # a lookup: order is noise
         return d
 
     @classmethod
