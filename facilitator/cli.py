@@ -288,7 +288,8 @@ def cmd_import(args: argparse.Namespace, st: SessionStore) -> int:
             date = _dt.date.fromisoformat(args.date).isoformat()
         except ValueError:
             raise CliError(f"--date {args.date!r} is not a day (YYYY-MM-DD)") from None
-    result = importer.import_file(st, Path(args.file), template=name, date=date, templates=tset.templates)
+    order = getattr(args, "date_order", None)
+    result = importer.import_file(st, Path(args.file), template=name, date=date, templates=tset.templates, date_order=order)
     if result.controls:
         n = result.controls
         print(
@@ -675,6 +676,11 @@ def build_parser(history: Any = None) -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--template", metavar="NAME", help="read it as this template, built-in or yours (default: detected)")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="the day of meetings whose file gives none")
+    p.add_argument(
+        "--date-order",
+        choices=("dmy", "mdy"),
+        help="read numeric dates the file leaves ambiguous (03.04.21) day first (dmy) or month first (mdy)",
+    )
 
     p = sub.add_parser("list", help="list the sessions, newest first")
     p.add_argument("--json", action="store_true", help="a JSON array instead of text")

@@ -49,6 +49,8 @@ _ISO = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})(?P<sep>[-/.])(?P<m>[01]?\d)(
 _ISO_MONTH_START = re.compile(r"^(?P<y>(?:19|20)\d{2})-(?P<m>[01]\d)(?![\d-])")
 # 12.30.20, 03/04/2021, 30-12-2020
 _NUMERIC = re.compile(r"(?<![\d.\-/])(?P<a>[0-3]?\d)(?P<sep>[./-])(?P<b>[0-3]?\d)(?P=sep)(?P<y>\d{4}|\d{2})(?![\d])")
+# 24-04-2017, 06-20-2022 in a file name: day and month in either order, a four-digit year
+_PATH_NUMERIC = re.compile(r"(?<!\d)(?P<a>[0-3]?\d)(?P<sep>[-_.])(?P<b>[0-3]?\d)(?P=sep)(?P<y>(?:19|20)\d{2})(?!\d)")
 _COMPACT = re.compile(r"(?<!\d)(?P<y>20\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)")
 _MONTH_DAY_NAME = re.compile(r"(?<!\d)(?P<m>[01]?\d)[-_.](?P<d>[0-3]?\d)(?!\d)")
 _YEAR_ONLY = re.compile(r"^(?:\D*?\s)?(?P<year>(?:19|20)\d{2})(?:\s\D*)?$")
@@ -240,7 +242,8 @@ def front_matter_date(front: str) -> DateFound | None:
 
 
 def path_date(path: str) -> DateFound | None:
-    """A date in a file's name or folders: ``2023-11-21.md``, ``2021/01-26.md``, ``20250114-x/index.md``."""
+    """A date in a file's name or folders: ``2023-11-21.md``, ``2021/01-26.md``, ``20250114-x/index.md``,
+    ``24-04-2017-minutes.md`` (``06-07-2022`` is returned ambiguous, for the file to decide)."""
     parts = [p for p in re.split(r"[\\/]", path) if p]
     if not parts:
         return None
@@ -253,6 +256,10 @@ def path_date(path: str) -> DateFound | None:
         m = _COMPACT.search(part)
         if m and _valid(int(m.group("y")), int(m.group("m")), int(m.group("d"))):
             return DateFound(m.group(0), int(m.group("y")), int(m.group("m")), int(m.group("d")))
+        m = _PATH_NUMERIC.search(part)
+        found = _numeric(m) if m else None
+        if found is not None:  # ambiguous (06-07-2022) unless one order is impossible
+            return found
     for n, part in enumerate(parts):
         if re.fullmatch(r"(?:19|20)\d{2}", part):
             year_dir = int(part)
@@ -312,4 +319,6 @@ def describe_problem(found: DateFound | None) -> str:
         return f"'{found.text}' is ambiguous ({readings})"
     if found.year is None:
         return f"'{found.text}' has no year"
+    if found.month is None:
+        return f"no day found (only the year {found.year})"
     return "no date found"

@@ -7,6 +7,7 @@ sessions of a file imported twice.
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -17,10 +18,21 @@ from facilitator.store import NotARegularFile, SessionStore, check_session_value
 from facilitator.templates import Template
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
+DATE_ORDERS = ("dmy", "mdy")  # how a team writes 03.04.21: day first, or month first
 
 
 class ImportFailed(ValueError):
-    """A file that cannot be imported; the message says which and why."""
+    """A file that cannot be imported; the message says which and why.
+
+    ``undated`` lists, one line per meeting, those whose date the file does not give (the
+    message then ends with how to give it on the command line); ``ambiguous`` says that some
+    of them are numeric dates a date order would read. The app asks with its own words.
+    """
+
+    def __init__(self, message: str, undated: list[str] | None = None, ambiguous: bool = False) -> None:
+        super().__init__(message)
+        self.undated = undated or []
+        self.ambiguous = ambiguous
 
 
 def read_text_file(path: Path, what: str = "file") -> str:
@@ -41,6 +53,20 @@ def read_text_file(path: Path, what: str = "file") -> str:
         raise ImportFailed(f"{path} is not UTF-8 text (bad byte at offset {exc.start})") from None
 
 
+def read_date_answer(answer: str) -> tuple[str | None, str | None]:
+    """(day, date order) from what a user typed when asked for an undated file's day:
+    ``2024-03-05``, or ``dmy`` / ``mdy`` for dates such as 03.04.21; ValueError if neither."""
+    answer = answer.strip()
+    if not answer:
+        return None, None
+    if answer.lower() in DATE_ORDERS:
+        return None, answer.lower()
+    try:
+        return _dt.date.fromisoformat(answer).isoformat(), None
+    except ValueError:
+        raise ValueError(f"{answer!r} is not a day (YYYY-MM-DD), nor dmy / mdy") from None
+
+
 @dataclass(frozen=True)
 class ImportResult:
     ids: list[str]
@@ -55,6 +81,7 @@ def import_file(
     progress: Progress | None = None,
     date: str | None = None,
     templates: dict[str, Template] | None = None,
+    date_order: str | None = None,
 ) -> ImportResult:
     """Parse ``path`` and save one session per meeting; returns their ids, newest first.
 
@@ -69,14 +96,18 @@ def import_file(
     the meetings that have none; without it, such a file is refused, naming each meeting
     and why its date could not be read, and nothing is saved. ``templates`` (the
     built-ins and the user's own) are what ``template`` names and detection chooses from.
+    ``date_order`` (``"dmy"`` or ``"mdy"``) reads numeric dates such as ``03.04.21`` that
+    the file itself leaves ambiguous; without it they are reported like missing ones.
     """
+    if date_order not in (None, *DATE_ORDERS):
+        raise ImportFailed(f"date order {date_order!r} is not one of: {', '.join(DATE_ORDERS)}")
     text = read_text_file(path)
     if not text.lstrip("\ufeff").strip():
         raise ImportFailed(f"{path} is empty: no meetings to import")
     st._ensure_root()
     # A long import may hold it a while: wait longer than for an archive insert.
     with file_lock(st.root / "import", timeout=60, what=f"the sessions directory {st.root}"):
-        return _import_text(st, path, text, template, progress, date, templates)
+        return _import_text(st, path, text, template, progress, date, templates, date_order)
 
 
 def _import_text(
@@ -87,6 +118,7 @@ def _import_text(
     progress: Progress | None,
     date: str | None = None,
     templates: dict[str, Template] | None = None,
+    date_order: str | None = None,
 ) -> ImportResult:
     from facilitator import markdown
 
@@ -96,7 +128,13 @@ def _import_text(
     report = progress or (lambda phase, done, total: None)
     report("reading", 0, 1)
     doc = markdown.parse_document(
-        text, template=template, source=path.name, path=str(path), templates=templates, on_meeting=lambda done, total: report("reading", done, total)
+        text,
+        template=template,
+        source=path.name,
+        path=str(path),
+        templates=templates,
+        on_meeting=lambda done, total: report("reading", done, total),
+        date_order=date_order,
     )
     missing = [n for n, s in enumerate(doc.sessions) if not s.date]
     if missing and date is None:
@@ -104,8 +142,12 @@ def _import_text(
         for n in missing:
             s = doc.sessions[n]
             what = f"meeting {n + 1} of {len(doc.sessions)}" + (f" ('{s.heading}')" if s.heading else "")
-            lines.append(f"{path}: {what}: {doc.date_problems.get(n, 'no date found')}")
-        raise ImportFailed("; ".join(lines) + "; give the meeting's day with --date YYYY-MM-DD")
+            lines.append(f"{what}: {doc.date_problems.get(n, 'no date found')}")
+        hint = "give the meeting's day with --date YYYY-MM-DD"
+        ambiguous = any("ambiguous" in doc.date_problems.get(n, "") for n in missing)
+        if ambiguous:
+            hint = "say how the file writes dates with --date-order dmy (day first) or mdy (month first), or " + hint
+        raise ImportFailed("; ".join(f"{path}: {line}" for line in lines) + "; " + hint, undated=lines, ambiguous=ambiguous)
     for n in missing:
         doc.sessions[n].date = date or ""
     for session in doc.sessions:

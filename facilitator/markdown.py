@@ -43,6 +43,7 @@ def _link_url(m: re.Match[str]) -> str:
         return m.group(0)
     return f"<{url}>{m.group(0)[len(url):]}"
 _HEADING_LINE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$")
+_SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _DATE_HEADING = re.compile(r"^(\d{4}-\d{1,2}(?:-\d{1,2})?)(?![\d-])")
 
 
@@ -593,6 +594,7 @@ def parse_document(
     on_meeting: Callable[[int, int], None] | None = None,
     path: str = "",
     templates: dict[str, Template] | None = None,
+    date_order: str | None = None,
 ) -> ParsedDocument:
     """Every meeting in a yearly archive, or the one meeting of a single document.
 
@@ -600,6 +602,8 @@ def parse_document(
     ``on_meeting(done, total)`` is called after each meeting, for a progress bar.
     ``path`` (the file's path as given) is where a date is read last, when the text has none.
     A meeting whose date cannot be decided has ``date == ""`` and says why in ``date_problem``.
+    ``date_order`` (``"dmy"`` or ``"mdy"``, the user's word) reads numeric dates such as
+    ``03.04.21`` that the file's own dates leave ambiguous.
     """
     as_typed = _newlines(text)
     text = normalize_text(as_typed)
@@ -619,14 +623,16 @@ def parse_document(
     meetings = _split_meetings(text_lines)
     problems: dict[int, str] = {}
     if not meetings:
-        meetings, problems = _dated_meetings(text_lines, path)
+        meetings, problems = _dated_meetings(text_lines, path, date_order)
+    if _one_titled_meeting(meetings):
+        meetings = []  # ``# 2020-12-16 Triage`` alone: the document's own title
     gc_was_enabled = gc.isenabled()
     gc.disable()  # token trees are short-lived; collecting mid-parse only costs time
     try:
         if not meetings:
-            single = _parse_single(text_lines, tpl, name, source, path, front_matter, raw, final_newline)
+            single = _parse_single(text_lines, tpl, name, source, path, front_matter, date_order, raw, final_newline)
             if not single.date:
-                doc.date_problems[0] = _document_date(text_lines, single.heading, 0, path, front_matter)[1]
+                doc.date_problems[0] = _document_date(text_lines, single.heading, 0, path, front_matter, date_order)[1]
             doc.sessions.append(single)
             return doc
         head_end = meetings[0][0]
@@ -640,7 +646,10 @@ def parse_document(
             doc.preamble = _strip_blank(text_lines[:head_end])
         for k, (start, level, heading) in enumerate(meetings):
             end = meetings[k + 1][0] if k + 1 < len(meetings) else len(text_lines)
-            chunk = text_lines[start + 1 : end]
+            body = start + 1
+            if body < end and not text_lines[start].lstrip().startswith("#") and _SETEXT_UNDERLINE.match(text_lines[body]):
+                body += 1  # ``Aug 27, 2019`` over ``------------``: the underline is the heading's
+            chunk = text_lines[body:end]
             blocks = _blocks(chunk)
             spans: list[Span] = []
             sections, cancelled = _sections(chunk, blocks, tpl, len(chunk), spans)
@@ -663,7 +672,7 @@ def parse_document(
                 )
             )
             if raw is not None:
-                _keep_as_typed(doc.sessions[-1], raw, start + 1, start, end, spans, tpl, final_newline)
+                _keep_as_typed(doc.sessions[-1], raw, body, start, end, spans, tpl, final_newline)
             if not date:
                 doc.date_problems[len(doc.sessions) - 1] = problems.get(-start - 1, "no date found")
             if on_meeting is not None:
@@ -674,7 +683,7 @@ def parse_document(
     return doc
 
 
-def _dated_meetings(text_lines: list[str], path: str) -> tuple[list[tuple[int, int, str]], dict[int, str]]:
+def _dated_meetings(text_lines: list[str], path: str, date_order: str | None = None) -> tuple[list[tuple[int, int, str]], dict[int, str]]:
     """Meetings at dated headings in the shapes people write (``## 2 May 2023``...).
 
     Returns the starts and, per start line, its ISO date; an undecided date is stored
@@ -682,12 +691,12 @@ def _dated_meetings(text_lines: list[str], path: str) -> tuple[list[tuple[int, i
     """
     from facilitator import splitting
 
-    starts = splitting.meeting_starts(text_lines, path)
+    starts = splitting.meeting_starts(text_lines, path, date_order)
     info: dict[int, str] = {}
     for s in starts:
         info[s.line] = s.iso
         if not s.iso:
-            info[-s.line - 1] = f"'{s.heading}': {s.problem}"
+            info[-s.line - 1] = s.problem  # the importer names the meeting by its heading
     return [(s.line, s.level, s.heading) for s in starts], info
 
 
@@ -699,14 +708,21 @@ def _front_matter_of_document(text: str) -> tuple[str, str]:
     if not front:
         return "", text
     rest_lines = rest.split("\n")
-    if _split_meetings(rest_lines) or splitting.meeting_starts(rest_lines):
+    meetings = _split_meetings(rest_lines) or [(s.line, s.level, s.heading) for s in splitting.meeting_starts(rest_lines)]
+    if meetings and not _one_titled_meeting(meetings):
         return "", text  # an archive with front matter: kept as its preamble, as before
     return front, rest
 
 
+def _one_titled_meeting(meetings: list[tuple[int, int, str]]) -> bool:
+    """A single dated H1 is a one-meeting document's title, not a yearly archive; so is
+    one H1 written twice (``# 2023-11-10`` over the agenda, again over the notes)."""
+    return bool(meetings) and all(level == 1 for _, level, _ in meetings) and len({h for _, _, h in meetings}) == 1
+
+
 def _parse_single(
     text_lines: list[str], tpl: Template, name: str, source: str, path: str = "", front_matter: str = "",
-    raw: list[str] | None = None, final_newline: bool = True,
+    date_order: str | None = None, raw: list[str] | None = None, final_newline: bool = True,
 ) -> Session:
     """A whole document as one meeting: its H1 is the meeting's heading."""
     blocks = _blocks(text_lines)
@@ -723,7 +739,7 @@ def _parse_single(
     sections, cancelled = _sections(chunk, body_blocks, tpl, len(chunk), spans)
     session = Session(
         id="",
-        date=guess_date("\n".join(text_lines)) or _document_date(text_lines, title, skip, path, front_matter)[0],
+        date=guess_date("\n".join(text_lines)) or _document_date(text_lines, title, skip, path, front_matter, date_order)[0],
         template=name,
         title=title or tpl.meeting_title,
         heading=title,
@@ -742,12 +758,14 @@ def _parse_single(
     return session
 
 
-def _document_date(text_lines: list[str], title: str, skip: int, path: str, front: str = "") -> tuple[str, str]:
+def _document_date(
+    text_lines: list[str], title: str, skip: int, path: str, front: str = "", date_order: str | None = None
+) -> tuple[str, str]:
     """A one-meeting document's date from its title, date line, front matter or path, and
     why there is none ("", words) when none is found."""
     from facilitator import splitting
 
-    return splitting.document_date(text_lines[skip:], title, front, path)
+    return splitting.document_date(text_lines[skip:], title, front, path, date_order)
 
 
 def parse_agenda_items(text: str, template: Template) -> list[AgendaItem]:

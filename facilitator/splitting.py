@@ -19,6 +19,10 @@ from facilitator import dates
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING_LINE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$")
+# A setext heading's underline (``Aug 27, 2019`` over ``------------``): level 1 for ``=``, 2 for ``-``.
+SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+# Lines that cannot be a setext heading's text: list items, quotes, fences, tables, HTML.
+_NOT_SETEXT_TEXT = re.compile(r"^(?: {4}|\t)|^ {0,3}(?:[-*+>|<]|\d{1,9}[.)]|`{3}|~{3})")
 _FRONT = {"---": re.compile(r"^(?:---|\.\.\.)[ \t]*$"), "+++": re.compile(r"^\+\+\+[ \t]*$")}
 
 
@@ -56,6 +60,7 @@ class HeadingLine:
     line: int
     level: int
     text: str
+    setext: bool = False  # its underline is the next line
 
 
 @dataclass
@@ -70,10 +75,27 @@ class MeetingStart:
 
 
 def heading_lines(text_lines: list[str]) -> list[HeadingLine]:
-    """ATX headings outside fenced code blocks."""
+    """ATX headings, and one-line setext headings, outside fenced code blocks.
+
+    A setext heading is read only where it cannot be anything else: one line of text
+    after a blank line (or the start), underlined by ``===`` or ``---`` (a ``---`` after
+    a blank line is a thematic break, never a heading).
+    """
     found: list[HeadingLine] = []
     fence = ""
     for n, ln in enumerate(text_lines):
+        if (
+            not fence
+            and n + 1 < len(text_lines)
+            and ln.strip()
+            and (n == 0 or not text_lines[n - 1].strip())
+            and SETEXT_UNDERLINE.match(text_lines[n + 1])
+            and not _NOT_SETEXT_TEXT.match(ln)
+            and not _HEADING_LINE.match(ln)
+        ):
+            level = 1 if text_lines[n + 1].strip()[0] == "=" else 2
+            found.append(HeadingLine(n, level, ln.strip(), setext=True))
+            continue
         fm = _FENCE.match(ln)
         if fence:
             if fm and fm.group(1)[0] == fence[0] and len(fm.group(1)) >= len(fence) and not ln.strip()[len(fm.group(1)):].strip():
@@ -130,8 +152,11 @@ def dated_headings(text_lines: list[str], path: str = "") -> tuple[list[tuple[He
     return out, context
 
 
-def meeting_starts(text_lines: list[str], path: str = "") -> list[MeetingStart]:
-    """The headings a multi-meeting file splits at ([] for a one-meeting document)."""
+def meeting_starts(text_lines: list[str], path: str = "", order: str | None = None) -> list[MeetingStart]:
+    """The headings a multi-meeting file splits at ([] for a one-meeting document).
+
+    ``order`` (``"dmy"``/``"mdy"``, given by the user) reads ambiguous numeric dates the
+    file's own unambiguous ones do not decide."""
     found, context = dated_headings(text_lines, path)
     if not found:
         return []
@@ -142,26 +167,32 @@ def meeting_starts(text_lines: list[str], path: str = "") -> list[MeetingStart]:
     if len(chosen) == 1:
         h, f = chosen[0]
         # One dated heading: a yearly archive with one meeting so far (``## 2024-05-01``
-        # under its H1), or a document whose title or a section names the day.
+        # under its H1), or a document whose title or a section names the day, or whose
+        # date is a small heading over bigger ones (``## Teleconference`` /
+        # ``##### 22 March 2021`` / ``### Agenda``): a meeting's heading is above its sections.
         if level == 1 or not h.text.startswith(f.text.strip()):
             return []
-    return [_start(h, f, [x for _, x in found], context.get(h.line), path) for h, f in chosen]
+        if any(o.line > h.line and o.level < h.level for o in heading_lines(text_lines)):
+            return []
+    return [_start(h, f, [x for _, x in found], context.get(h.line), path, order) for h, f in chosen]
 
 
-def _start(h: HeadingLine, f: dates.DateFound, others: list[dates.DateFound], year: int | None, path: str) -> MeetingStart:
-    order = dates.numeric_order(others)
+def _start(
+    h: HeadingLine, f: dates.DateFound, others: list[dates.DateFound], year: int | None, path: str, given_order: str | None = None
+) -> MeetingStart:
+    order = dates.numeric_order(others) or given_order
     year = year or dates.path_year(path) or _file_year(others)
     got = dates.resolve(f, year=year, order=order)
     iso = got.iso()
     return MeetingStart(h.line, h.level, h.text, iso, "" if iso else dates.describe_problem(got))
 
 
-def document_date(body_lines: list[str], title: str, front: str, path: str) -> tuple[str, str]:
+def document_date(body_lines: list[str], title: str, front: str, path: str, given_order: str | None = None) -> tuple[str, str]:
     """A one-meeting document's date and, if none, why: from its title or date line,
     its front matter, its other headings, then its file name and folders."""
     path_found = dates.path_date(path)
     near = None
-    if path_found is not None and path_found.day is not None and path_found.year is not None:
+    if path_found is not None and path_found.day is not None and path_found.year is not None and not path_found.ambiguous:
         near = _dt.date(path_found.year, path_found.month or 1, path_found.day)
     text = "\n".join(body_lines)
     front_found = dates.front_matter_date(front) if front else None
@@ -180,7 +211,7 @@ def document_date(body_lines: list[str], title: str, front: str, path: str) -> t
     candidates.extend(f for _, f in heads[:1])
     candidates.append(path_found)
     others = [c for c in candidates if c is not None]
-    order = dates.numeric_order(others)
+    order = dates.numeric_order(others) or given_order
     first_problem = ""
     for c in candidates:
         if c is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import App
-from textual.widgets import ProgressBar, Static
+from textual.widgets import Input, ProgressBar, Static
 
 from facilitator.screens.import_archive import ImportArchiveScreen
 from facilitator.store import SessionStore
@@ -90,3 +90,52 @@ async def test_import_from_the_command_palette_fills_the_home_list(tmp_path: Pat
         prompts = " ".join(str(listed.get_option_at_index(i).prompt) for i in range(listed.option_count))
         assert "2022-01-04" in prompts and "2022-02" in prompts
     assert sorted(s.date for s in SessionStore(sessions).scan().sessions) == ["2022-01-04", "2022-02"]
+
+
+async def test_an_undated_file_asks_for_the_day_then_imports(tmp_path: Path) -> None:
+    """The import refused with the reason, nothing saved; the day typed in, then saved."""
+    notes = tmp_path / "kickoff.md"
+    notes.write_text("# Kick-off\n\n- who we are\n", encoding="utf-8")
+    store = SessionStore(tmp_path / "s")
+    app = Host(store, str(notes))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ImportArchiveScreen) and screen.asking_date
+        status = str(screen.query_one("#import-status", Static).render())
+        assert "('Kick-off'): no date found" in status and "YYYY-MM-DD" in status
+        assert "--date" not in status and "dmy" not in status  # the app's words, no date order to ask for
+        assert store.scan().sessions == []
+        for ch in "2024-13-01":
+            await pilot.press(ch)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "not a day" in str(screen.query_one("#import-status", Static).render())
+        screen.query_one("#import-date", Input).value = "2024-03-05"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+    assert isinstance(app.result, list) and [store.load(i).date for i in app.result] == ["2024-03-05"]
+
+
+async def test_ambiguous_dates_ask_for_the_order(tmp_path: Path) -> None:
+    notes = tmp_path / "board.md"
+    notes.write_text("# Board\n\n## 03.04.21\n\n- a\n\n## 03.05.21\n\n- b\n", encoding="utf-8")
+    store = SessionStore(tmp_path / "s")
+    app = Host(store, str(notes))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = str(app.screen.query_one("#import-status", Static).render())
+        assert "ambiguous (2021-03-04 or 2021-04-03)" in status and "dmy / mdy" in status
+        for ch in "dmy":
+            await pilot.press(ch)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+    assert isinstance(app.result, list) and sorted(store.load(i).date for i in app.result) == ["2021-04-03", "2021-05-03"]

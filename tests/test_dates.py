@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from facilitator import dates, splitting
-from facilitator.markdown import parse_document
+from facilitator.markdown import parse_document, render_session, template_for
 from facilitator.store import SessionStore
 
 
@@ -142,3 +143,83 @@ def test_cli_import_date_option(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert "not a day" in capsys.readouterr().err
     assert main(["--sessions", sessions, "import", str(f), "--date", "2024-12-31"]) == 0
     assert capsys.readouterr().out.strip().startswith("2024-12-31")
+
+
+# -- shapes the corpus (tests/fixtures/corpus) showed ------------------------------------
+
+
+def test_setext_dated_headings_split_a_yearly_file() -> None:
+    text = "Team notes\n==========\n\nOct 8, 2019\n-----------\n\n- a\n\nAug 27, 2019\n------------\n\n- b\n"
+    doc = parse_document(text)
+    assert [s.date for s in doc.sessions] == ["2019-10-08", "2019-08-27"]
+    typed = replace(template_for(doc.sessions[0].template), mdformat=False)
+    assert render_session(doc.sessions[0], typed) == "## Oct 8, 2019\n\n- a\n"  # the underline is the heading's, not a rule
+    # text right above the line is a paragraph's: not a heading of its own
+    assert len(parse_document("# N\n\nNotes\nOct 8, 2019\n---\n\n- a\n", path="n.md").sessions) == 1
+
+
+def test_a_small_dated_heading_over_bigger_sections_is_the_documents_date() -> None:
+    text = "## Teleconference\n##### 22 March 2021\n\n### Agenda\n\n- a\n\n### Notes\n\n- b\n"
+    doc = parse_document(text)
+    assert [s.date for s in doc.sessions] == ["2021-03-22"]
+    assert "Teleconference" in doc.sessions[0].sections[0].heading + doc.sessions[0].sections[0].body
+
+
+def test_a_dated_h1_is_a_documents_title_even_written_twice() -> None:
+    text = "---\ntags: triage\n---\n\n# 2020-12-16 Triage\n\n## Agenda\n\n# 2020-12-16 Triage\n\n- a\n"
+    (s,) = parse_document(text).sessions
+    assert s.date == "2020-12-16" and s.front_matter == "---\ntags: triage\n---\n\n"
+    two = "# 2020-12-16 Triage\n\n- a\n\n# 2020-12-02 Triage\n\n- b\n"
+    assert _dates(two) == ["2020-12-16", "2020-12-02"]  # two different H1s: two meetings
+
+
+@pytest.mark.parametrize(
+    "path, expected, problem",
+    [
+        ("minutes/24-04-2017-minutes.md", "2017-04-24", ""),
+        ("docs/docs-06-20-2022.md", "2022-06-20", ""),
+        ("docs/docs-07-05-2021.md", "", "'07-05-2021' is ambiguous (2021-07-05 or 2021-05-07)"),
+        ("w3c/2021/05-Arakeen/agenda.md", "", "no day found (only the year 2021)"),
+    ],
+)
+def test_day_and_month_in_a_file_name(path: str, expected: str, problem: str) -> None:
+    doc = parse_document("# Sync\n\n- x\n", path=path)
+    assert [s.date for s in doc.sessions] == [expected]
+    assert doc.date_problems.get(0, "") == problem
+    # the file's own words decide an ambiguous name
+    assert _dates("# Sync, July 5, 2021\n\n- x\n", "docs/docs-07-05-2021.md") == ["2021-07-05"]
+
+
+def test_date_order_given_by_the_user_reads_ambiguous_dates(tmp_path: Path) -> None:
+    from facilitator.importer import ImportFailed, import_file
+
+    text = "# Minutes\n\n## 03.04.21\n\n- a\n\n## 03.05.21\n\n- b\n"
+    assert [s.date for s in parse_document(text, date_order="dmy").sessions] == ["2021-04-03", "2021-05-03"]
+    assert [s.date for s in parse_document(text, date_order="mdy").sessions] == ["2021-03-04", "2021-03-05"]
+    # the file's own unambiguous dates win over the order given
+    decided = "# Minutes\n\n## 13.04.21\n\n- a\n\n## 03.04.21\n\n- b\n"
+    assert [s.date for s in parse_document(decided, date_order="mdy").sessions] == ["2021-04-13", "2021-04-03"]
+    assert _dates_with_order("# Sync\n\n- x\n", "docs/docs-07-05-2021.md", "dmy") == ["2021-05-07"]
+    f = tmp_path / "minutes.md"
+    f.write_text(text, encoding="utf-8")
+    st = SessionStore(tmp_path / "s")
+    with pytest.raises(ImportFailed, match="--date-order dmy"):
+        import_file(st, f)
+    with pytest.raises(ImportFailed, match="date order 'ymd' is not one of: dmy, mdy"):
+        import_file(st, f, date_order="ymd")
+    assert [st.load(i).date for i in import_file(st, f, date_order="dmy").ids] == ["2021-04-03", "2021-05-03"]
+
+
+def _dates_with_order(text: str, path: str, order: str) -> list[str]:
+    return [s.date for s in parse_document(text, path=path, date_order=order).sessions]
+
+
+def test_cli_date_order_option(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    f = tmp_path / "minutes.md"
+    f.write_text("# Minutes\n\n## 03.04.21\n\n- a\n", encoding="utf-8")
+    rc, out, err = run_cli("--sessions", tmp_path / "s", "import", f)
+    assert rc != 0 and "ambiguous (2021-03-04 or 2021-04-03)" in err and "--date-order" in err
+    rc, out, err = run_cli("--sessions", tmp_path / "s", "import", f, "--date-order", "mdy")
+    assert rc == 0 and out.split() == ["2021-03-04"]
