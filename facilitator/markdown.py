@@ -677,10 +677,28 @@ def parse_document(
                 doc.date_problems[len(doc.sessions) - 1] = problems.get(-start - 1, "no date found")
             if on_meeting is not None:
                 on_meeting(k + 1, len(meetings))
+        if tpl.document and len(doc.sessions) == 1 and any(ln.strip() for ln in text_lines[:head_end]):
+            _as_document(doc.sessions[0], text_lines, raw, head_end, tpl)
     finally:
         if gc_was_enabled:
             gc.enable()
     return doc
+
+
+def _as_document(session: Session, text_lines: list[str], raw: list[str] | None, head_end: int, tpl: Template) -> None:
+    """One dated meeting under a file's own title, for a team that writes a file per
+    meeting: the file is that meeting's document, so what is above the dated heading
+    (front matter, title, lead-in) is the session's own and goes back out with it."""
+    from facilitator import splitting
+
+    front_matter, rest = splitting.split_front_matter("".join(ln + "\n" for ln in text_lines[:head_end]))
+    skip = front_matter.count("\n")
+    session.front_matter = front_matter
+    session.front = _strip_blank(rest.split("\n"))
+    session.form = "document"
+    if raw is not None:
+        session.head_as_typed = "".join(ln + "\n" for ln in raw[skip:head_end]) + session.head_as_typed
+        session.head_digest = _digest(_head_text(session))
 
 
 def _dated_meetings(text_lines: list[str], path: str, date_order: str | None = None) -> tuple[list[tuple[int, int, str]], dict[int, str]]:

@@ -241,3 +241,26 @@ def test_new_and_export_write_the_document_at_the_team_path(tmp_path: Path, monk
     rc, _, err = run_cli("--sessions", st.root, "export", sid, "-o")
     assert rc == 0, err
     assert (tmp_path / "meetings" / "2023-05-02.md").read_text(encoding="utf-8") == HACKMD
+
+
+def test_one_dated_meeting_under_a_title_is_that_files_document() -> None:
+    from facilitator.archive import archive_markdown
+
+    text = "---\nlayout: notes\n---\n\n# Docs team meeting\n\n## March 28, 2022\n\n**Present:** Mira, Leo\n\n1. intro\n1. triage\n"
+    (s,) = parse_document(text, source="docs-2022-03-28.md").sessions
+    assert (s.date, s.form, s.front_matter) == ("2022-03-28", "document", "---\nlayout: notes\n---\n\n")
+    assert render_session(s) == text  # title and front matter go back out with the meeting
+    assert archive_markdown(s) == text[text.index("## March") :]  # in a yearly archive: the section
+
+
+def test_a_meeting_under_a_written_out_date_is_replaced_in_place() -> None:
+    from facilitator.archive import insert_meeting
+
+    text = "# Board minutes\n\n## 2 May 2023\n\n* budget\n\n## 4 April 2023\n\n* rota\n"
+    doc = parse_document(text, source="2023.md")
+    assert [s.date for s in doc.sessions] == ["2023-05-02", "2023-04-04"]
+    for s in doc.sessions:
+        assert insert_meeting(text, s).action == "unchanged"
+    doc.sessions[1].sections[0].entries.append("minutes approved")
+    out = insert_meeting(text, doc.sessions[1])
+    assert (out.action, out.text) == ("replaced", text + "* minutes approved\n")
