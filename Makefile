@@ -33,6 +33,8 @@ bench: $(VENV)/.installed
 	$(PY) benchmarks/history.py
 	$(PY) benchmarks/scale.py
 	$(PY) benchmarks/engine.py
+	$(PY) benchmarks/share.py
+	$(PY) benchmarks/follow_web.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build dist *.egg-info snapshot_report.html

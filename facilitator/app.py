@@ -70,8 +70,14 @@ class FacilitatorApp(App[int]):
         blink: bool = True,
         copy: Callable[[str], object] | None = None,
         keymap: Path | None = None,
+        host: tuple | None = None,
+        join: tuple[str, str] | None = None,
     ) -> None:
         super().__init__()
+        # ``facilitator host ID``: (HostPlan, bound socket, name) for the meeting open_id;
+        # ``facilitator join URL``: (url, name).
+        self.host_request = host
+        self.join_request = join
         self.keymap_file = keymap
         self.sessions_dir = Path(sessions_dir)
         self.templates_dir = templates_dir
@@ -129,6 +135,12 @@ class FacilitatorApp(App[int]):
         mounting, then throws that frame away and only paints after the next event. With
         ``open_id`` home is not built at all until the meeting is closed.
         """
+        if self.join_request is not None:
+            from facilitator.screens.join import JoinScreen
+            from facilitator.share_session import JoinShare
+
+            url, name = self.join_request
+            return JoinScreen(JoinShare(url, name))
         if self.open_id:
             return _LaunchScreen()
         from facilitator.screens.home import HomeScreen
@@ -228,7 +240,8 @@ class FacilitatorApp(App[int]):
             lock.release()
             self.push_screen(SessionView(self.store, session_id))
             return True
-        self.push_screen(MeetingScreen(session, lock))
+        host, self.host_request = self.host_request, None
+        self.push_screen(MeetingScreen(session, lock, host=host))
         return True
 
     def open_new_session(self, session) -> bool:
@@ -360,9 +373,16 @@ def binding_ids() -> set[str]:
     return ids
 
 
-def run_app(sessions_dir: Path, templates_dir: Path | None = None, open_id: str | None = None) -> int:
+def run_app(
+    sessions_dir: Path,
+    templates_dir: Path | None = None,
+    open_id: str | None = None,
+    *,
+    host: tuple | None = None,
+    join: tuple[str, str] | None = None,
+) -> int:
     """Run the app until the user quits; the process exit code."""
-    app = FacilitatorApp(Path(sessions_dir), templates_dir, open_id)
+    app = FacilitatorApp(Path(sessions_dir), templates_dir, open_id, host=host, join=join)
     result = app.run()
     if app.return_code:
         return app.return_code

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, NoReturn, Sequence
 
-from facilitator import paths
+from facilitator import follow_cli, paths
 
 if TYPE_CHECKING:
     from facilitator import store
@@ -154,7 +154,17 @@ def _has_terminal() -> bool:
         return False
 
 
-def _run_app(args: argparse.Namespace, sessions_dir: Path, open_id: str | None = None) -> int:
+def _require_terminal() -> None:
+    if not _has_terminal():
+        raise CliError(
+            "the app needs a terminal (stdin and stdout must both be one); "
+            f"in scripts use a command such as '{PROG} list' (see '{PROG} --help')"
+        )
+
+
+def _run_app(
+    args: argparse.Namespace, sessions_dir: Path, open_id: str | None = None, **share: Any
+) -> int:
     """Run the app on the sessions dir (home, or the meeting ``open_id``); its exit status.
 
     No command (home) comes here straight from ``_main``, without a ``SessionStore``: the
@@ -164,11 +174,7 @@ def _run_app(args: argparse.Namespace, sessions_dir: Path, open_id: str | None =
     # (which would walk every object of Textual, Rich and their imports several times)
     # the first frame comes ~20% sooner. The app turns it back on shortly after it has
     # started (FacilitatorApp._enable_gc); so does the ``finally`` here, whatever happens.
-    if not _has_terminal():
-        raise CliError(
-            "the app needs a terminal (stdin and stdout must both be one); "
-            f"in scripts use a command such as '{PROG} list' (see '{PROG} --help')"
-        )
+    _require_terminal()
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -177,8 +183,8 @@ def _run_app(args: argparse.Namespace, sessions_dir: Path, open_id: str | None =
         except ImportError as exc:
             raise CliError(f"cannot start the app: {exc}") from None
         user_dir = Path(args.templates).expanduser() if args.templates else paths.user_templates_dir()
-        if open_id is not None:
-            rc = run_app(sessions_dir, user_dir, open_id=open_id)
+        if open_id is not None or share:
+            rc = run_app(sessions_dir, user_dir, open_id=open_id, **share)
         else:
             rc = run_app(sessions_dir, user_dir)
     finally:
@@ -728,8 +734,12 @@ def build_parser(history: Any = None) -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="bring a deleted session back from the trash")
     p.add_argument("id", metavar="ID")
 
+    from facilitator import share_cli
+
+    share_cli.add_commands(sub)
     if history is not None:
         history.add_commands(sub)
+    follow_cli.add_commands(sub)
     return parser
 
 
@@ -753,6 +763,14 @@ def _main(argv: Sequence[str] | None) -> int:
             return _run_app(args, root)
         if command == "open":
             return cmd_app(args, IndexedDir(root))
+        if command in follow_cli.COMMANDS:  # a Textual app too: not under the output guard
+            return follow_cli.run(args, root)
+        if command in ("host", "join"):
+            from facilitator import share_cli
+
+            share_cli.check(args)
+            _require_terminal()
+            return _run_app(args, root, **share_cli.prepare(args, root))
         with _clean_output():
             st = IndexedDir(root)
             handler = COMMANDS.get(command)

@@ -11,6 +11,7 @@ file keeps wall-clock epochs (``sync``) so a reopened meeting carries on.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from enum import StrEnum
@@ -97,6 +98,7 @@ class TimerView:
     running: bool
 
 
+_KEY_HINT = re.compile(r" — (F\d+|ctrl\+\w)\b.*$")
 NO_ITEM = TimerView("--:--", "no item running — F5 starts the next pending one, F6 too", "idle", False)
 
 
@@ -117,25 +119,38 @@ class Meeting:
         self.wall = wall
         self.saver = saver
         self.dirty = False
+        #: False for a joiner of a shared meeting: only the host moves the meeting on (the
+        #: stage, the current item, the timers, the rooms); the rest can be edited by all.
+        self.controls_meeting = True
         self._subscribers: list[Callable[[Change], None]] = []
         self.current: AgendaItem | None = None
         self.timer: ItemTimer | None = None
         self.belled = False
         self.rooms_timer: ItemTimer | None = None
         self.rooms_belled = False
-        c = session.clock
-        item = session.find_item(c.current_item) if c.current_item else None
+        self.restore_clock()
+        self.stages = build_stages(session)
+
+    def restore_clock(self) -> None:
+        """Set the current item and the timers from the session's clock (wall-clock epochs).
+
+        What a reopened meeting does on start, and what a joiner does whenever the host's
+        state arrives: the countdown is computed here, from the shared start time.
+        """
+        self.current, self.timer, self.belled = None, None, False
+        self.rooms_timer, self.rooms_belled = None, False
+        c = self.session.clock
+        item = self.session.find_item(c.current_item) if c.current_item else None
         if item is not None and item.status not in (ItemStatus.DONE, ItemStatus.DEFERRED):
             snap = TimerSnapshot(item.actual_seconds, c.running, c.run_started_at)
-            self.timer = ItemTimer.restored(item.planned_seconds, snap, wall_now=wall(), now=now)
+            self.timer = ItemTimer.restored(item.planned_seconds, snap, wall_now=self.wall(), now=self.now)
             self.current = item
             item.status = ItemStatus.RUNNING
             self.belled = self.timer.timed and self.timer.remaining() <= 0
         if c.rooms_open:
             snap = TimerSnapshot(c.rooms_elapsed, c.rooms_running, c.rooms_run_started_at)
-            self.rooms_timer = ItemTimer.restored(self.rooms_planned_seconds, snap, wall_now=wall(), now=now)
+            self.rooms_timer = ItemTimer.restored(self.rooms_planned_seconds, snap, wall_now=self.wall(), now=self.now)
             self.rooms_belled = self.rooms_timer.timed and self.rooms_timer.remaining() <= 0
-        self.stages = build_stages(session)
 
     # -- notifications and saving ----------------------------------------------------
     def subscribe(self, callback: Callable[[Change], None]) -> None:
@@ -185,6 +200,8 @@ class Meeting:
         return self.timer is not None and self.timer.running
 
     def meeting_begins(self) -> None:
+        if not self.controls_meeting:
+            return
         c = self.session.clock
         if not c.meeting_started_at:
             c.meeting_started_at = self.wall()
@@ -199,6 +216,8 @@ class Meeting:
         self.current, self.timer, self.belled = None, None, False
 
     def start(self, item: AgendaItem) -> None:
+        if not self.controls_meeting:
+            return
         if self.current is item:
             if self.timer is not None:
                 self.timer.resume()
@@ -218,6 +237,8 @@ class Meeting:
         self.changed(Change.TIMER)
 
     def pause(self) -> None:
+        if not self.controls_meeting:
+            return
         if self.timer is not None:
             self.timer.pause()
             if self.current is not None:
@@ -226,6 +247,8 @@ class Meeting:
 
     def toggle(self, item: AgendaItem) -> str:
         """Start ``item``, or pause/resume it if it is the current one."""
+        if not self.controls_meeting:
+            return "not yours"
         if item.status == ItemStatus.DEFERRED:
             item.status = ItemStatus.PENDING
         if self.current is item and self.timer is not None:
@@ -248,6 +271,8 @@ class Meeting:
 
     def next_item(self, after: AgendaItem | None = None) -> AgendaItem | None:
         """Finish the current item and start the next pending one (deferred ones are skipped)."""
+        if not self.controls_meeting:
+            return None
         order = self.session.agenda_items
         ref = self.current or after
         idx = order.index(ref) + 1 if ref in order else 0
@@ -262,6 +287,8 @@ class Meeting:
 
     def extend(self, seconds: int, item: AgendaItem) -> None:
         """More (or less) time: kept as an extension, apart from the timebox as written."""
+        if not self.controls_meeting:
+            return
         target = self.current or item
         target.extra_seconds = max(-(target.minutes or 0) * 60, target.extra_seconds + seconds)
         if target is self.current and self.timer is not None:
@@ -271,6 +298,8 @@ class Meeting:
         self.changed(Change.TIMER)
 
     def defer(self, item: AgendaItem) -> str:
+        if not self.controls_meeting:
+            return str(item.status)
         if item is self.current:
             self._leave_current(ItemStatus.DEFERRED)
             result = "deferred"
@@ -281,6 +310,8 @@ class Meeting:
         return result
 
     def finish(self) -> None:
+        if not self.controls_meeting:
+            return
         self._leave_current(ItemStatus.DONE)
         if self.rooms_timer is not None:
             self.bring_back()
@@ -347,6 +378,16 @@ class Meeting:
 
     def timer_view(self, item: AgendaItem | None) -> TimerView:
         """What the big countdown shows for an item (the running one counts live)."""
+        return self._for_whoever_runs_it(self._timer_view(item))
+
+    def _for_whoever_runs_it(self, view: TimerView) -> TimerView:
+        """A joiner's view says what is happening without the keys only the host has."""
+        if self.controls_meeting:
+            return view
+        info = _KEY_HINT.sub("", view.info.replace("paused — F5 resumes", "paused"))
+        return TimerView(view.text, info, view.state, view.running)
+
+    def _timer_view(self, item: AgendaItem | None) -> TimerView:
         if item is None:
             return NO_ITEM
         if item is self.current and self.timer is not None:
@@ -569,6 +610,8 @@ class Meeting:
 
     def open_rooms(self, plans: list[rooms.RoomPlan], minutes: int) -> list[Section]:
         """Open the rooms (after the suggestions, or at the end) and start their shared timer."""
+        if not self.controls_meeting:
+            return []
         if not plans:
             return []
         tpl = self.template
@@ -600,6 +643,8 @@ class Meeting:
         return made
 
     def toggle_rooms(self) -> str:
+        if not self.controls_meeting:
+            return "not yours"
         t = self.rooms_timer
         if t is None:
             return "closed"
@@ -613,6 +658,8 @@ class Meeting:
         return result
 
     def extend_rooms(self, seconds: int) -> None:
+        if not self.controls_meeting:
+            return
         c = self.session.clock
         c.rooms_extra_seconds = max(-c.rooms_planned_seconds, c.rooms_extra_seconds + int(seconds))
         if self.rooms_timer is not None:
@@ -623,6 +670,8 @@ class Meeting:
 
     def bring_back(self) -> float:
         """Everyone back to the main call: the rooms' timer stops; the seconds they took."""
+        if not self.controls_meeting:
+            return 0.0
         t = self.rooms_timer
         if t is None:
             return 0.0
@@ -635,6 +684,9 @@ class Meeting:
         return c.rooms_elapsed
 
     def rooms_view(self) -> TimerView:
+        return self._for_whoever_runs_it(self._rooms_view())
+
+    def _rooms_view(self) -> TimerView:
         if self.rooms_timer is None:
             c = self.session.clock
             if c.rooms_elapsed:

@@ -21,7 +21,7 @@ from http import HTTPStatus
 from typing import AsyncIterator
 from urllib.parse import parse_qs, quote, urlsplit
 
-from pycrdt import Channel, Doc, Provider
+from pycrdt import Awareness, Channel, Decoder, Doc, Provider, YMessageType, create_awareness_message, read_message
 from pycrdt.websocket import WebsocketServer, YRoom
 from websockets.asyncio.client import connect
 from websockets.asyncio.server import ServerConnection, serve
@@ -62,21 +62,50 @@ class WebsocketChannel(Channel):
             raise StopAsyncIteration() from None
 
     async def send(self, message: bytes) -> None:
-        await self._websocket.send(message)
+        try:
+            await self._websocket.send(message)
+        except ConnectionClosed:
+            pass  # the peer is gone; its receive loop ends and the room forgets it
 
     async def recv(self) -> bytes:
         message = await self._websocket.recv()
         return message if isinstance(message, bytes) else message.encode("utf-8")
 
 
+class _RoomChannel(WebsocketChannel):
+    """A joiner's connection as the room sees it, noting whose presence came through it.
+
+    When the connection ends, those presences are removed at once (for everyone), rather
+    than lingering until the awareness timeout: a closed terminal leaves the list.
+    """
+
+    def __init__(self, websocket, path: str) -> None:
+        super().__init__(websocket, path)
+        self.client_ids: set[int] = set()
+
+    async def recv(self) -> bytes:
+        message = await super().recv()
+        if message and message[0] == YMessageType.AWARENESS:
+            try:
+                decoder = Decoder(read_message(message[1:]))
+                for _ in range(decoder.read_var_uint()):
+                    self.client_ids.add(decoder.read_var_uint())
+                    decoder.read_var_uint()  # clock
+                    decoder.read_var_string()  # state
+            except Exception:  # a malformed presence message: the room ignores it too
+                pass
+        return message
+
+
 @dataclass
 class HostedMeeting:
-    """A meeting being served: where to join it, and its port (useful with port 0)."""
+    """A meeting being served: where to join it, its port (useful with port 0), its presence."""
 
     session_id: str
     host: str
     port: int
     token: str
+    awareness: Awareness | None = None
 
     @property
     def url(self) -> str:
@@ -85,9 +114,19 @@ class HostedMeeting:
 
 @asynccontextmanager
 async def host_meeting(
-    doc: Doc, session_id: str, *, host: str = "127.0.0.1", port: int = 0, token: str | None = None
+    doc: Doc,
+    session_id: str,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    token: str | None = None,
+    sock=None,  # a socket already bound (the CLI binds first, to print the URL)
 ) -> AsyncIterator[HostedMeeting]:
-    """Serve ``doc`` as the meeting's room until the block ends; connections need the token."""
+    """Serve ``doc`` as the meeting's room until the block ends; connections need the token.
+
+    ``HostedMeeting.awareness`` is the room's presence: the host sets its own state in it
+    (``share_client.set_presence``) and reads everyone's (``share_client.peers_of``).
+    """
     token = token or new_token()
     name = room_name(session_id)
 
@@ -106,11 +145,21 @@ async def host_meeting(
         await server.start_room(room)
 
         async def handler(connection: ServerConnection) -> None:
-            await server.serve(WebsocketChannel(connection, name))
+            channel = _RoomChannel(connection, name)
+            known = list(room.awareness.states)
+            if known:  # who is here already (the room itself only forwards changes)
+                await connection.send(create_awareness_message(room.awareness.encode_awareness_update(known)))
+            try:
+                await server.serve(channel)
+            finally:
+                gone = [c for c in channel.client_ids if c in room.awareness.states]
+                if gone:
+                    room.awareness.remove_awareness_states(gone, "local")  # "local": broadcast
 
-        async with serve(handler, host, port, process_request=check) as ws_server:
+        where = {"sock": sock} if sock is not None else {"host": host, "port": port}
+        async with serve(handler, process_request=check, max_size=None, **where) as ws_server:
             bound = next(iter(ws_server.sockets)).getsockname()[1]
-            yield HostedMeeting(session_id, host, bound, token)
+            yield HostedMeeting(session_id, host, bound, token, room.awareness)
             ws_server.close()
 
 

@@ -96,9 +96,9 @@ def _line_map(text: str, **extra: Any) -> Map:
     return Map({"id": new_id(), "text": _text(text), **extra})
 
 
-def _section_map(section: Section) -> Map:
+def _section_map(section: Section, sid: str | None = None) -> Map:
     return Map({
-        "id": new_id(),
+        "id": sid or new_id(),
         "kind": str(section.kind),
         "heading": section.heading,
         "level": int(section.level),
@@ -121,6 +121,11 @@ def _section_map(section: Section) -> Map:
             for item in section.items
         ]),
     })
+
+
+def section_map(section: Section, sid: str | None = None) -> Map:
+    """A section as the document holds it (a new ``Map``; its id ``sid``, else a fresh one)."""
+    return _section_map(section, sid)
 
 
 def write_host_state(doc: Doc, session: Session) -> None:

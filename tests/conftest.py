@@ -59,3 +59,21 @@ def run_cli(*args: object) -> tuple[int, str, str]:
         except SystemExit as exc:
             rc = int(exc.code or 0)
     return rc, out.getvalue(), err.getvalue()
+
+
+class FakeClock:
+    """Monotonic (``now``) and wall (``wall``) clocks that move only when told to (``advance``)."""
+
+    WALL0 = 1_737_460_800.0  # 2025-01-21 12:00 UTC
+
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def now(self) -> float:
+        return self.t
+
+    def wall(self) -> float:
+        return self.WALL0 + self.t
+
+    def advance(self, seconds: float) -> None:
+        self.t += seconds

@@ -36,6 +36,8 @@ from facilitator.widgets.panes.raw import RawPane, RoomPane
 from facilitator.widgets.stage_list import StageList
 
 if TYPE_CHECKING:
+    from facilitator.share_session import HostPlan, HostShare, JoinShare
+    from facilitator.shared_meeting import SharedMeeting
     from facilitator.store import SessionLock
 
 SAVE_DELAY = 0.4
@@ -69,6 +71,7 @@ class MeetingScreen(Screen):
         Binding("alt+down,ctrl+down", "move(1)", "Move down", key_display="alt+↓", show=False, id="meeting.move_down"),
         Binding("ctrl+b", "focus_stages", "Stage list", key_display="^b", show=False, id="meeting.focus_stages"),
         Binding("ctrl+s", "save", "Save now", show=False, id="meeting.save"),
+        Binding("f12", "host", "Share", key_display="F12", show=False, id="meeting.host"),
         Binding("question_mark", "app.help", "Help", show=False, id="meeting.help"),
     ]
     IN_ORDER_KEYS = frozenset(k.strip() for b in BINDINGS for k in b.key.split(",")) - {"question_mark"}
@@ -92,6 +95,7 @@ class MeetingScreen(Screen):
         "bring_back": "close the breakout rooms: everyone back to the main room",
         "mark('action')": "mark the notes line under the cursor as an action (owner from @handle)",
         "mark('decision')": "mark the notes line under the cursor as a decision",
+        "host": "share this meeting: others join with the line shown (facilitator join URL); again: show the line",
     }
     EXTRA_COMMANDS = (
         ("Close session", "save and go back to the home screen (ctrl+o)", "close"),
@@ -103,12 +107,26 @@ class MeetingScreen(Screen):
     # Which stage is shown; the watcher switches and loads the pane.
     stage_index: reactive[int] = reactive(0, init=False, always_update=True)
 
-    def __init__(self, session: Session, lock: SessionLock | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        lock: SessionLock | None = None,
+        *,
+        join: JoinShare | None = None,
+        host: tuple[HostPlan, object | None, str] | None = None,
+    ) -> None:
         super().__init__()
         self.session = session
         self.lock = lock
         self.template = self.app.template_named(session.template)
-        self.engine = Meeting(session, self.template, self.app.now, self.app.wall, saver=self.app.store.save)
+        # A joiner keeps no record (the host does): its engine saves nowhere.
+        saver = None if join is not None else self._save_record
+        self.engine = Meeting(session, self.template, self.app.now, self.app.wall, saver=saver)
+        self.share: HostShare | JoinShare | None = None
+        self.shared: SharedMeeting | None = None
+        self._host_request = host
+        if join is not None:
+            self._attach_share(join)
         self._stage_keys = [s.key for s in self.engine.stages]
         index = 0
         if self.engine.current is not None:
@@ -137,6 +155,7 @@ class MeetingScreen(Screen):
         with Horizontal(id="meeting-bar"):
             yield Static("", id="meeting-title", markup=False)
             yield Static("", id="meeting-clock", markup=False)
+        yield Static("", id="meeting-share", markup=False)
         with Horizontal(id="meeting-body"):
             yield StageList(id="stages")
             with ContentSwitcher(id="panes", initial="pane-entries"):
@@ -148,6 +167,11 @@ class MeetingScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        if self._host_request is not None:
+            self.start_hosting(*self._host_request)
+            self._host_request = None
+        if self.share is not None and self.share.role == "host":  # a joiner's link is its JoinScreen's
+            self.run_worker(self.share.run(), group="share", exit_on_error=False)
         title = Text(self.session.title or self.template.meeting_title, style="bold")
         title.append(f"  {self.session.date}")
         self.query_one("#meeting-title", Static).update(title)
@@ -241,11 +265,143 @@ class MeetingScreen(Screen):
 
     def on_unmount(self) -> None:
         self.save_now()
+        if self.share is not None:
+            self.share.stop()
+        if self.shared is not None:
+            self.shared.close()
         self.engine.unsubscribe(self._engine_changed)
         if self.lock is not None:
             self.lock.release()
             self.lock = None
         self._closed = True
+
+    # -- sharing -------------------------------------------------------------------
+    def _save_record(self, session: Session) -> None:
+        """The usual save; while hosting, the shared document's snapshot beside it too."""
+        path = self.app.store.save(session)
+        if self.shared is not None and self.share is not None and self.share.role == "host":
+            from facilitator import shared_doc
+
+            shared_doc.write_snapshot(self.shared.doc, shared_doc.snapshot_path(path))
+
+    def _attach_share(self, share: HostShare | JoinShare) -> None:
+        from facilitator.shared_meeting import SharedMeeting
+
+        self.share = share
+        self.shared = SharedMeeting(share.doc, self.engine, is_host=share.role == "host", schedule=self._schedule_remote)
+        self.shared.on_error = lambda message: self.app.notify(message, title="Sharing", severity="error", timeout=8, markup=False)
+        share.on_change = self._share_changed
+
+    def start_hosting(self, plan: HostPlan, sock: object | None = None, name: str = "") -> bool:
+        """Serve this meeting (``facilitator host ID``, or F12): others join with its URL."""
+        from facilitator import share_session
+        from facilitator.shared_doc import SnapshotError, open_host_doc
+
+        if self.share is not None:
+            return False
+        path = self.app.store.path_for(self.session.id)
+        try:
+            if sock is None:
+                sock, plan = share_session.bind_socket(plan)
+            share_session.discard_stale_snapshot(path)  # the TOML was edited unshared since
+            doc = open_host_doc(self.session, path)
+            share_session.remember_hosting(self.app.sessions_dir, plan)
+        except (share_session.ShareError, SnapshotError, OSError) as e:
+            self.app.notify(str(e), title="Not shared", severity="error", timeout=10, markup=False)
+            return False
+        self._attach_share(share_session.HostShare(doc, plan, sock, name or _user_name()))
+        if self.is_mounted:
+            self.run_worker(self.share.run(), group="share", exit_on_error=False)
+            self.refresh_stages()
+            self._refresh_panes()
+            self._link_pane(self.stage, self._shown_pane())
+        self.app.notify(f"Sharing. Others join with:\nfacilitator join {plan.url}", timeout=10, markup=False)
+        return True
+
+    def action_host(self) -> None:
+        from facilitator.share_session import plan_hosting
+
+        if self.share is not None:
+            self.app.notify(f"facilitator join {self.share.url}", title="Join this meeting with", timeout=10, markup=False)
+            return
+        from facilitator.share_session import snapshot_is_stale
+
+        self.flush_panes()
+        if self.engine.dirty:  # what was typed is in the record first; then it is newer
+            self.save_now()
+        stale = snapshot_is_stale(self.app.store.path_for(self.session.id))
+        self.start_hosting(plan_hosting(self.app.sessions_dir, self.session.id, new=stale))
+
+    def _schedule_remote(self, deliver) -> None:
+        self.call_later(self._remote_arrived, deliver)
+
+    def _remote_arrived(self, deliver) -> None:
+        """Someone else changed the meeting: tell the engine, then show it."""
+        before = self.engine.current
+        deliver()
+        if not self.is_mounted:
+            return
+        after = self.engine.current
+        # A joiner on the item that was running follows the host to the next one.
+        if after is not None and after is not before and self.stage.kind == StageKind.ITEM and self.stage.item is before:
+            self.show_stage(self._index_of_item(after), focus=False)
+        kind = self.stage.kind
+        if kind in LIST_STAGES:
+            self.query_one(EntryPane).refresh_list()
+        self._refresh_panes()
+        self.tick()
+        self.refresh_bindings()
+
+    def _share_changed(self) -> None:
+        if self.is_mounted:
+            self.call_later(self._refresh_share)
+
+    def _refresh_share(self) -> None:
+        """The line under the title: the link (hosting, online, offline) and who is where."""
+        from facilitator.sanitize import clean
+
+        bar = self.query_one("#meeting-share", Static)
+        share = self.share
+        if share is None or self.shared is None:
+            bar.display = False
+            return
+        bar.display = True
+        status = share.status_line()
+        offline = share.role == "joiner" and not status.startswith("online")
+        line = Text("○ " if offline else "● ", style="bold red" if offline else "bold green")
+        line.append(clean(status), style="bold" if offline else "")
+        for peer in share.peers():
+            if peer.is_me:  # you know where you are; the line is for the others
+                continue
+            where = " ".join(clean(self.shared.describe_where(peer.where)).split())
+            line.append(" · ")
+            line.append(clean(peer.name) + (" (host)" if peer.role == "host" else ""), style="bold")
+            if where:
+                line.append(f": {where[:24] + '…' if len(where) > 25 else where}", style="italic")
+        bar.update(line)
+        bar.set_class(offline, "-offline")
+
+    def _shown_pane(self):
+        switcher = self.query_one(ContentSwitcher)
+        return switcher.get_child_by_id(switcher.current) if switcher.current else None
+
+    def _link_pane(self, stage: Stage, pane) -> None:
+        """While shared: the shown notes edit the shared text; say where this person is."""
+        shared = self.shared
+        if shared is None or pane is None:
+            return
+        areas = pane.query(NotesArea)
+        area = areas.first() if areas else None
+        if area is not None:
+            link = None
+            if stage.kind == StageKind.ITEM and stage.item is not None:
+                link = shared.link_item_notes(stage.item, area.apply_remote)
+            elif stage.kind in (StageKind.ROOM, StageKind.RAW) and stage.section is not None:
+                link = shared.link_section_body(stage.section, area.apply_remote)
+            area.link_shared(link)
+        if self.share is not None:
+            self.share.set_where(shared.where(stage.section, stage.item))
+        self._refresh_share()
 
     # -- display -------------------------------------------------------------------
     def refresh_stages(self) -> None:
@@ -294,6 +450,7 @@ class MeetingScreen(Screen):
             switcher.current = "pane-raw"
             pane = self.query_one(RawPane)
             pane.load(st.section)
+        self._link_pane(st, pane)
         if getattr(self, "_focus_on_show", True):
             pane.focus_main()
         self._focus_on_show = True
@@ -365,6 +522,12 @@ class MeetingScreen(Screen):
             return True
         kind = self.stage.kind
         m = self.engine
+        if not m.controls_meeting and action in ("toggle_timer", "next_item", "extend", "defer", "finish", "bring_back"):
+            return False  # a joiner: only the host moves the meeting on
+        if not m.controls_meeting and action == "open_rooms" and not m.rooms_open:
+            return False
+        if action == "host" and self.lock is None and self.share is None:
+            return False
         running = m.current is not None
         rooms_here = kind == StageKind.ROOM and m.rooms_open  # the shared rooms' countdown
         if action == "toggle_timer":
@@ -683,3 +846,12 @@ class MeetingScreen(Screen):
             )
         else:
             really(True)
+
+
+def _user_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in the environment
+        return "host"

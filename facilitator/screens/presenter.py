@@ -1,7 +1,8 @@
 """The presenter view: the current item, its owner and the countdown, for a shared screen.
 
 While breakout rooms are open it shows every room's topic and their shared countdown.
-It reads and drives the meeting engine, not the meeting screen.
+``PresenterView`` only reads the meeting engine (the read-only follower shows it as it is);
+``PresenterScreen`` adds the facilitator's timer keys, which drive the engine.
 """
 
 from __future__ import annotations
@@ -20,20 +21,16 @@ from facilitator.widgets.timer import TimerDisplay
 REFRESH_INTERVAL = 0.25
 
 
-class PresenterScreen(Screen):
-    """Big and plain; the timer keys still work here."""
-
-    BINDINGS = [
-        Binding("f4,ctrl+t,escape", "back", "Back", key_display="F4", priority=True, id="presenter.back"),
-        Binding("f5", "toggle", "Start/Pause", priority=True, id="presenter.toggle"),
-        Binding("f6,ctrl+n", "next_item", "Next item", key_display="F6", priority=True, id="presenter.next_item"),
-        Binding("f7", "extend(60)", "+1 min", priority=True, id="presenter.extend_1"),
-        Binding("f8", "extend(300)", "+5 min", priority=True, id="presenter.extend_5"),
-    ]
+class PresenterView(Screen):
+    """Big and plain, and read-only: no bindings; nothing in it changes the meeting."""
 
     def __init__(self, engine: Meeting) -> None:
         super().__init__()
         self.engine = engine
+
+    def hint(self, info: str) -> str:
+        """The timer's info line as shown (the follower leaves out the facilitator's keys)."""
+        return info
 
     def compose(self) -> ComposeResult:
         with Vertical(id="presenter"):
@@ -60,7 +57,7 @@ class PresenterScreen(Screen):
             self.query_one("#presenter-title", Static).update(Text("Breakout rooms", style="bold"))
             self.query_one("#presenter-owner", Static).update(Text(""))
             v = e.rooms_view()
-            display.show(v.text, v.info, v.state, v.running)
+            display.show(v.text, self.hint(v.info), v.state, v.running)
             rooms.display = True
             rooms.update(Text("\n".join(room_label(r) for r in s.rooms)))
             self.query_one("#presenter-next", Static).update(Text(""))
@@ -70,7 +67,7 @@ class PresenterScreen(Screen):
         self.query_one("#presenter-title", Static).update(Text(item.title or item.text if item else "—", style="bold"))
         self.query_one("#presenter-owner", Static).update(Text(item.owner if item else ""))
         v = e.timer_view(item)
-        display.show(v.text, v.info, v.state, v.running)
+        display.show(v.text, self.hint(v.info), v.state, v.running)
         items = s.agenda_items
         nxt = None
         if item in items:
@@ -78,6 +75,24 @@ class PresenterScreen(Screen):
         self.query_one("#presenter-next", Static).update(
             Text(f"next: {nxt.owner + ': ' if nxt.owner else ''}{nxt.title or nxt.text}" if nxt else "", style="dim")
         )
+
+
+class PresenterScreen(PresenterView):
+    """The presenter view in the facilitator's app: the timer keys still work here."""
+
+    BINDINGS = [
+        Binding("f4,ctrl+t,escape", "back", "Back", key_display="F4", priority=True, id="presenter.back"),
+        Binding("f5", "toggle", "Start/Pause", priority=True, id="presenter.toggle"),
+        Binding("f6,ctrl+n", "next_item", "Next item", key_display="F6", priority=True, id="presenter.next_item"),
+        Binding("f7", "extend(60)", "+1 min", priority=True, id="presenter.extend_1"),
+        Binding("f8", "extend(300)", "+5 min", priority=True, id="presenter.extend_5"),
+    ]
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """A joiner of a shared meeting watches the clock; only the host runs it."""
+        if action in ("toggle", "next_item", "extend") and not self.engine.controls_meeting:
+            return False
+        return True
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from typing import TYPE_CHECKING
+
 from textual import events
 from textual.binding import Binding
 from textual.widgets import TextArea
+from textual.widgets.text_area import Edit, EditResult, Selection
 
 from facilitator.widgets.inputs import follow_focus, screen_key_now
 
@@ -15,6 +18,9 @@ try:  # a private Textual module: without it the pane is only slower on long not
     from textual.document._wrapped_document import WrappedDocument
 except ImportError:  # pragma: no cover - depends on the Textual release
     WrappedDocument = None  # type: ignore[assignment,misc]
+
+if TYPE_CHECKING:
+    from facilitator.shared_meeting import CharOp, TextLink
 
 INDENT = "  "
 MEETING_KEYS = ("f6", "f7", "ctrl+a", "ctrl+e", "ctrl+d")  # TextArea keys the meeting uses
@@ -66,6 +72,8 @@ class NotesArea(TextArea, inherit_bindings=False):
 
     def __init__(self, text: str = "", continue_bullets: bool = True, **kwargs) -> None:
         self.continue_bullets = continue_bullets
+        self._link: TextLink | None = None
+        self._applying_remote = False
         kwargs.setdefault("soft_wrap", True)
         kwargs.setdefault("tab_behavior", "indent")
         kwargs.setdefault("show_line_numbers", False)
@@ -85,6 +93,88 @@ class NotesArea(TextArea, inherit_bindings=False):
 
     def on_mount(self) -> None:
         self.cursor_blink = getattr(self.app, "blink", True)
+
+    # -- a shared meeting: this pane edits a shared text ------------------------------
+    def link_shared(self, link: TextLink | None) -> None:
+        """Edit ``link``'s shared text (``facilitator.shared_meeting``), or stop (None).
+
+        Every edit made here goes into the shared text at its place as it happens; edits
+        from others come back as operations applied where they belong, so the cursor
+        stays with what the person here was typing. Undo and redo go through the link's
+        UndoManager: they take back only what was typed here.
+        """
+        if self._link is not None:
+            self._link.close()
+        self._link = link
+        if link is None:
+            return
+        link.on_remote = self.apply_remote
+        from facilitator.sanitize import clean
+
+        if self.text != clean(link.value):
+            location = self.cursor_location
+            self.load_text(link.value)
+            self.move_cursor(location)
+
+    @property
+    def shared_link(self) -> TextLink | None:
+        return self._link
+
+    def edit(self, edit: Edit) -> EditResult:
+        link = self._link
+        if link is None or self._applying_remote:
+            return super().edit(edit)
+        if "\r" in edit.text:  # a paste from Windows or an old Mac: rows mean the same everywhere
+            edit.text = edit.text.replace("\r\n", "\n").replace("\r", "\n")
+        document = self.document
+        start = document.get_index_from_location(edit.top)
+        end = document.get_index_from_location(edit.bottom)
+        result = super().edit(edit)
+        link.local_edit(start, end, edit.text)
+        return result
+
+    def apply_remote(self, ops: list[CharOp], value: str) -> None:
+        """Someone else's edit (or an undo), as character operations on what is shown.
+
+        Control characters show as their stand-ins, one for one, so positions still match.
+        """
+        from facilitator.sanitize import clean
+        from facilitator.shared_meeting import shift_char
+
+        value = clean(value)
+        document = self.document
+        anchor, cursor = (document.get_index_from_location(loc) for loc in self.selection)
+        self._applying_remote = True
+        try:
+            for op in ops:
+                start, end, insert = op
+                length = len(document.text)
+                top = document.get_location_from_index(min(start, length))
+                bottom = document.get_location_from_index(min(end, length))
+                super().edit(Edit(clean(insert), top, bottom, False))
+                anchor, cursor = shift_char(anchor, op), shift_char(cursor, op)
+            if self.text != value:  # never expected; the shared text wins
+                super().load_text(value)
+            length = len(self.document.text)
+            self.selection = Selection(
+                self.document.get_location_from_index(min(anchor, length)),
+                self.document.get_location_from_index(min(cursor, length)),
+            )
+        finally:
+            self._applying_remote = False
+        self.history.clear()  # TextArea's own undo is not used while shared
+
+    def action_undo(self) -> None:
+        if self._link is not None:
+            self._link.undo()
+            return
+        super().action_undo()
+
+    def action_redo(self) -> None:
+        if self._link is not None:
+            self._link.redo()
+            return
+        super().action_redo()
 
     def _selected_rows(self) -> range:
         (r1, _c1), (r2, c2) = sorted(self.selection)
@@ -137,6 +227,16 @@ class NotesArea(TextArea, inherit_bindings=False):
         from facilitator.sanitize import clean, has_controls
 
         text = event.text.replace("\r\n", "\n")
+        if self._link is not None:  # shared: a lone \r is a line break too, on every machine
+            from facilitator.text_offsets import normalise_newlines
+
+            text = normalise_newlines(text)
+            if not has_controls(text) and text != event.text:
+                event.prevent_default()
+                event.stop()
+                if not self.read_only:
+                    self.move_cursor(self.replace(text, *self.selection).end_location)
+                return
         if not has_controls(text):
             return
         event.prevent_default()  # TextArea's handler would insert the raw text

@@ -136,7 +136,10 @@ class AgendaPane(Vertical):
         if planned > slot:
             summary += f" — {planned - slot} min too many for the slot"
         nxt = m.next_pending()
-        if nxt is not None:  # what the start key does here, said where it is done
+        if nxt is not None and not m.controls_meeting:  # a joiner: the host starts items
+            label = f"{nxt.owner}: {nxt.title or nxt.text}" if nxt.owner else (nxt.title or nxt.text)
+            summary += f" · {'now' if nxt is m.current else 'next'}: “{label}”"
+        elif nxt is not None:  # what the start key does here, said where it is done
             verb = "pauses" if nxt is m.current and m.running else "resumes" if nxt is m.current else "starts"
             label = f"{nxt.owner}: {nxt.title or nxt.text}" if nxt.owner else (nxt.title or nxt.text)
             summary += f" · F5 {verb} “{label}”"
