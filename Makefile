@@ -28,6 +28,7 @@ wheel-test: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/corpus.py
 	$(PY) benchmarks/ui.py
 	$(PY) benchmarks/history.py
 	$(PY) benchmarks/scale.py

@@ -27,12 +27,27 @@ class ArchiveResult:
 
 def archive_markdown(session: Session, template: Template | None = None) -> str:
     """The Markdown a yearly archive holds for this meeting (a dated H2 section)."""
-    if session.level == 2 or not session.date:
-        return render_session(session, template)
-    # A single-meeting document goes into a yearly archive under its date. Its front
-    # matter (``---\ntitle: ...\n---``) is document metadata: above a dated heading it
-    # would become a rule and a stray heading inside the previous meeting.
-    return render_session(replace(session, level=2, heading=session.date, front="", front_matter=""), template)
+    if session.level != 2 and session.date:
+        # A single-meeting document goes into a yearly archive under its date. Its front
+        # matter (``---\ntitle: ...\n---``) is document metadata: above a dated heading it
+        # would become a rule and a stray heading inside the previous meeting.
+        session = replace(session, level=2, heading=session.date, front="", front_matter="")
+    elif session.front or session.front_matter:  # a document whose meeting has a dated heading
+        session = replace(session, front="", front_matter="")
+    text = render_session(session, template)
+    return text if text.endswith("\n") else text + "\n"  # a file's last line typed without one
+
+
+def _meetings_of(plain: list[str]) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, int]]]:
+    """The archive's meetings (line, level, heading) and each one's date key: ISO dated
+    headings, else the dated headings other teams write (``## 2 May 2023``)."""
+    from facilitator import splitting
+
+    meetings = _split_meetings(plain)
+    if meetings:
+        return meetings, [date_key(h) for _, _, h in meetings]
+    starts = [s for s in splitting.meeting_starts(plain) if s.iso]
+    return [(s.line, s.level, s.heading) for s in starts], [date_key(s.iso) for s in starts]
 
 
 def insert_meeting(existing: str | None, session: Session, template: Template | None = None) -> ArchiveResult:
@@ -47,21 +62,21 @@ def insert_meeting(existing: str | None, session: Session, template: Template | 
         section = section.replace("\n", newline)
     raw_lines = existing.splitlines(keepends=True)
     plain = [ln.rstrip("\r\n") for ln in raw_lines]
-    meetings = _split_meetings(plain)
+    meetings, keys = _meetings_of(plain)
     offsets = [0]
     for ln in raw_lines:
         offsets.append(offsets[-1] + len(ln))
     key = date_key(session.date)
     for k, (start, _level, heading) in enumerate(meetings):
-        if date_key(heading) == key:
+        if keys[k] == key:
             end = meetings[k + 1][0] if k + 1 < len(meetings) else len(raw_lines)
             tail = newline if k + 1 < len(meetings) else ""
             new = existing[: offsets[start]] + section + tail + existing[offsets[end] :]
             if k + 1 == len(meetings) and not existing.endswith(("\n", "\r")):
                 new = existing[: offsets[start]] + section
             return ArchiveResult(new, "unchanged" if new == existing else "replaced")
-    for start, _level, heading in meetings:
-        if date_key(heading) < key:
+    for (start, _level, _heading), when in zip(meetings, keys):
+        if when < key:
             pos = offsets[start]
             return ArchiveResult(existing[:pos] + section + newline + existing[pos:], "inserted")
     if meetings:  # older than every meeting in the file: goes last

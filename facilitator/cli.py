@@ -234,10 +234,51 @@ def cmd_new(args: argparse.Namespace, st: SessionStore) -> int:
 
         if not set_question(session, args.icebreaker):
             raise CliError(f"template '{tpl.name}' has no ice breaker section")
+    out_path = _document_output(args, session, tpl)
+    if out_path is not None and out_path.exists():
+        raise CliError(f"{out_path} already exists: not overwritten (export -o writes over it)")
     _save_locked(st, session)
+    if out_path is not None:
+        _write_document(args, out_path, markdown.render_session(session, tpl))
     print(session.id)
     _warn_same_day(st, session.id, date)
     return 0
+
+
+# ``-o`` given without a file: the team's own path for the meeting's document.
+TEAM_PATH = object()
+
+
+def _document_output(args: argparse.Namespace, session: Session, tpl: Template) -> Path | None:
+    """Where ``-o`` writes: the file named, or for a bare ``-o`` the template's
+    ``document_path`` (under the team's checkout when the template names one)."""
+    out = getattr(args, "output", None)
+    if out is None:
+        return None
+    if out is not TEAM_PATH:
+        return Path(out)
+    if (session.form or tpl.form) != "document":
+        where = f"session {session.id} is a section of a yearly archive" if session.form else (
+            f"template '{tpl.name}' keeps a yearly archive"
+        )
+        raise CliError(f"{where}, not a file per meeting: give the file with -o FILE, or use 'archive'")
+    rel = Path(tpl.document_path_for(session.date))
+    return Path(tpl.team.checkout).expanduser() / rel if tpl.team.checkout else rel
+
+
+def _write_document(args: argparse.Namespace, path: Path, text: str) -> None:
+    """Write ``-o``'s file atomically; the team's own folders are made, a named file's are not."""
+    from facilitator import store
+
+    if path.is_dir():
+        raise CliError(f"{path} is a directory; give a file name with -o")
+    try:
+        if args.output is TEAM_PATH:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        store.atomic_write_text(path, text)
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror or exc}") from None
+    print(f"wrote {path}", file=sys.stderr)
 
 
 def cmd_import(args: argparse.Namespace, st: SessionStore) -> int:
@@ -421,17 +462,15 @@ def cmd_show(args: argparse.Namespace, st: SessionStore) -> int:
 
 
 def cmd_export(args: argparse.Namespace, st: SessionStore) -> int:
-    from facilitator import clipboard, markdown, store
+    from facilitator import clipboard, markdown
 
     session = st.load(args.id)
     tset = _load_templates(args)
-    text = markdown.render_session(session, tset.resolve(session.template))
-    out_path = Path(args.output) if args.output else None
+    tpl = tset.resolve(session.template)
+    text = markdown.render_session(session, tpl)
+    out_path = _document_output(args, session, tpl)
     if out_path is not None:
-        if out_path.is_dir():
-            raise CliError(f"{out_path} is a directory; give a file name with -o")
-        store.atomic_write_text(out_path, text)
-        print(f"wrote {out_path}", file=sys.stderr)
+        _write_document(args, out_path, text)
     else:
         _write_stdout(text)
     if args.copy:
@@ -665,6 +704,8 @@ def build_parser(history: Any = None) -> argparse.ArgumentParser:
     p.add_argument("--date", metavar="YYYY-MM-DD", help="the meeting's day (default: today)")
     p.add_argument("--agenda", metavar="FILE", help="agenda items, one per line or bullet ('-' reads stdin)")
     p.add_argument("--icebreaker", metavar="TEXT", help="the ice-breaker question (default: the template's)")
+    p.add_argument("-o", "--output", metavar="FILE", nargs="?", const=TEAM_PATH,
+                   help="also write the meeting's document to FILE (bare -o: the template's document_path)")
 
     p = sub.add_parser("import", help="import the meetings of a Markdown file; prints one id per line")
     p.add_argument("file", metavar="FILE")
@@ -684,7 +725,8 @@ def build_parser(history: Any = None) -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="the session's notes as Markdown (stdout, a file, the clipboard)")
     p.add_argument("id", metavar="ID")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    p.add_argument("-o", "--output", metavar="FILE", nargs="?", const=TEAM_PATH,
+                   help="write to FILE (atomically) instead of stdout (bare -o: the template's document_path)")
     p.add_argument("--copy", action="store_true", help="also copy the notes to the clipboard")
 
     p = sub.add_parser("archive", help="insert (or replace) the meeting in its yearly archive file")

@@ -10,6 +10,7 @@ structure stays as a raw block in place, so nothing a person wrote is dropped.
 from __future__ import annotations
 
 import gc
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,7 +18,7 @@ from typing import Callable
 
 from facilitator import lines, rooms
 from facilitator.model import AgendaItem, Attendee, Section, Session
-from facilitator.templates import DEFAULT_TEMPLATE, Template, TemplateSet, builtin_templates, get_template
+from facilitator.templates import Template, TemplateSet, builtin_templates, get_template
 
 # -- helpers shared by render and parse ---------------------------------------------
 
@@ -122,7 +123,22 @@ def mdformat_text(text: str) -> str:
 # -- render --------------------------------------------------------------------------
 
 
-def _render_section(sec: Section, tpl: Template, out: list[str], typed: bool) -> None:
+def _bullets(sec: Section, prose: Callable[[str], str], typed: bool) -> list[str]:
+    """A list section's bullets as rendered from its value, one string each."""
+    if sec.kind == "checkin":
+        return [_bullet(a.text) for a in sec.attendees]
+    if sec.kind == "agenda":
+        return [_bullet(i.text, prose(bulletize(i.notes) if typed else i.notes)) for i in sec.items]
+    if sec.kind in ("celebrations", "list", "roles"):
+        out = []
+        for entry in sec.entries:
+            first, _, rest = entry.partition("\n")
+            out.append(_bullet(prose(first), prose(rest)))
+        return out
+    return []
+
+
+def _render_section(sec: Section, tpl: Template, out: list[str], typed: bool, keep_typed: bool = False) -> None:
     def prose(text: str) -> str:
         return autolink(text) if typed and tpl.autolink else text
 
@@ -144,15 +160,12 @@ def _render_section(sec: Section, tpl: Template, out: list[str], typed: bool) ->
         out.append(("#" * sec.level + " " + sec.heading).rstrip())
     if sec.intro.strip():
         out.append(sec.intro.strip("\n"))
-    bullets: list[str] = []
-    if sec.kind == "checkin":
-        bullets = [_bullet(a.text) for a in sec.attendees]
-    elif sec.kind == "agenda":
-        bullets = [_bullet(i.text, prose(bulletize(i.notes) if typed else i.notes)) for i in sec.items]
-    elif sec.kind in ("celebrations", "list", "roles"):
-        for entry in sec.entries:
-            first, _, rest = entry.partition("\n")
-            bullets.append(_bullet(prose(first), prose(rest)))
+    bullets = _bullets(sec, prose, typed)
+    if keep_typed and sec.typed_items:  # untouched bullets of a changed section: as typed
+        m = _MARKER.match(next(iter(sec.typed_items.values())))
+        marker = m.group("marker") if m and m.group("marker") in "-*+" else "-"
+        # A new bullet takes the list's marker: another one would start another list.
+        bullets = [sec.typed_items.get(_digest(b)) or marker + b[1:] for b in bullets]
     if bullets:
         out.append(("\n\n" if sec.loose else "\n").join(bullets))
     if sec.outro.strip():
@@ -161,9 +174,14 @@ def _render_section(sec: Section, tpl: Template, out: list[str], typed: bool) ->
         out.append(sec.body.strip("\n"))
 
 
-def render_session(session: Session, template: Template | None = None, *, formatted: bool = True) -> str:
-    """The Markdown of one meeting exactly as its archive holds it."""
-    tpl = template or template_for(session.template)
+def _digest(text: str) -> str:
+    """A short fingerprint of a part as rendered: equal digests, unchanged value."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+def _head_text(session: Session) -> str:
+    """What a meeting renders above its first section: lines above the title, the
+    title (or dated heading), a cancelled note."""
     out: list[str] = []
     if session.front.strip():
         out.append(session.front.strip("\n"))
@@ -172,13 +190,68 @@ def render_session(session: Session, template: Template | None = None, *, format
         out.append("#" * session.level + " " + heading)
     if session.cancelled.strip():
         out.append(session.cancelled.strip("\n"))
+    return "\n\n".join(out)
+
+
+def _section_text(sec: Section, tpl: Template, typed: bool, keep_typed: bool = False) -> str:
+    out: list[str] = []
+    _render_section(sec, tpl, out, typed, keep_typed)
+    return "\n\n".join(out)
+
+
+def _has_typed(session: Session) -> bool:
+    return bool(session.head_as_typed) or any(sec.as_typed for sec in session.sections)
+
+
+def _render_as_typed(session: Session, tpl: Template, typed: bool) -> str:
+    """Each part whose value still renders to its digest as it was typed; the others
+    (what the app changed or added) rendered fresh, a blank line around them."""
+    chunks: list[tuple[str, bool]] = []  # (text ending in a newline, verbatim)
+
+    def add(fresh: str, as_typed: str, digest: str) -> None:
+        if as_typed and _digest(fresh) == digest:
+            chunks.append((as_typed, True))
+        elif fresh.strip():
+            tail = as_typed[len(as_typed.rstrip("\n")) :] if as_typed else ""
+            chunks.append((fresh.strip("\n") + (tail or "\n"), False))
+
+    add(_head_text(session), session.head_as_typed, session.head_digest)
+    for sec in session.sections:
+        fresh = _section_text(sec, tpl, typed)
+        if sec.as_typed and _digest(fresh) == sec.typed_digest:
+            chunks.append((sec.as_typed, True))
+        else:
+            add(_section_text(sec, tpl, typed, keep_typed=True), sec.as_typed, "")
+    text, prev_verbatim = "", True
+    for chunk, verbatim in chunks:
+        if text and not (verbatim and prev_verbatim):
+            text = text.rstrip("\n") + "\n\n" if not text.endswith("\n\n") else text
+        text += chunk
+        prev_verbatim = verbatim
+    if chunks and chunks[-1][1] and not text.endswith("\n"):
+        return text  # the file's last line, typed without a newline after it
+    return text.rstrip("\n") + "\n"
+
+
+def render_session(session: Session, template: Template | None = None, *, formatted: bool = True) -> str:
+    """The Markdown of one meeting exactly as its archive holds it.
+
+    A team that runs mdformat gets mdformat's output. For any other, an imported
+    meeting's parts are written back as typed (list numbers, reference links, emphasis
+    markers, tables), and only the parts the app changed are rendered from their value.
+    """
+    tpl = template or template_for(session.template)
     typed = not session.source  # imported text is rendered as it was written
+    # Front matter is the document's own bytes: mdformat would turn its ``---`` into a rule.
+    if not (formatted and tpl.mdformat) and _has_typed(session):
+        return session.front_matter + _render_as_typed(session, tpl, typed)
+    out: list[str] = []
+    head = _head_text(session)
+    if head:
+        out.append(head)
     for sec in session.sections:
         _render_section(sec, tpl, out, typed)
     text = "\n\n".join(out) + "\n"
-    # Front matter is the document's own bytes: mdformat would turn its ``---`` into a rule.
-    # A team that does not run mdformat gets its text as typed (list numbers, reference
-    # links, emphasis markers, tables).
     return session.front_matter + (mdformat_text(text) if formatted and tpl.mdformat else text)
 
 
@@ -297,8 +370,14 @@ def classify_heading(heading: str, tpl: Template) -> str:
     return "raw"
 
 
-def _fill_list_section(sec: Section, text_lines: list[str], blocks: list[Block], start: int, end: int) -> Section:
-    """Intro, one bullet list, outro; anything else keeps the section raw."""
+def _fill_list_section(
+    sec: Section, text_lines: list[str], blocks: list[Block], start: int, end: int,
+    items_out: list[tuple[int, int]] | None = None,
+) -> Section:
+    """Intro, one bullet list, outro; anything else keeps the section raw.
+
+    ``items_out`` receives the line ranges of the list's bullets, in order.
+    """
     lists = [b for b in blocks if b.kind == "list"]
     if len(lists) > 1 or (lists and lists[0].ordered):
         sec.kind = "raw"
@@ -316,7 +395,7 @@ def _fill_list_section(sec: Section, text_lines: list[str], blocks: list[Block],
         if sec.kind == "checkin":
             if rest:  # sub-bullets under a name: not a plain roll call, keep it whole
                 sec.kind = "list"
-                return _fill_list_section(sec, text_lines, blocks, start, end)
+                return _fill_list_section(sec, text_lines, blocks, start, end, items_out)
             sec.attendees.append(Attendee(text=lead))
         elif sec.kind == "agenda":
             sec.items.append(AgendaItem(text=lead, notes=rest))
@@ -324,12 +403,24 @@ def _fill_list_section(sec: Section, text_lines: list[str], blocks: list[Block],
             sec.entries.append(lead + ("\n" + rest if rest else ""))
     if sec.kind == "roles" and not all(lines.parse_role(e) for e in sec.entries):
         sec.kind = "list"
+    if items_out is not None:
+        items_out[:] = lst.items
     return sec
 
 
-def _sections(text_lines: list[str], blocks: list[Block], tpl: Template, end_line: int) -> tuple[list[Section], str]:
-    """The sections of one meeting (blocks after its heading) and its cancelled note."""
+Span = tuple[int, list[tuple[int, int]]]  # a section's first line, its bullets' line ranges
+
+
+def _sections(
+    text_lines: list[str], blocks: list[Block], tpl: Template, end_line: int, spans: list[Span] | None = None
+) -> tuple[list[Section], str]:
+    """The sections of one meeting (blocks after its heading) and its cancelled note.
+
+    ``spans`` receives, per section, where it starts and its bullets' line ranges (the
+    sections are contiguous: each runs to the next one's start, the last to ``end_line``).
+    """
     sections: list[Section] = []
+    spans = [] if spans is None else spans
     headings = [b for b in blocks if b.kind == "heading"]
     first = headings[0].start if headings else end_line
     pre_blocks = [b for b in blocks if b.end <= first]
@@ -340,11 +431,13 @@ def _sections(text_lines: list[str], blocks: list[Block], tpl: Template, end_lin
             cancelled = _strip_blank(text_lines[start:first])
         else:
             sec = Section(kind="roles", heading="", level=0)
-            _fill_list_section(sec, text_lines, pre_blocks, start, first)
+            bullets: list[tuple[int, int]] = []
+            _fill_list_section(sec, text_lines, pre_blocks, start, first, bullets)
             if sec.kind == "roles" and not sec.entries:
                 sec.kind = "raw"
                 sec.body, sec.intro = sec.intro, ""
             sections.append(sec)
+            spans.append((start, bullets if sec.kind != "raw" else []))
     i = 0
     while i < len(headings):
         h = headings[i]
@@ -363,16 +456,46 @@ def _sections(text_lines: list[str], blocks: list[Block], tpl: Template, end_lin
         sec_end = headings[j].start if j < len(headings) else end_line
         body_blocks = [b for b in blocks if b.start >= h.end and b.end <= sec_end]
         sec = Section(kind=kind, heading=heading, level=h.level)
+        bullets = []
         if kind == "topic":
             sec.heading = ""
             sec.items = [AgendaItem(text=heading, notes=_strip_blank(text_lines[h.end : sec_end]))]
         elif kind in ("raw", "room"):
             sec.body = _strip_blank(text_lines[h.end : sec_end])
         else:
-            _fill_list_section(sec, text_lines, body_blocks, h.end, sec_end)
+            _fill_list_section(sec, text_lines, body_blocks, h.end, sec_end, bullets)
         sections.append(sec)
+        spans.append((h.start, bullets if sec.kind != "raw" else []))
         i = j
     return sections, cancelled
+
+
+def _keep_as_typed(
+    session: Session, raw: list[str], base: int, head_start: int, end: int, spans: list[Span], tpl: Template,
+    final_newline: bool = True,
+) -> None:
+    """Give the session its parts as typed: ``raw`` are the file's lines, ``base`` where
+    the meeting's section lines (the ``spans``, relative to it) start, ``head_start`` the
+    first line of its head, ``end`` the line after its last; ``final_newline`` is false
+    when the file's last line has no newline after it."""
+
+    def text(a: int, b: int) -> str:
+        out = "".join(ln + "\n" for ln in raw[a:b])
+        return out[:-1] if out and b >= len(raw) and not final_newline else out
+
+    typed = not session.source
+    first = base + spans[0][0] if spans else end
+    session.head_as_typed = text(head_start, first)
+    session.head_digest = _digest(_head_text(session))
+    for k, (sec, (start, bullets)) in enumerate(zip(session.sections, spans)):
+        stop = base + spans[k + 1][0] if k + 1 < len(spans) else end
+        sec.as_typed = text(base + start, stop)
+        sec.typed_digest = _digest(_section_text(sec, tpl, typed))
+        if bullets:
+            rendered = _bullets(sec, lambda t: t, typed)
+            if len(rendered) == len(bullets):
+                for b, (s, e) in zip(rendered, bullets):
+                    sec.typed_items.setdefault(_digest(b), text(base + s, base + e).rstrip("\n"))
 
 
 @dataclass
@@ -386,20 +509,28 @@ class ParsedDocument:
     date_problems: dict[int, str] = field(default_factory=dict)  # session index -> why it has no date
 
 
-def normalize_text(text: str) -> str:
-    """CRLF to LF, a BOM dropped, tabs in indentation as spaces (4 columns)."""
+def _newlines(text: str) -> str:
+    """CRLF and CR to LF, a BOM dropped: the text as typed, in lines."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def normalize_text(text: str) -> str:
+    """CRLF to LF, a BOM dropped, tabs in indentation as spaces (4 columns)."""
+    text = _newlines(text)
     if "\t" in text:
         text = re.sub(r"(?m)^[ \t]+", lambda m: m.group(0).expandtabs(4), text)
     return text
 
 
+FALLBACK_TEMPLATE = "plain-notes"  # notes that match no team's template: kept as typed
+
+
 def detect_template(text: str, templates: dict[str, Template] | None = None) -> str:
-    """The template whose marks the text carries most (the default if none); the
+    """The template whose marks the text carries most (``plain-notes`` if none); the
     built-ins unless ``templates`` (built-ins and the user's own) is given."""
-    best, best_score = DEFAULT_TEMPLATE, 0
+    best, best_score = FALLBACK_TEMPLATE, 0
     for name, tpl in (templates or builtin_templates()).items():
         score = sum(min(3, text.count(mark)) for mark in tpl.detect)
         if score > best_score:
@@ -474,13 +605,20 @@ def parse_document(
     ``date_order`` (``"dmy"`` or ``"mdy"``, the user's word) reads numeric dates such as
     ``03.04.21`` that the file's own dates leave ambiguous.
     """
-    text = normalize_text(text)
+    as_typed = _newlines(text)
+    text = normalize_text(as_typed)
     name = template or detect_template(text, templates)
     tpl = templates[name] if templates and name in templates else get_template(name)
     front_matter, text = _front_matter_of_document(text)
     text_lines = text.split("\n")
     if text_lines and text_lines[-1] == "":
         text_lines.pop()
+    raw: list[str] | None = None  # the lines as typed (tabs kept), for a team without mdformat
+    final_newline = as_typed.endswith("\n")
+    if not tpl.mdformat:
+        raw = as_typed.split("\n")[front_matter.count("\n") :][: len(text_lines)]
+        if len(raw) != len(text_lines):
+            raw = text_lines
     doc = ParsedDocument(template=name)
     meetings = _split_meetings(text_lines)
     problems: dict[int, str] = {}
@@ -492,7 +630,7 @@ def parse_document(
     gc.disable()  # token trees are short-lived; collecting mid-parse only costs time
     try:
         if not meetings:
-            single = _parse_single(text_lines, tpl, name, source, path, front_matter, date_order)
+            single = _parse_single(text_lines, tpl, name, source, path, front_matter, date_order, raw, final_newline)
             if not single.date:
                 doc.date_problems[0] = _document_date(text_lines, single.heading, 0, path, front_matter, date_order)[1]
             doc.sessions.append(single)
@@ -513,7 +651,8 @@ def parse_document(
                 body += 1  # ``Aug 27, 2019`` over ``------------``: the underline is the heading's
             chunk = text_lines[body:end]
             blocks = _blocks(chunk)
-            sections, cancelled = _sections(chunk, blocks, tpl, len(chunk))
+            spans: list[Span] = []
+            sections, cancelled = _sections(chunk, blocks, tpl, len(chunk), spans)
             iso = _DATE_HEADING.match(heading)
             date = iso.group(1) if iso and start not in problems else problems.get(start, "")
             doc.sessions.append(
@@ -529,16 +668,37 @@ def parse_document(
                     status="cancelled" if cancelled and not sections else "finished",
                     slot_minutes=tpl.slot_minutes,
                     source=source,
+                    form="yearly",
                 )
             )
+            if raw is not None:
+                _keep_as_typed(doc.sessions[-1], raw, body, start, end, spans, tpl, final_newline)
             if not date:
                 doc.date_problems[len(doc.sessions) - 1] = problems.get(-start - 1, "no date found")
             if on_meeting is not None:
                 on_meeting(k + 1, len(meetings))
+        if tpl.document and len(doc.sessions) == 1 and any(ln.strip() for ln in text_lines[:head_end]):
+            _as_document(doc.sessions[0], text_lines, raw, head_end, tpl)
     finally:
         if gc_was_enabled:
             gc.enable()
     return doc
+
+
+def _as_document(session: Session, text_lines: list[str], raw: list[str] | None, head_end: int, tpl: Template) -> None:
+    """One dated meeting under a file's own title, for a team that writes a file per
+    meeting: the file is that meeting's document, so what is above the dated heading
+    (front matter, title, lead-in) is the session's own and goes back out with it."""
+    from facilitator import splitting
+
+    front_matter, rest = splitting.split_front_matter("".join(ln + "\n" for ln in text_lines[:head_end]))
+    skip = front_matter.count("\n")
+    session.front_matter = front_matter
+    session.front = _strip_blank(rest.split("\n"))
+    session.form = "document"
+    if raw is not None:
+        session.head_as_typed = "".join(ln + "\n" for ln in raw[skip:head_end]) + session.head_as_typed
+        session.head_digest = _digest(_head_text(session))
 
 
 def _dated_meetings(text_lines: list[str], path: str, date_order: str | None = None) -> tuple[list[tuple[int, int, str]], dict[int, str]]:
@@ -579,7 +739,8 @@ def _one_titled_meeting(meetings: list[tuple[int, int, str]]) -> bool:
 
 
 def _parse_single(
-    text_lines: list[str], tpl: Template, name: str, source: str, path: str = "", front_matter: str = "", date_order: str | None = None
+    text_lines: list[str], tpl: Template, name: str, source: str, path: str = "", front_matter: str = "",
+    date_order: str | None = None, raw: list[str] | None = None, final_newline: bool = True,
 ) -> Session:
     """A whole document as one meeting: its H1 is the meeting's heading."""
     blocks = _blocks(text_lines)
@@ -592,7 +753,8 @@ def _parse_single(
         skip = h1.end
     chunk = text_lines[skip:]
     body_blocks = [Block(b.kind, b.start - skip, b.end - skip, b.level, [(s - skip, e - skip) for s, e in b.items], b.loose, b.ordered) for b in blocks if b.start >= skip]
-    sections, cancelled = _sections(chunk, body_blocks, tpl, len(chunk))
+    spans: list[Span] = []
+    sections, cancelled = _sections(chunk, body_blocks, tpl, len(chunk), spans)
     session = Session(
         id="",
         date=guess_date("\n".join(text_lines)) or _document_date(text_lines, title, skip, path, front_matter, date_order)[0],
@@ -607,7 +769,10 @@ def _parse_single(
         front=leading_raw,
         front_matter=front_matter,
         source=source,
+        form="document",
     )
+    if raw is not None:
+        _keep_as_typed(session, raw, skip, 0, len(text_lines), spans, tpl, final_newline)
     return session
 
 

@@ -186,6 +186,15 @@ class Section:
     #: The template's prompt for a check-in list (``*Name (and pronouns...) / ...*``): shown
     #: over the list in the app, not an attendee and not exported (2026 archives drop it).
     prompt: str = ""
+    #: For a team that does not run mdformat: the section as it was typed in the imported
+    #: file (heading to the next section, blank lines included), and the digest of its
+    #: parsed value as rendered then. While the value renders to that digest, the typed
+    #: text is written back verbatim (``markdown.render_session``).
+    as_typed: str = ""
+    typed_digest: str = ""
+    #: The same per list bullet (digest of the bullet as rendered -> its typed lines), so
+    #: a changed section keeps its untouched bullets as typed.
+    typed_items: dict[str, str] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -207,6 +216,11 @@ class Section:
             d["entries"] = list(self.entries)
         if self.items:
             d["items"] = [i.to_dict() for i in self.items]
+        if self.as_typed:
+            d["as_typed"] = self.as_typed
+            d["typed_digest"] = self.typed_digest
+        if self.typed_items:
+            d["typed_items"] = dict(sorted(self.typed_items.items()))  # a lookup: order is noise
         return d
 
     @classmethod
@@ -226,6 +240,9 @@ class Section:
             attendees=[Attendee.from_dict(a) for a in d.get("attendees", [])],
             entries=[str(e) for e in d.get("entries", [])],
             items=[AgendaItem.from_dict(i) for i in d.get("items", [])],
+            as_typed=str(d.get("as_typed", "")),
+            typed_digest=str(d.get("typed_digest", "")),
+            typed_items={str(k): str(v) for k, v in dict(d.get("typed_items", {})).items()},
         )
 
 
@@ -324,6 +341,15 @@ class Session:
     front: str = ""
     front_matter: str = ""
     issue: str = ""  # the meeting issue's number in the team's issue repository
+    #: The form the meeting came in: "document" (a file of its own) or "yearly" (a dated
+    #: section of a yearly archive); "" in sessions saved before it was recorded, which
+    #: then follow their template.
+    form: str = ""
+    #: What the imported file holds above the first section (its heading line, lead-in
+    #: lines, blank lines) as typed, and the digest of the head as rendered then; see
+    #: ``Section.as_typed``. Only for teams that do not run mdformat.
+    head_as_typed: str = ""
+    head_digest: str = ""
 
     # -- derived views -------------------------------------------------------------
     @property
@@ -396,6 +422,11 @@ class Session:
             d["front_matter"] = self.front_matter
         if self.issue:
             d["issue"] = self.issue
+        if self.form:
+            d["form"] = self.form
+        if self.head_as_typed:
+            d["head_as_typed"] = self.head_as_typed
+            d["head_digest"] = self.head_digest
         d["clock"] = self.clock.to_dict()
         d["sections"] = [s.to_dict() for s in self.sections]
         return d
@@ -429,6 +460,9 @@ class Session:
             front=str(d.get("front", "")),
             front_matter=str(d.get("front_matter", "")),
             issue=str(d.get("issue", "")),
+            form=str(d.get("form", "")) if d.get("form") in ("document", "yearly") else "",
+            head_as_typed=str(d.get("head_as_typed", "")),
+            head_digest=str(d.get("head_digest", "")),
             clock=Clock.from_dict(d.get("clock", {})),
             sections=[Section.from_dict(s) for s in d.get("sections", [])],
         )

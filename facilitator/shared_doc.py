@@ -50,6 +50,9 @@ SNAPSHOT_MAGIC = "facilitator-ydoc 1"
 _META_FIELDS = (
     "id", "date", "template", "title", "heading", "cancelled",
     "archived_in", "source", "front", "issue",
+    # How the meeting was typed (the document's form, its front matter and typed head):
+    # read with a default, so a snapshot written before they were kept still loads.
+    "form", "front_matter", "head_as_typed", "head_digest",
 )
 
 
@@ -103,6 +106,9 @@ def _section_map(section: Section, sid: str | None = None) -> Map:
         "intro": _text(section.intro),
         "outro": _text(section.outro),
         "body": _text(section.body),
+        "as_typed": section.as_typed,
+        "typed_digest": section.typed_digest,
+        "typed_items": Map(dict(section.typed_items)),
         "attendees": Array([_line_map(a.text) for a in section.attendees]),
         "entries": Array([_line_map(e) for e in section.entries]),
         "items": Array([
@@ -171,6 +177,10 @@ def doc_to_session(doc: Doc) -> Session:
         source=str(meta.get("source", "")),
         front=str(meta.get("front", "")),
         issue=str(meta.get("issue", "")),
+        form=str(meta.get("form", "")) if meta.get("form") in ("document", "yearly") else "",
+        front_matter=str(meta.get("front_matter", "")),
+        head_as_typed=str(meta.get("head_as_typed", "")),
+        head_digest=str(meta.get("head_digest", "")),
     )
 
 
@@ -197,6 +207,9 @@ def _section_from_map(m: Map, item_state: dict[str, Any]) -> Section:
         outro=str(m["outro"]),
         body=str(m["body"]),
         loose=bool(m["loose"]),
+        as_typed=str(m.get("as_typed", "")),
+        typed_digest=str(m.get("typed_digest", "")),
+        typed_items={str(k): str(v) for k, v in (m.get("typed_items") or {}).items()},
         attendees=[Attendee(text=str(a["text"])) for a in m["attendees"]],
         entries=[str(e["text"]) for e in m["entries"]],
         items=items,

@@ -23,6 +23,7 @@ from facilitator.team import TeamSettings, team_from_dict
 
 BUILTIN_DIR = Path(__file__).parent / "templates"
 LIST_KINDS = ("checkin", "celebrations", "list", "agenda", "roles", "raw")
+FORMS = ("yearly", "document")
 
 
 class TemplateError(Exception):
@@ -50,7 +51,13 @@ class Template:
     archive_title: str = "{year} Meeting Notes"
     archive_path: str = "meetings/{year}.md"
     slot_minutes: int = 60
-    document: bool = False
+    # How the team keeps its notes: "yearly" (one archive file a year, a ``## date``
+    # section per meeting) or "document" (one file per meeting: front matter, H1,
+    # lead-in, sections). ``document = true`` in older template files means "document".
+    form: str = "yearly"
+    # Where a "document" team keeps each meeting's file (``{date}``, ``{year}``): what
+    # ``new -o`` / ``export -o`` write to when no file is named.
+    document_path: str = "meetings/{date}.md"
     meeting_level: int = 2
     agenda_style: str = "bullets"  # or "headings": one heading per item (2i2c)
     topic_level: int = 3
@@ -80,6 +87,14 @@ class Template:
     # Problems that do not stop the template (an unknown key): shown by ``templates``.
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
+    @property
+    def document(self) -> bool:
+        """True when the team writes one file per meeting (``form = "document"``)."""
+        return self.form == "document"
+
+    def document_path_for(self, date: str) -> str:
+        return self.document_path.format(date=date, year=date[:4])
+
     def archive_title_for(self, year: str) -> str:
         return self.archive_title.format(year=year)
 
@@ -101,7 +116,7 @@ class Template:
 _STR_FIELDS = (
     "name", "label", "description", "meeting_title", "archive_title", "archive_path",
     "checkin_line", "agenda_line", "role_line", "cancelled_note", "agenda_style",
-    "room_heading", "main_room_heading",
+    "room_heading", "main_room_heading", "form", "document_path",
 )
 
 
@@ -111,6 +126,7 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "agenda_line": ("owner", "timebox", "title"),
     "archive_title": ("year",),
     "archive_path": ("year",),
+    "document_path": ("date", "year"),
     "role_line": ("role", "person"),
     "checkin_line": ("name", "handle", "affiliation", "pronouns", "location", "note"),
     "room_heading": ("number", "topic"),
@@ -119,13 +135,14 @@ PLACEHOLDERS: dict[str, tuple[str, ...]] = {
 REQUIRED_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
     "agenda_line": ("title",),
     "archive_title": ("year",),
+    "document_path": ("date",),
     "room_heading": ("topic",),
     "main_room_heading": ("topic",),
 }
 
-# Top-level keys other parts of the program read from a template file, beyond the
-# Template fields (a team's settings table, the document form, the formatter choice).
-OTHER_KEYS = frozenset({"team", "form", "mdformat"})
+# Top-level keys a template file may hold beyond the Template fields: the team's settings
+# table, and ``document = true``, the older spelling of ``form = "document"``.
+OTHER_KEYS = frozenset({"team", "document"})
 
 
 def known_keys() -> frozenset[str]:
@@ -208,6 +225,13 @@ def template_from_dict(data: dict[str, Any], path: str = "<template>") -> Templa
             if not isinstance(data[key], bool):
                 raise _fail(path, f"'{key}' must be true or false")
             kwargs[key] = data[key]
+    if kwargs.get("form", "yearly") not in FORMS:
+        raise _fail(path, "'form' must be \"yearly\" or \"document\"")
+    if "document" in kwargs:
+        old = "document" if kwargs.pop("document") else "yearly"
+        if "form" in kwargs and kwargs["form"] != old:
+            raise _fail(path, f"'document' says {old!r} but 'form' says {kwargs['form']!r}; keep 'form' only")
+        kwargs["form"] = old
     for key in ("roles", "detect"):
         if key in data:
             if not isinstance(data[key], list) or not all(isinstance(x, str) for x in data[key]):
@@ -408,4 +432,5 @@ def new_session(
         level=1 if template.document else template.meeting_level,
         sections=sections,
         slot_minutes=template.slot_minutes,
+        form=template.form,
     )

@@ -153,7 +153,11 @@ def test_setext_dated_headings_split_a_yearly_file() -> None:
     doc = parse_document(text)
     assert [s.date for s in doc.sessions] == ["2019-10-08", "2019-08-27"]
     typed = replace(template_for(doc.sessions[0].template), mdformat=False)
-    assert render_session(doc.sessions[0], typed) == "## Oct 8, 2019\n\n- a\n"  # the underline is the heading's, not a rule
+    # The underline is the heading's, not a rule: the meeting's head is the two lines, and
+    # a team without mdformat gets them back as typed.
+    assert doc.sessions[0].heading == "Oct 8, 2019"
+    assert doc.sessions[0].head_as_typed == "Oct 8, 2019\n-----------\n\n"
+    assert render_session(doc.sessions[0], typed) == "Oct 8, 2019\n-----------\n\n- a\n"
     # text right above the line is a paragraph's: not a heading of its own
     assert len(parse_document("# N\n\nNotes\nOct 8, 2019\n---\n\n- a\n", path="n.md").sessions) == 1
 

@@ -64,6 +64,18 @@ def test_every_demo_session_round_trips_through_the_doc(path: Path) -> None:
     assert dumps_session(back) == dumps_session(session)
 
 
+def test_a_document_typed_by_another_team_round_trips_through_the_doc() -> None:
+    from facilitator.markdown import parse_document, render_session
+
+    typed = "---\ntitle: sync\n---\n\n# Sync, 2 May 2023\n\nLead-in.\n\n## Attendees\n\n* Ana\n* Ben\n\n## Notes\n\n3. a\n7. b\n"
+    (session,) = parse_document(typed, source="sync.md").sessions
+    session.id = "sync"
+    assert any(sec.typed_items for sec in session.sections)
+    back = sd.doc_to_session(sd.session_to_doc(session))
+    assert dumps_session(back) == dumps_session(session)
+    assert back.form == "document" and render_session(back) == typed  # front matter and typed text travel
+
+
 def test_entries_and_attendees_get_stable_ids_and_items_keep_theirs() -> None:
     doc = sd.session_to_doc(make_session())
     sections = doc.get(sd.SECTIONS, type=Array).to_py()
