@@ -1,8 +1,9 @@
-"""Following a shared meeting by its join URL, read-only.
+"""Following a shared meeting by its follow URL (or a join URL), read-only.
 
 The same ``poll()`` as ``facilitator.follow.SessionFileWatch``, fed by a pycrdt document
 that ``facilitator.share_client.ShareClient`` keeps in sync with the host (reconnecting
-by itself). This side never writes into the document: it only reads it
+by itself). With the follow URL the host drops anything this side would write; either
+way this side never writes into the document: it only reads it
 (``shared_doc.doc_to_session``) when a transaction arrived, at most once a poll. The
 countdown comes from the host's shared start time, counted on the follower's own clock
 (``facilitator.follow.reader_engine``), so there is no per-second traffic.
@@ -21,9 +22,9 @@ from pycrdt import Doc
 from facilitator import shared_doc as sd
 from facilitator.follow import FollowState
 from facilitator.share_client import LinkState, ShareClient
+from facilitator.share_server import FOLLOWER_NAME  # how a follower appears to the host
 
-#: How a follower appears in the host's list of who is connected.
-FOLLOWER_NAME = "follower (read-only)"
+__all__ = ["FOLLOWER_NAME", "SharedDocFollow"]
 
 
 class SharedDocFollow:

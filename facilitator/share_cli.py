@@ -1,10 +1,11 @@
 """``facilitator host ID`` and ``facilitator join URL``: a meeting shared between terminals.
 
 ``host`` opens the meeting as ``open`` does and serves it (``--bind`` 127.0.0.1 by
-default, ``--port``); it prints the line others type to join, before the app takes the
-screen. The token and port are remembered per meeting, so running ``host`` again (after
-a restart or a crash) serves the same URL and joiners come back by themselves; ``--new-token``
-shuts out everyone who had the old line. ``join`` opens the host's meeting in this terminal.
+default, ``--port``); it prints the line others type to join (and edit) and the line to
+follow it read-only, before the app takes the screen. The tokens and port are remembered
+per meeting, so running ``host`` again (after a restart or a crash) serves the same URLs
+and everyone comes back by themselves; ``--new-token`` shuts out everyone who had the old
+lines. ``join`` opens the host's meeting in this terminal.
 
 ``prepare`` does the checking and binding and returns what the app needs; ``facilitator.cli``
 starts the app (it owns the terminal checks), so this module never imports it.
@@ -27,7 +28,7 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--bind", metavar="ADDRESS", help="the address to serve on (default: 127.0.0.1, this machine only)")
     p.add_argument("--port", metavar="PORT", type=int, help="the port (default: the one used last time, else any free one)")
     p.add_argument("--name", metavar="NAME", help="your name as the others see it (default: your user name)")
-    p.add_argument("--new-token", action="store_true", help="make a new token: the old join line stops working")
+    p.add_argument("--new-token", action="store_true", help="make new tokens: the old join and follow lines stop working")
 
     p = sub.add_parser("join", help="join a meeting someone hosts (the ws://… line they printed)")
     p.add_argument("url", metavar="URL")
@@ -52,7 +53,7 @@ def check(args: argparse.Namespace) -> None:
 
 
 def prepare(args: argparse.Namespace, sessions_dir: Path) -> dict[str, Any]:
-    """Check the arguments, bind the host's port and print the join line; the app's options.
+    """Check the arguments, bind the host's port and print the join and follow lines; the app's options.
 
     Errors are ``ValueError`` or ``StoreError`` with a one-line message (the CLI shows it).
     """
@@ -77,10 +78,11 @@ def prepare(args: argparse.Namespace, sessions_dir: Path) -> dict[str, Any]:
     except ShareError as e:
         raise ValueError(str(e)) from None
     print(f"facilitator join {plan.url}", flush=True)
+    print(f"facilitator follow {plan.follow_url}", flush=True)
     if plan.bind not in ("127.0.0.1", "::1", "localhost"):
         print(
-            "facilitator: the token in that line lets anyone who has it into the meeting, over plain ws://; "
-            "share it on a trusted network only (see README: Sharing a meeting)",
+            "facilitator: the join line lets anyone who has it edit the meeting (the follow line: watch it), "
+            "over plain ws://; share them on a trusted network only (see README: Sharing a meeting)",
             file=sys.stderr,
             flush=True,
         )

@@ -1,11 +1,16 @@
 """Serving a shared meeting over WebSockets (pycrdt-websocket on the ``websockets`` library).
 
 The host serves one room per meeting, named by the URL path (``/<session id>``, leading
-slash included, as pycrdt-websocket names rooms). Every connection must carry the
-meeting's token (``?token=...``, made with ``secrets``); one without it, or with a wrong
-one, or for another room, is refused with an HTTP status before any document byte is
-sent. The token is a shared secret on a trusted network: anything else goes through an
-ssh tunnel or a TLS proxy. Nothing here binds anywhere but where it is told (the CLI's
+slash included, as pycrdt-websocket names rooms). Every connection must carry one of the
+meeting's two tokens (``?token=...``, made with ``secrets``): the join token lets it edit,
+the follow token only lets it watch (``Access``). One without a token, or with a wrong one,
+or for another room, is refused with an HTTP status before any document byte is sent.
+
+A follow-token connection is read-only here, on the server, not by the client's courtesy:
+of what it sends, only its sync step 1 (asking for the document) and its presence reach
+the room; its document updates are dropped, and its presence is rewritten to say
+"follower (read-only)", whatever name or role it claimed. The tokens are shared secrets
+on a trusted network: anything else goes through an ssh tunnel or a TLS proxy. Nothing here binds anywhere but where it is told (the CLI's
 default will be 127.0.0.1).
 
 Only code that shares imports this module, so the app's first frame never loads
@@ -14,19 +19,44 @@ pycrdt or websockets.
 
 from __future__ import annotations
 
+import json
 import secrets
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 from http import HTTPStatus
 from typing import AsyncIterator
 from urllib.parse import parse_qs, quote, urlsplit
 
-from pycrdt import Awareness, Channel, Decoder, Doc, Provider, YMessageType, create_awareness_message, read_message
+from pycrdt import (
+    Awareness,
+    Channel,
+    Decoder,
+    Doc,
+    Encoder,
+    Provider,
+    YMessageType,
+    YSyncMessageType,
+    create_awareness_message,
+    read_message,
+)
 from pycrdt.websocket import WebsocketServer, YRoom
 from websockets.asyncio.client import connect
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
+
+
+#: How a read-only connection appears in everyone's list of who is connected.
+FOLLOWER_NAME = "follower (read-only)"
+FOLLOWER_ROLE = "follower"
+
+
+class Access(StrEnum):
+    """What a connection's token lets it do."""
+
+    EDIT = "edit"  # the join token: type into the meeting
+    FOLLOW = "follow"  # the follow token: watch it, nothing it sends changes the document
 
 
 def new_token() -> str:
@@ -72,44 +102,101 @@ class WebsocketChannel(Channel):
         return message if isinstance(message, bytes) else message.encode("utf-8")
 
 
+def _follower_presence(update: bytes) -> bytes:
+    """An awareness update with every state it carries replaced by the follower's presence
+    (a state of ``null``, someone leaving, stays as it is)."""
+    decoder = Decoder(update)
+    encoder = Encoder()
+    count = decoder.read_var_uint()
+    encoder.write_var_uint(count)
+    follower = json.dumps({"name": FOLLOWER_NAME, "role": FOLLOWER_ROLE, "where": ""})  # ASCII only
+    for _ in range(count):
+        encoder.write_var_uint(decoder.read_var_uint())  # client id
+        encoder.write_var_uint(decoder.read_var_uint())  # clock
+        state = decoder.read_var_string()
+        encoder.write_var_string("null" if state == "null" else follower)
+    return encoder.to_bytes()
+
+
 class _RoomChannel(WebsocketChannel):
-    """A joiner's connection as the room sees it, noting whose presence came through it.
+    """A connection as the room sees it: whose presence came through it, what it may send.
 
     When the connection ends, those presences are removed at once (for everyone), rather
-    than lingering until the awareness timeout: a closed terminal leaves the list.
+    than lingering until the awareness timeout: a closed terminal leaves the list. A
+    read-only (follow-token) connection passes only its sync step 1 and its presence
+    (rewritten as a follower's) to the room; everything else it sends is dropped here.
     """
 
-    def __init__(self, websocket, path: str) -> None:
+    def __init__(self, websocket, path: str, access: Access = Access.EDIT) -> None:
         super().__init__(websocket, path)
+        self.access = access
         self.client_ids: set[int] = set()
+        self.dropped = 0  # messages a read-only connection sent that never reached the room
 
     async def recv(self) -> bytes:
-        message = await super().recv()
-        if message and message[0] == YMessageType.AWARENESS:
-            try:
-                decoder = Decoder(read_message(message[1:]))
-                for _ in range(decoder.read_var_uint()):
-                    self.client_ids.add(decoder.read_var_uint())
-                    decoder.read_var_uint()  # clock
-                    decoder.read_var_string()  # state
-            except Exception:  # a malformed presence message: the room ignores it too
-                pass
-        return message
+        while True:
+            message = await super().recv()
+            if message and message[0] == YMessageType.AWARENESS:
+                try:
+                    update = read_message(message[1:])
+                    decoder = Decoder(update)
+                    for _ in range(decoder.read_var_uint()):
+                        self.client_ids.add(decoder.read_var_uint())
+                        decoder.read_var_uint()  # clock
+                        decoder.read_var_string()  # state
+                    if self.access == Access.FOLLOW:
+                        message = create_awareness_message(_follower_presence(update))
+                except Exception:  # a malformed presence message
+                    if self.access == Access.FOLLOW:
+                        self.dropped += 1
+                        continue
+                    # from an editor the room ignores it too
+                return message
+            if self.access == Access.EDIT or self._read_only_may_send(message):
+                return message
+            self.dropped += 1
+
+    @staticmethod
+    def _read_only_may_send(message: bytes) -> bool:
+        """Only asking for the document: sync step 1 (a state vector, no content)."""
+        return len(message) >= 2 and message[0] == YMessageType.SYNC and message[1] == YSyncMessageType.SYNC_STEP1
 
 
 @dataclass
 class HostedMeeting:
-    """A meeting being served: where to join it, its port (useful with port 0), its presence."""
+    """A meeting being served: where to join or follow it, its port (useful with port 0), its presence."""
 
     session_id: str
     host: str
     port: int
     token: str
     awareness: Awareness | None = None
+    follow_token: str = ""
 
     @property
     def url(self) -> str:
         return join_url(self.host, self.port, self.session_id, self.token)
+
+    @property
+    def follow_url(self) -> str:
+        """What ``facilitator follow`` takes: the same shape as the join URL, the read-only token."""
+        return join_url(self.host, self.port, self.session_id, self.follow_token)
+
+
+def access_for(path: str, room: str, token: str, follow_token: str) -> Access | None:
+    """What a request for ``path`` (``/ID?token=…``) may do in ``room``; None: refused.
+
+    Both tokens are compared in constant time, whichever matches.
+    """
+    parts = urlsplit(path)
+    if parts.path != room:
+        return None
+    given = parse_qs(parts.query).get("token", [""])[0].encode("utf-8")
+    edit = secrets.compare_digest(given, token.encode("utf-8"))
+    follow = bool(follow_token) and secrets.compare_digest(given, follow_token.encode("utf-8"))
+    if edit:
+        return Access.EDIT
+    return Access.FOLLOW if follow else None
 
 
 @asynccontextmanager
@@ -120,22 +207,25 @@ async def host_meeting(
     host: str = "127.0.0.1",
     port: int = 0,
     token: str | None = None,
+    follow_token: str | None = None,
     sock=None,  # a socket already bound (the CLI binds first, to print the URL)
 ) -> AsyncIterator[HostedMeeting]:
-    """Serve ``doc`` as the meeting's room until the block ends; connections need the token.
+    """Serve ``doc`` as the meeting's room until the block ends; connections need a token:
+    ``token`` to edit, ``follow_token`` to watch read-only (both made here if not given).
 
     ``HostedMeeting.awareness`` is the room's presence: the host sets its own state in it
     (``share_client.set_presence``) and reads everyone's (``share_client.peers_of``).
     """
     token = token or new_token()
+    follow_token = follow_token or new_token()
+    if follow_token == token:
+        raise ValueError("the follow token must differ from the join token")
     name = room_name(session_id)
 
     def check(connection: ServerConnection, request: Request) -> Response | None:
-        parts = urlsplit(request.path)
-        if parts.path != name:
+        if urlsplit(request.path).path != name:
             return connection.respond(HTTPStatus.NOT_FOUND, "no such meeting here\n")
-        given = parse_qs(parts.query).get("token", [""])[0]
-        if not secrets.compare_digest(given.encode("utf-8"), token.encode("utf-8")):
+        if access_for(request.path, name, token, follow_token) is None:
             return connection.respond(HTTPStatus.FORBIDDEN, "a valid token is needed\n")
         return None
 
@@ -145,7 +235,10 @@ async def host_meeting(
         await server.start_room(room)
 
         async def handler(connection: ServerConnection) -> None:
-            channel = _RoomChannel(connection, name)
+            access = access_for(connection.request.path, name, token, follow_token)
+            if access is None:  # checked before the handshake already; never served
+                return
+            channel = _RoomChannel(connection, name, access)
             known = list(room.awareness.states)
             if known:  # who is here already (the room itself only forwards changes)
                 await connection.send(create_awareness_message(room.awareness.encode_awareness_update(known)))
@@ -159,7 +252,7 @@ async def host_meeting(
         where = {"sock": sock} if sock is not None else {"host": host, "port": port}
         async with serve(handler, process_request=check, max_size=None, **where) as ws_server:
             bound = next(iter(ws_server.sockets)).getsockname()[1]
-            yield HostedMeeting(session_id, host, bound, token, room.awareness)
+            yield HostedMeeting(session_id, host, bound, token, room.awareness, follow_token)
             ws_server.close()
 
 

@@ -7,9 +7,10 @@ this person is typing (``set_where``), and a coroutine the app runs in its event
 the ``.ydoc`` snapshot as the record; ``JoinShare`` follows a host (``share_client``)
 and writes nothing to disk.
 
-The host remembers the token and port of each meeting it shares
-(``<sessions>/.share/<id>.json``, readable by the user only), so ``facilitator host ID``
-after a restart (or a crash) serves the same URL and every joiner comes back by itself.
+The host remembers the two tokens (join: edit; follow: watch, read-only) and the port of
+each meeting it shares (``<sessions>/.share/<id>.json``, readable by the user only), so
+``facilitator host ID`` after a restart (or a crash) serves the same URLs and every joiner
+and follower comes back by itself.
 """
 
 from __future__ import annotations
@@ -39,16 +40,21 @@ class ShareError(Exception):
 # -- what the host remembers ------------------------------------------------------------
 @dataclass(frozen=True)
 class HostPlan:
-    """Where and how a meeting is served: the address, the port, the token."""
+    """Where and how a meeting is served: the address, the port, the two tokens."""
 
     session_id: str
     bind: str
     port: int
-    token: str
+    token: str  # to join (edit)
+    follow_token: str  # to follow (read-only)
 
     @property
     def url(self) -> str:
         return join_url(self.bind, self.port, self.session_id, self.token)
+
+    @property
+    def follow_url(self) -> str:
+        return join_url(self.bind, self.port, self.session_id, self.follow_token)
 
 
 def _state_path(sessions_dir: Path, session_id: str) -> Path:
@@ -58,8 +64,10 @@ def _state_path(sessions_dir: Path, session_id: str) -> Path:
 def plan_hosting(
     sessions_dir: Path, session_id: str, bind: str | None = None, port: int | None = None, new: bool = False
 ) -> HostPlan:
-    """The token and port this meeting was last served with (so joiners' URLs still work),
-    unless told otherwise; a fresh token the first time (or with ``new``)."""
+    """The tokens and port this meeting was last served with (so joiners' and followers'
+    URLs still work), unless told otherwise; fresh tokens the first time (or with ``new``).
+    A remembered file from before follow tokens gets a fresh follow token (and keeps its
+    join token)."""
     remembered: dict[str, Any] = {}
     path = _state_path(sessions_dir, session_id)
     if not new:
@@ -68,18 +76,22 @@ def plan_hosting(
         except (OSError, ValueError):
             remembered = {}
     token = str(remembered.get("token") or "") or new_token()
+    follow_token = str(remembered.get("follow_token") or "")
+    if not follow_token or follow_token == token:
+        follow_token = new_token()
     bind = bind or str(remembered.get("bind") or DEFAULT_BIND)
     if port is None:
         port = int(remembered.get("port") or 0)
-    return HostPlan(session_id, bind, int(port), token)
+    return HostPlan(session_id, bind, int(port), token, follow_token)
 
 
 def remember_hosting(sessions_dir: Path, plan: HostPlan) -> None:
     path = _state_path(sessions_dir, plan.session_id)
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(path, json.dumps({"token": plan.token, "bind": plan.bind, "port": plan.port}) + "\n")
+    fields = {"token": plan.token, "follow_token": plan.follow_token, "bind": plan.bind, "port": plan.port}
+    atomic_write_text(path, json.dumps(fields) + "\n")
     try:
-        os.chmod(path, 0o600)  # the token lets anyone who reads it into the meeting
+        os.chmod(path, 0o600)  # the tokens let anyone who reads them into the meeting
     except OSError:
         pass
 
@@ -131,7 +143,7 @@ def bind_socket(plan: HostPlan) -> tuple[socket.socket, HostPlan]:
         raise ShareError(f"cannot serve on {plan.bind}:{plan.port}: {e.strerror or e}") from None
     sock.setblocking(False)
     port = sock.getsockname()[1]
-    return sock, HostPlan(plan.session_id, plan.bind, port, plan.token)
+    return sock, HostPlan(plan.session_id, plan.bind, port, plan.token, plan.follow_token)
 
 
 # -- the two roles --------------------------------------------------------------------------
@@ -156,6 +168,10 @@ class HostShare:
         return self.plan.url
 
     @property
+    def follow_url(self) -> str:
+        return self.plan.follow_url
+
+    @property
     def controls_meeting(self) -> bool:
         return True
 
@@ -164,7 +180,7 @@ class HostShare:
         try:
             async with host_meeting(
                 self.doc, self.plan.session_id, host=self.plan.bind, port=self.plan.port,
-                token=self.plan.token, sock=self.sock,
+                token=self.plan.token, follow_token=self.plan.follow_token, sock=self.sock,
             ) as hosted:
                 self.hosted = hosted
                 assert hosted.awareness is not None

@@ -36,7 +36,7 @@ def stage_of(screen: MeetingScreen, item_id: str) -> int:
 async def test_the_host_app_and_a_joiner_type_into_the_same_notes(sessions_dir, tmp_path) -> None:
     store = SessionStore(sessions_dir)
     store.save(make_session())
-    plan = HostPlan("2024-11-19", "127.0.0.1", 0, "t0ken")
+    plan = HostPlan("2024-11-19", "127.0.0.1", 0, "t0ken", "f0llow")
     app = make_app(sessions_dir, FakeClock(), tmp_path, open_id="2024-11-19", host=(plan, None, "Min"))
     async with app.run_test(size=(120, 30)) as pilot:
         screen = meeting(app)

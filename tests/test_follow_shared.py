@@ -52,7 +52,7 @@ async def test_follow_url_shows_the_hosts_meeting_counts_locally_and_writes_noth
     sd.write_host_state(host_doc, session)
     async with contextlib.AsyncExitStack() as hosting:
         hosted = await hosting.enter_async_context(host_meeting(host_doc, SID))
-        source = SharedDocFollow(hosted.url, wall=clock.wall, backoff=FAST)
+        source = SharedDocFollow(hosted.follow_url, wall=clock.wall, backoff=FAST)  # the read-only token
         app = FollowerApp(source, lambda s: reader_engine(s, tpl, clock.now, clock.wall), source.where)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()

@@ -38,7 +38,8 @@ def test_host_binds_first_and_prints_the_join_line(sessions_dir, capsys) -> None
     plan, sock, name = options["host"]
     try:
         out = capsys.readouterr().out
-        assert out == f"facilitator join {plan.url}\n"
+        assert out == f"facilitator join {plan.url}\nfacilitator follow {plan.follow_url}\n"
+        assert plan.follow_token != plan.token and plan.follow_url == plan.url.replace(plan.token, plan.follow_token)
         assert plan.bind == "127.0.0.1" and plan.port == sock.getsockname()[1] != 0
         assert options["open_id"] == "2024-11-19" and name == "Min"
         # That port is taken now: a second host on it is told so, in words.
@@ -65,13 +66,15 @@ def test_the_token_and_port_are_remembered_for_a_restart_and_kept_private(sessio
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    remember_hosting(sessions_dir, type(first)(first.session_id, first.bind, port, first.token))
+    remember_hosting(sessions_dir, type(first)(first.session_id, first.bind, port, first.token, first.follow_token))
     again = plan_hosting(sessions_dir, "2024-11-19")
     assert (again.token, again.port, again.url) == (first.token, port, first.url.replace(":0/", f":{port}/"))
+    assert again.follow_token == first.follow_token != first.token
     path = sessions_dir / ".share" / "2024-11-19.json"
     if os.name == "posix":
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert plan_hosting(sessions_dir, "2024-11-19", new=True).token != first.token
+    renewed = plan_hosting(sessions_dir, "2024-11-19", new=True)
+    assert renewed.token != first.token and renewed.follow_token != first.follow_token
     assert plan_hosting(sessions_dir, "2024-11-19", port=0).port == 0
 
 
@@ -97,3 +100,13 @@ def test_a_meeting_edited_unshared_since_its_snapshot_starts_a_fresh_document_an
     assert options["host"][0].token != token  # the old joiners' copy would come back doubled
     assert discard_stale_snapshot(path) and not snap.exists()
     assert "typed in a meeting" in str(sd.item_notes(sd.open_host_doc(store.load("2024-11-19"), path), "item-a"))
+
+
+def test_a_remembered_file_from_before_follow_tokens_keeps_its_join_token(sessions_dir) -> None:
+    path = sessions_dir / ".share" / "2024-11-19.json"
+    path.parent.mkdir(parents=True)
+    path.write_text('{"token": "old-join-token", "bind": "127.0.0.1", "port": 0}\n', encoding="utf-8")
+    plan = plan_hosting(sessions_dir, "2024-11-19")
+    assert plan.token == "old-join-token" and len(plan.follow_token) >= 20
+    remember_hosting(sessions_dir, plan)
+    assert plan_hosting(sessions_dir, "2024-11-19").follow_token == plan.follow_token

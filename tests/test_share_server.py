@@ -77,3 +77,71 @@ async def test_a_connection_without_the_token_is_refused(token: str | None) -> N
 def test_tokens_are_random_and_urls_quote_them() -> None:
     assert new_token() != new_token() and len(new_token()) >= 20
     assert join_url("::1", 9000, "2024 11", "a/b") == "ws://[::1]:9000/2024%2011?token=a%2Fb"
+
+
+async def test_the_follow_token_watches_but_never_changes_the_meeting() -> None:
+    """A follow-token client that writes into its copy changes nothing on the host or the
+    other clients; a join-token client still can; the follower's presence says read-only."""
+    from pycrdt import Awareness, create_awareness_message
+    from websockets.asyncio.client import connect
+
+    from facilitator.share_client import peers_of, set_presence
+    from facilitator.share_server import FOLLOWER_NAME
+
+    host_doc = sd.session_to_doc(make_session())
+    async with host_meeting(host_doc, "2024-11-19", host="127.0.0.1") as hosted:
+        assert hosted.follow_token and hosted.follow_token != hosted.token
+        assert hosted.follow_url == hosted.url.replace(hosted.token, hosted.follow_token)
+        editor, follower = Doc(), Doc()
+        async with joined(hosted.url, editor) as pe, joined(hosted.follow_url, follower) as pf:
+            with anyio.fail_after(DEADLINE):
+                await pe.synced.wait()
+                await pf.synced.wait()
+            await until(lambda: sd.has_skeleton(follower) and sd.has_skeleton(editor))
+            before = notes(host_doc)
+            assert notes(follower) == before  # the follower sees the meeting
+            # The follower types, and moves the meeting on in its own copy.
+            sd.insert_at(sd.item_notes(follower, "item-a"), (0, 0), "vandal 😀 ")
+            session = sd.doc_to_session(follower)
+            session.clock.current_item = "item-b"
+            sd.write_host_state(follower, session)
+            # The editor types after it; once the editor's words are on the host (and back
+            # at the follower, so the follower's own updates were sent long before), the
+            # follower's are nowhere but in its own copy.
+            sd.insert_at(sd.item_notes(editor, "item-a"), (1, 0), "Ana")
+            await until(lambda: "Ana" in notes(host_doc) and "Ana" in notes(follower))
+            assert "vandal" not in notes(host_doc) and "vandal" not in notes(editor)
+            assert before == "- started\n" and notes(host_doc) == notes(editor) == "- started\nAna"
+            assert sd.doc_to_session(host_doc).clock.current_item != "item-b"
+            assert sd.doc_to_session(editor).clock.current_item != "item-b"
+            # A follower's presence, whatever it claims, is shown as a read-only follower.
+            fake = Awareness(Doc())
+            set_presence(fake, name="the host", role="host", where="item:item-a")
+            async with connect(hosted.follow_url) as raw:
+                await raw.send(create_awareness_message(fake.encode_awareness_update([fake.client_id])))
+                await until(lambda: fake.client_id in hosted.awareness.states)
+                peer = next(p for p in peers_of(hosted.awareness) if p.client_id == fake.client_id)
+                assert (peer.name, peer.role, peer.where) == (FOLLOWER_NAME, "follower", "")
+    assert "vandal" not in notes(host_doc)
+
+
+@pytest.mark.parametrize("which", ["join", "follow"])
+async def test_each_token_alone_gets_in_and_a_near_miss_does_not(which: str) -> None:
+    host_doc = sd.session_to_doc(make_session())
+    async with host_meeting(host_doc, "2024-11-19", token=new_token(), follow_token=new_token()) as hosted:
+        good = hosted.token if which == "join" else hosted.follow_token
+        async with joined(join_url("127.0.0.1", hosted.port, "2024-11-19", good), Doc()) as provider:
+            with anyio.fail_after(DEADLINE):
+                await provider.synced.wait()
+        with anyio.fail_after(DEADLINE):
+            with pytest.raises(InvalidStatus) as refused:
+                async with joined(join_url("127.0.0.1", hosted.port, "2024-11-19", good[:-1]), Doc()):
+                    pass
+        assert refused.value.response.status_code == 403
+
+
+async def test_the_two_tokens_must_differ() -> None:
+    token = new_token()
+    with pytest.raises(ValueError):
+        async with host_meeting(Doc(), "x", token=token, follow_token=token):
+            pass

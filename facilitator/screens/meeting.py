@@ -95,7 +95,7 @@ class MeetingScreen(Screen):
         "bring_back": "close the breakout rooms: everyone back to the main room",
         "mark('action')": "mark the notes line under the cursor as an action (owner from @handle)",
         "mark('decision')": "mark the notes line under the cursor as a decision",
-        "host": "share this meeting: others join with the line shown (facilitator join URL); again: show the line",
+        "host": "share this meeting: others join with the line shown (facilitator join URL), or follow it read-only; again: show the lines",
     }
     EXTRA_COMMANDS = (
         ("Close session", "save and go back to the home screen (ctrl+o)", "close"),
@@ -315,14 +315,21 @@ class MeetingScreen(Screen):
             self.refresh_stages()
             self._refresh_panes()
             self._link_pane(self.stage, self._shown_pane())
-        self.app.notify(f"Sharing. Others join with:\nfacilitator join {plan.url}", timeout=10, markup=False)
+        self.app.notify(
+            f"Sharing. Others join with:\nfacilitator join {plan.url}\n"
+            f"or watch, read-only:\nfacilitator follow {plan.follow_url}",
+            timeout=10, markup=False,
+        )
         return True
 
     def action_host(self) -> None:
         from facilitator.share_session import plan_hosting
 
         if self.share is not None:
-            self.app.notify(f"facilitator join {self.share.url}", title="Join this meeting with", timeout=10, markup=False)
+            lines = f"facilitator join {self.share.url}"
+            if self.share.role == "host":  # only the host has the follow token
+                lines += f"\nfacilitator follow {self.share.follow_url}"
+            self.app.notify(lines, title="Join (or follow) this meeting with", timeout=10, markup=False)
             return
         from facilitator.share_session import snapshot_is_stale
 
