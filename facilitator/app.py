@@ -334,6 +334,8 @@ class FacilitatorApp(App[int]):
             for b in getattr(binding_screen, "BINDINGS", []):
                 if not isinstance(b, Binding) or not b.description or b.action in seen:
                     continue
+                if not _applies(binding_screen, b.action):
+                    continue
                 seen.add(b.action)
                 key = b.key_display or b.key.split(",")[0]
                 yield SystemCommand(
@@ -341,12 +343,24 @@ class FacilitatorApp(App[int]):
                     partial(self._run_on, target, b.action),
                 )
         for title, help_text, action in getattr(screen, "EXTRA_COMMANDS", ()):
-            if action in seen:  # already listed from its key binding
+            if action in seen or not _applies(screen, action):  # already listed, or not here
                 continue
             yield SystemCommand(title, help_text, partial(self._run_on, target, action))
 
     def _run_on(self, screen: Screen, action: str) -> None:
         self.call_later(screen.run_action, action)
+
+
+def _applies(screen: Screen, action: str) -> bool:
+    """Whether the screen's ``check_action`` lets ``action`` run now (a joiner: not the host's
+    keys). The palette lists only those: one that does not apply would do nothing when
+    chosen (Textual runs an action only when ``check_action`` allows it)."""
+    from textual.actions import parse
+
+    namespace, name, params = parse(action)  # public, in textual.actions; the palette test fails if it changes
+    if namespace:  # another namespace (app.help): not the screen's to say
+        return True
+    return bool(screen.check_action(name, params))
 
 
 def binding_ids() -> set[str]:

@@ -166,3 +166,48 @@ async def test_a_joiners_presenter_view_has_no_timer_keys(sessions_dir, tmp_path
             await pilot.press("f5")
             await pilot.pause()
             assert app.screen.engine.current is None
+
+
+HOST_ONLY_COMMANDS = ("Start/Pause", "Next", "+1m", "+5m", "Defer", "Finish", "Rooms")
+
+
+async def palette_titles(pilot, app) -> set[str]:
+    """Open the command palette as a person would (ctrl+p) and read the commands it lists."""
+    from textual.command import CommandList, CommandPalette
+
+    await pilot.press("ctrl+p")
+    await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+    palette = app.screen
+    commands = palette.query_one(CommandList)
+    await until(pilot, lambda: commands.option_count > 0)
+    await pilot.pause()
+    titles = {str(commands.get_option_at_index(i).prompt).split("\n")[0].strip() for i in range(commands.option_count)}
+    await pilot.press("escape")
+    await until(pilot, lambda: not isinstance(app.screen, CommandPalette))
+    return titles
+
+
+async def test_a_joiners_command_palette_lists_none_of_the_hosts_commands(sessions_dir, tmp_path) -> None:
+    SessionStore(sessions_dir).save(make_session())
+    plan = HostPlan("2024-11-19", "127.0.0.1", 0, "t0ken", "f0llow")
+    host_app = make_app(sessions_dir, FakeClock(), tmp_path, open_id="2024-11-19", host=(plan, None, "Min"))
+    async with host_app.run_test(size=(120, 30)) as pilot:
+        screen = meeting(host_app)
+        await until(pilot, lambda: screen.share is not None and screen.share.hosted is not None)
+        screen.show_stage(stage_of(screen, "item-a"))
+        await pilot.pause()
+        host_titles = await palette_titles(pilot, host_app)
+    assert set(HOST_ONLY_COMMANDS) <= host_titles, host_titles
+
+    async with host_meeting(sd.session_to_doc(make_session()), "2024-11-19") as hosted:
+        joiner_app = make_app(sessions_dir, FakeClock(), tmp_path, join=(hosted.url, "Ana"))
+        async with joiner_app.run_test(size=(120, 30)) as pilot:
+            await until(pilot, lambda: isinstance(joiner_app.screen, MeetingScreen))
+            joiner = meeting(joiner_app)
+            await until(pilot, lambda: joiner.is_mounted)
+            await pilot.pause()
+            joiner.show_stage(stage_of(joiner, "item-a"))
+            await pilot.pause()
+            joiner_titles = await palette_titles(pilot, joiner_app)
+    assert not set(HOST_ONLY_COMMANDS) & joiner_titles, joiner_titles & set(HOST_ONLY_COMMANDS)
+    assert {"Presenter", "Search all sessions"} <= joiner_titles  # the rest is still there
