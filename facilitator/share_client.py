@@ -37,7 +37,7 @@ from pycrdt import Awareness, Doc, Provider, YMessageType, create_awareness_mess
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus, InvalidURI, WebSocketException
 
-from facilitator.share_server import WebsocketChannel
+from facilitator.share_server import ACCESS_HEADER, Access, WebsocketChannel
 
 #: A peer that neither updates nor says goodbye is dropped after this long (ms).
 PRESENCE_TIMEOUT_MS = 30_000
@@ -173,8 +173,13 @@ class ShareClient:
         backoff: Backoff | None = None,
         sleep: Callable[[float], Awaitable[Any]] = anyio.sleep,
         presence_timeout_ms: int = PRESENCE_TIMEOUT_MS,
+        to_edit: bool = False,
     ) -> None:
         self.target = parse_join_url(url)
+        # A joiner (to_edit) given a follow line is refused with the reason: the host would
+        # drop every edit it sent. The host says which token it got (``ACCESS_HEADER``).
+        self.to_edit = to_edit
+        self.access: Access | None = None  # what the host says the token allows (None: not said)
         self.doc = doc
         self.on_change = on_change
         self.backoff = backoff or Backoff()
@@ -271,6 +276,16 @@ class ShareClient:
             return
         except (OSError, TimeoutError, WebSocketException) as e:
             self._went_offline(f"cannot reach {target.host}:{target.port} ({_reason(e)})")
+            return
+        said = websocket.response.headers.get(ACCESS_HEADER, "") if websocket.response else ""
+        self.access = Access(said) if said in tuple(Access) else None
+        if self.to_edit and self.access == Access.FOLLOW:
+            await websocket.close()
+            self._set_state(
+                LinkState.REFUSED,
+                "that is the follow line (read-only): watch with 'facilitator follow URL', "
+                "or ask the host for the join line",
+            )
             return
         self._websocket = websocket
         try:

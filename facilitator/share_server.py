@@ -47,6 +47,10 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 
+#: The handshake response tells the client what its token lets it do (``Access``), so
+#: ``facilitator join`` with a follow line can say so instead of editing into the void.
+ACCESS_HEADER = "Facilitator-Access"
+
 #: How a read-only connection appears in everyone's list of who is connected.
 FOLLOWER_NAME = "follower (read-only)"
 FOLLOWER_ROLE = "follower"
@@ -229,6 +233,11 @@ async def host_meeting(
             return connection.respond(HTTPStatus.FORBIDDEN, "a valid token is needed\n")
         return None
 
+    def tell_access(connection: ServerConnection, request: Request, response: Response) -> None:
+        access = access_for(request.path, name, token, follow_token)
+        if access is not None and response.status_code == HTTPStatus.SWITCHING_PROTOCOLS:
+            response.headers[ACCESS_HEADER] = access.value
+
     async with WebsocketServer(auto_clean_rooms=False) as server:
         room = YRoom(ydoc=doc, ready=True)
         server.rooms[name] = room
@@ -250,7 +259,7 @@ async def host_meeting(
                     room.awareness.remove_awareness_states(gone, "local")  # "local": broadcast
 
         where = {"sock": sock} if sock is not None else {"host": host, "port": port}
-        async with serve(handler, process_request=check, max_size=None, **where) as ws_server:
+        async with serve(handler, process_request=check, process_response=tell_access, max_size=None, **where) as ws_server:
             bound = next(iter(ws_server.sockets)).getsockname()[1]
             yield HostedMeeting(session_id, host, bound, token, room.awareness, follow_token)
             ws_server.close()

@@ -226,7 +226,7 @@ class JoinShare:
     def __init__(self, url: str, name: str, **client_options: Any) -> None:
         self.doc = Doc()
         self.on_change: Callable[[], None] | None = None
-        self.client = ShareClient(url, self.doc, name=name, on_change=self._notify, **client_options)
+        self.client = ShareClient(url, self.doc, name=name, on_change=self._notify, to_edit=True, **client_options)
         self._stop = anyio.Event()
 
     @property

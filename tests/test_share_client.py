@@ -145,3 +145,19 @@ def test_bad_join_urls_say_what_is_wrong(url: str, why: str) -> None:
 def test_a_join_url_comes_apart() -> None:
     t = parse_join_url(join_url("127.0.0.1", 8765, "2024 11-19", "a/b"))
     assert (t.host, t.port, t.session_id, t.room, t.token) == ("127.0.0.1", 8765, "2024 11-19", "/2024%2011-19", "a/b")
+
+
+async def test_the_host_says_what_each_token_allows_and_a_joiner_with_the_follow_line_is_told() -> None:
+    from facilitator.share_server import Access
+
+    async with host_meeting(sd.session_to_doc(make_session()), "2024-11-19") as hosted:
+        async with client(hosted.url, "Ana") as editor, client(hosted.follow_url, "Bo") as watcher:
+            with anyio.fail_after(DEADLINE):
+                await editor.wait_synced()
+                await watcher.wait_synced()
+            assert (editor.access, watcher.access) == (Access.EDIT, Access.FOLLOW)
+        joiner = ShareClient(hosted.follow_url, Doc(), name="Chen", backoff=FAST, to_edit=True)
+        async with joiner:
+            await until(lambda: joiner.state == LinkState.REFUSED)
+            assert "follow line" in joiner.message and joiner.connections == 0
+        assert not sd.has_skeleton(joiner.doc)  # refused before the meeting was sent
