@@ -27,10 +27,10 @@ class FollowError(ValueError):
 def add_commands(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "follow",
-        help="show a meeting's presenter view, read-only (a session id, or a 'join' URL)",
+        help="show a meeting's presenter view, read-only (a session id, or the host's follow URL)",
         description="The presenter view (current item, countdown, rooms) of a meeting someone else runs. "
         "With an ID it watches that session's file (no lock taken, nothing written); with a "
-        "ws:// URL from 'facilitator host' it follows the shared meeting. Nothing in it changes the meeting; q quits.",
+        "ws:// URL from 'facilitator host' (its follow line: read-only on the host's side) it follows the shared meeting. Nothing in it changes the meeting; q quits.",
     )
     p.add_argument("target", metavar="ID|URL", help="a session id in the sessions dir, or a ws://HOST:PORT/ID?token=... URL")
 
