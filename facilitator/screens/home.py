@@ -11,8 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from facilitator.widgets.footer import KeysFooter
 from facilitator.widgets.inputs import LineInput
-from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from facilitator.screens.session_ops import SessionOps
@@ -31,11 +32,11 @@ def browse_available() -> bool:
 
 class HomeScreen(SessionOps, Screen):
     BINDINGS = [
-        Binding("ctrl+s", "create", "Create meeting", priority=True, id="home.create"),
-        Binding("ctrl+o", "open_selected", "Open session", priority=True, id="home.open_selected"),
-        Binding("ctrl+b", "browse", "Browse history", priority=True, id="home.browse"),
-        Binding("ctrl+l", "import_file", "Import agenda file", priority=True, id="home.import_file"),
-        Binding("ctrl+g", "paste", "Paste agenda", priority=True, id="home.paste"),
+        Binding("ctrl+s", "create", "Create", tooltip="Create meeting", priority=True, id="home.create"),
+        Binding("ctrl+o", "open_selected", "Open", tooltip="Open session", priority=True, id="home.open_selected"),
+        Binding("ctrl+b", "browse", "History", tooltip="Browse history", priority=True, id="home.browse"),
+        Binding("ctrl+l", "import_file", "Import", tooltip="Import agenda file", priority=True, id="home.import_file"),
+        Binding("ctrl+g", "paste", "Paste", tooltip="Paste agenda", priority=True, id="home.paste"),
         Binding("slash", "app.search", "Search all sessions", show=False, id="home.app_search"),
         Binding("ctrl+t", "prepare", "Prepare (issue, pad, reminders)", show=False, priority=True, id="home.prepare"),
         # Not priority: typing in the agenda box keeps its own ctrl+z (undo typing).
@@ -91,7 +92,7 @@ class HomeScreen(SessionOps, Screen):
                 yield Static(Text("Sessions — newest first", style="bold"), classes="pane-title")
                 yield OptionList(id="sessions")
                 yield Static("", id="sessions-hint", markup=False, classes="hint")
-        yield Footer()
+        yield KeysFooter()
 
     def on_resize(self, event) -> None:
         # At 24 rows the template list gives way, so the Create button stays on screen.

@@ -7,7 +7,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane, TextArea
+from facilitator.widgets.footer import KeysFooter
+from textual.widgets import Static, TabbedContent, TabPane, TextArea
 
 # (tab id, tab title, what it is) in the order of the keys 1-4
 TEXTS = (
@@ -76,7 +77,7 @@ class PrepareScreen(Screen):
                     with TabPane(f"{n} {label}", id=f"tab-{key}"):
                         yield TextArea(self.texts[key], read_only=True, soft_wrap=True, id=f"text-{key}")
             yield Static(Text("1-4 copy a text · m merge the pad back after the call · Esc back", style="dim"), id="prepare-status")
-        yield Footer()
+        yield KeysFooter()
 
     def _when_line(self, team) -> str:
         from facilitator import prepare
