@@ -54,7 +54,10 @@ class MeetingScreen(Screen):
     # none of these keys (NotesArea drops TextArea's F6/F7).
     BINDINGS = [
         # Most important first: at 80 columns the footer shows the first nine or so.
-        Binding("f5", "toggle_timer", "Start/Pause", key_display="F5", id="meeting.toggle_timer"),
+        # Most important first: at 80 columns the footer shows the first nine or so
+        # (the rest, and every other key, are in F1 help).
+        Binding("f5", "toggle_timer", "Timer", key_display="F5", tooltip="Start/Pause the timer",
+                id="meeting.toggle_timer"),
         Binding("f6,ctrl+n", "next_item", "Next", key_display="F6", id="meeting.next_item"),
         Binding("f7", "extend(60)", "+1m", key_display="F7", id="meeting.extend_1"),
         Binding("f8", "extend(300)", "+5m", key_display="F8", id="meeting.extend_5"),
@@ -62,11 +65,11 @@ class MeetingScreen(Screen):
         Binding("ctrl+e", "bring_back", "Bring back", key_display="^e", id="meeting.bring_back"),
         Binding("f9", "defer", "Defer", key_display="F9", id="meeting.defer"),
         Binding("f10", "finish", "Finish", key_display="F10", id="meeting.finish"),
-        Binding("f2", "stage(-1)", "◀", key_display="F2", tooltip="Previous stage", id="meeting.stage_back"),
         Binding("f3", "stage(1)", "▶", key_display="F3", tooltip="Next stage", id="meeting.stage_forward"),
         Binding("f4,ctrl+t", "presenter", "Presenter", key_display="F4", id="meeting.presenter"),
-        Binding("ctrl+r", "open_rooms", "Rooms", key_display="^r", id="meeting.open_rooms"),
         Binding("ctrl+o", "close", "Leave", key_display="^o", id="meeting.close"),
+        Binding("ctrl+r", "open_rooms", "Rooms", key_display="^r", id="meeting.open_rooms"),
+        Binding("f2", "stage(-1)", "◀", key_display="F2", tooltip="Previous stage", id="meeting.stage_back"),
         Binding("ctrl+a", "mark('action')", "Action", key_display="^a", show=False, id="meeting.mark_action"),
         Binding("ctrl+d", "mark('decision')", "Decision", key_display="^d", show=False, id="meeting.mark_decision"),
         Binding("alt+up,ctrl+up", "move(-1)", "Move up", key_display="alt+↑", show=False, id="meeting.move_up"),
