@@ -23,6 +23,13 @@ async def test_home_and_history_screens_show_their_keys_at_80_columns(sessions_d
         await settle(pilot)
         assert_visible(app.screen, "^s Create", "^o Open", "^b History", "^l Import", "^g Paste", "f1 Help")
         assert "^p palette" not in footer_shown(app.screen)  # F1 help lists every key at 80 columns
+        home = app.screen
+        await pilot.press("ctrl+t")  # prepare the selected (planned) session
+        await settle(pilot)
+        assert app.screen is not home
+        assert_visible(app.screen, "1 Issue", "2 Pad", "3 1w reminder", "4 1d reminder", "m Merge pad", "esc Back")
+        await pilot.press("escape")
+        await settle(pilot)
         await pilot.press("ctrl+b")
         await settle(pilot)
         browse = app.screen

@@ -88,7 +88,7 @@ class HomeScreen(SessionOps, Screen):
                              classes="field-note -narrow-only")
                 yield NotesArea("", continue_bullets=False, id="agenda-input")
                 with Horizontal(classes="field"):
-                    yield LineInput(placeholder="…or a Markdown file to import (ctrl+l)", id="import-path")
+                    yield LineInput(placeholder="…or a Markdown file (ctrl+l)", id="import-path")
                     yield Button("Paste (ctrl+g)", id="paste")
                 yield Button("Create meeting (ctrl+s)", id="create", variant="primary")
             with Vertical(id="home-sessions"):
@@ -112,7 +112,7 @@ class HomeScreen(SessionOps, Screen):
         self.set_class(height < 30, "-short")
         self.set_class(narrow, "-narrow")
         self.query_one("#import-path", Input).placeholder = (
-            "…or a .md file (ctrl+l)" if narrow else "…or a Markdown file to import (ctrl+l)")
+            "…or a .md file (ctrl+l)" if narrow else "…or a Markdown file (ctrl+l)")
         self.query_one("#paste", Button).label = "Paste ^g" if narrow else "Paste (ctrl+g)"
         self._show_hint()
 
