@@ -25,58 +25,96 @@ class ArchiveResult:
     action: str  # "created", "inserted", "replaced" or "unchanged"
 
 
-def archive_markdown(session: Session, template: Template | None = None) -> str:
-    """The Markdown a yearly archive holds for this meeting (a dated H2 section)."""
+def _archive_form(session: Session, level: int = 2) -> Session:
+    """The session as an archive's section: under its own heading when it is a section of
+    a yearly file whose meetings sit at ``level`` (``# September 14, 2021`` stays so in its
+    own file), else under a ``## date`` heading."""
+    if session.form == "yearly" and session.level == level and session.heading:
+        return session
     if session.level != 2 and session.date:
         # A single-meeting document goes into a yearly archive under its date. Its front
         # matter (``---\ntitle: ...\n---``) is document metadata: above a dated heading it
         # would become a rule and a stray heading inside the previous meeting.
-        session = replace(session, level=2, heading=session.date, front="", front_matter="")
-    elif session.front or session.front_matter:  # a document whose meeting has a dated heading
-        session = replace(session, front="", front_matter="")
-    text = render_session(session, template)
+        return replace(session, level=2, heading=session.date, front="", front_matter="")
+    if session.front or session.front_matter:  # a document whose meeting has a dated heading
+        return replace(session, front="", front_matter="")
+    return session
+
+
+def archive_markdown(session: Session, template: Template | None = None, level: int = 2) -> str:
+    """The Markdown a yearly archive holds for this meeting: a dated H2 section, or its own
+    heading in a file whose meetings are at its level (``level``)."""
+    text = render_session(_archive_form(session, level), template)
     return text if text.endswith("\n") else text + "\n"  # a file's last line typed without one
 
 
-def _meetings_of(plain: list[str]) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, int]]]:
+def _meetings_of(plain: list[str], path: str = "") -> tuple[list[tuple[int, int, str]], list[tuple[int, int, int] | None]]:
     """The archive's meetings (line, level, heading) and each one's date key: ISO dated
-    headings, else the dated headings other teams write (``## 2 May 2023``)."""
+    headings, else the dated headings other teams write (``## 2 May 2023``), their dates
+    read with the file's path (``2021/minutes.md`` gives ``## Monday, 10 May`` its year).
+    A heading whose date the file cannot settle (``03.04.21``) has the key None."""
     from facilitator import splitting
 
     meetings = _split_meetings(plain)
     if meetings:
         return meetings, [date_key(h) for _, _, h in meetings]
-    starts = [s for s in splitting.meeting_starts(plain) if s.iso]
-    return [(s.line, s.level, s.heading) for s in starts], [date_key(s.iso) for s in starts]
+    starts = splitting.meeting_starts(plain, path)
+    return [(s.line, s.level, s.heading) for s in starts], [date_key(s.iso) if s.iso else None for s in starts]
 
 
-def insert_meeting(existing: str | None, session: Session, template: Template | None = None) -> ArchiveResult:
-    """The archive text with this meeting in its place (see the module docstring)."""
+def _same_meeting(meetings: list[tuple[int, int, str]], keys: list, key: tuple[int, int, int], heading: str) -> int | None:
+    """Which of the file's meetings this one replaces: the one with its date and heading
+    (two meetings on one day stay two), else one whose date the file leaves undecided under
+    the same heading, else the first with its date."""
+    same_day = [k for k, when in enumerate(keys) if when == key]
+    for k in same_day + [k for k, when in enumerate(keys) if when is None]:
+        if meetings[k][2] == heading.strip():
+            return k
+    return same_day[0] if same_day else None
+
+
+def _trailing_blank(raw_lines: list[str], start: int, end: int) -> str:
+    """The blank lines a meeting's region ends with (its spacing before the next one)."""
+    j = end
+    while j > start + 1 and not raw_lines[j - 1].strip():
+        j -= 1
+    return "".join(raw_lines[j:end])
+
+
+def insert_meeting(existing: str | None, session: Session, template: Template | None = None, path: str = "") -> ArchiveResult:
+    """The archive text with this meeting in its place (see the module docstring).
+    ``path`` is the archive file's, for the dates its headings leave to it."""
     tpl = template or template_for(session.template)
-    section = archive_markdown(session, tpl)
     if not existing or not existing.strip():
         title = tpl.archive_title_for(session.year or session.date[:4])
-        return ArchiveResult(f"# {title}\n\n{section}", "created")
+        return ArchiveResult(f"# {title}\n\n{archive_markdown(session, tpl)}", "created")
     newline = "\r\n" if "\r\n" in existing else "\n"
-    if newline != "\n":
-        section = section.replace("\n", newline)
     raw_lines = existing.splitlines(keepends=True)
     plain = [ln.rstrip("\r\n") for ln in raw_lines]
-    meetings, keys = _meetings_of(plain)
+    meetings, keys = _meetings_of(plain, path)
+    level = meetings[0][1] if meetings else 2
+    form = _archive_form(session, level)
+    section = archive_markdown(session, tpl, level)
+    if newline != "\n":
+        section = section.replace("\n", newline)
     offsets = [0]
     for ln in raw_lines:
         offsets.append(offsets[-1] + len(ln))
     key = date_key(session.date)
-    for k, (start, _level, heading) in enumerate(meetings):
-        if keys[k] == key:
-            end = meetings[k + 1][0] if k + 1 < len(meetings) else len(raw_lines)
-            tail = newline if k + 1 < len(meetings) else ""
-            new = existing[: offsets[start]] + section + tail + existing[offsets[end] :]
-            if k + 1 == len(meetings) and not existing.endswith(("\n", "\r")):
-                new = existing[: offsets[start]] + section
-            return ArchiveResult(new, "unchanged" if new == existing else "replaced")
+    k = _same_meeting(meetings, keys, key, form.heading)
+    if k is not None:
+        start = meetings[k][0]
+        end = meetings[k + 1][0] if k + 1 < len(meetings) else len(raw_lines)
+        if k + 1 == len(meetings) and not existing.endswith(("\n", "\r")):
+            new = existing[: offsets[start]] + section
+        else:
+            tail = _trailing_blank(raw_lines, start, end)
+            if k + 1 < len(meetings) and not tail:
+                tail = newline
+            new = existing[: offsets[start]] + section.rstrip("\r\n") + newline + tail + existing[offsets[end] :]
+        return ArchiveResult(new, "unchanged" if new == existing else "replaced")
     for (start, _level, _heading), when in zip(meetings, keys):
-        if when < key:
+        if when is not None and when < key:
             pos = offsets[start]
             return ArchiveResult(existing[:pos] + section + newline + existing[pos:], "inserted")
     if meetings:  # older than every meeting in the file: goes last
@@ -126,7 +164,7 @@ def archive_session(session: Session, path: Path, template: Template | None = No
         raise ArchiveError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         with file_lock(path):
-            result = insert_meeting(read_archive(path), session, template)
+            result = insert_meeting(read_archive(path), session, template, str(path))
             if result.action != "unchanged":
                 try:
                     atomic_write_text(path, result.text)

@@ -461,9 +461,26 @@ def cmd_show(args: argparse.Namespace, st: SessionStore) -> int:
     return 0
 
 
+def _export_id(args: argparse.Namespace, st: SessionStore) -> str:
+    """The session ``export`` is about. ``-o`` takes an optional file, so in ``export -o ID``
+    argparse hands the id to ``-o``; with no other id that word can only be the session
+    (export always names one), so it is read as ``export ID -o``. Said so when it is not
+    a session, rather than writing a file named like an id."""
+    if args.id is not None:
+        return args.id
+    word = args.output
+    if isinstance(word, str):
+        if st.exists(word):  # False for anything not shaped like an id, too
+            args.output = TEAM_PATH
+            return word
+        raise CliError(f"export needs a session ID: no session {word!r} (give 'export ID -o FILE')")
+    raise CliError("export needs a session ID: 'export ID [-o [FILE]]'")
+
+
 def cmd_export(args: argparse.Namespace, st: SessionStore) -> int:
     from facilitator import clipboard, markdown
 
+    args.id = _export_id(args, st)
     session = st.load(args.id)
     tset = _load_templates(args)
     tpl = tset.resolve(session.template)
@@ -724,9 +741,10 @@ def build_parser(history: Any = None) -> argparse.ArgumentParser:
     p.add_argument("id", metavar="ID")
 
     p = sub.add_parser("export", help="the session's notes as Markdown (stdout, a file, the clipboard)")
-    p.add_argument("id", metavar="ID")
+    p.add_argument("id", metavar="ID", nargs="?")  # missing: ``export -o ID`` (see _export_id)
     p.add_argument("-o", "--output", metavar="FILE", nargs="?", const=TEAM_PATH,
-                   help="write to FILE (atomically) instead of stdout (bare -o: the template's document_path)")
+                   help="write to FILE (atomically) instead of stdout (bare -o: the template's document_path; "
+                   "'export -o ID' is 'export ID -o')")
     p.add_argument("--copy", action="store_true", help="also copy the notes to the clipboard")
 
     p = sub.add_parser("archive", help="insert (or replace) the meeting in its yearly archive file")

@@ -17,6 +17,7 @@ the caller can take it from context or report it; nothing here falls back to tod
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from dataclasses import dataclass, replace
 from typing import Iterable
@@ -125,9 +126,15 @@ def _dateutil_day(span: str, year: int | None) -> tuple[int, int, int] | None:
     return when.year, when.month, when.day
 
 
+@functools.lru_cache(maxsize=64)
 def _month_number(name: str) -> int | None:
+    """The month a name the patterns matched means (dateutil reads it once per spelling)."""
     got = _dateutil_day(f"1 {name} 2000", 2000)
     return got[1] if got else None
+
+
+_DIGIT = re.compile(r"\d")
+_MONTH_WORD = re.compile(rf"(?<![a-z]){_MONTH}(?![a-z])", re.I)
 
 
 def _two_digit(y: str) -> tuple[int, bool]:
@@ -165,15 +172,25 @@ def _numeric(m: re.Match[str]) -> DateFound | None:
     return DateFound(m.group(0), y, mo, d, tuple(orders), tuple(alts), two, (d,))
 
 
+@functools.lru_cache(maxsize=4096)
 def find_date(text: str, *, heading: bool = False) -> DateFound | None:
     """The first date written in ``text`` (a heading's or a line's words), if any.
 
     ``heading=True`` also accepts a heading that is only a month (``April``, ``2024-06``):
     in a line of prose a lone month name is a word, not a date.
+
+    Cached: the splitter, a document's date and a year heading all ask about the same
+    headings, and the answer (a frozen ``DateFound``) depends on the text alone.
     """
     text = text.strip()
     if not text:
         return None
+    if not _DIGIT.search(text):  # every date shape but a lone month heading has a digit
+        if not heading or not _MONTH_WORD.search(text):
+            return None
+        plain = re.sub(r"[*_`#:]+", " ", text).strip()
+        m = _MONTH_ONLY.match(plain)
+        return DateFound(m.group(0), None, _month_number(m.group("month")), None) if m else None
     best: tuple[int, DateFound] | None = None
 
     def offer(pos: int, found: DateFound | None) -> None:

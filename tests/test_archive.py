@@ -158,3 +158,47 @@ def test_unreadable_archive(tmp_path: Path, content: bytes, needle: str) -> None
     with pytest.raises(archive.ArchiveError, match=needle):
         archive_session(meeting("2024-03-19"), path)
     assert path.read_bytes() == content
+
+
+OTHER_TEAM = "# September 14, 2021\n\nHost: Ana\n\n\n\n# August 31, 2021\n\nHost: Ben\n"
+
+
+def test_a_yearly_files_own_headings_stay_when_its_meetings_go_back_in() -> None:
+    """``# September 14, 2021`` meetings (one H1 each) go back under their own heading, with
+    the file's own spacing; a new meeting in the same file is written at its level only
+    when it came from such a file, else under ``## date``."""
+    first, second = parse_document(OTHER_TEAM, template="plain-notes").sessions
+    assert (first.level, first.form, first.date) == (1, "yearly", "2021-09-14")
+    for s in (first, second):
+        r = insert_meeting(OTHER_TEAM, s, get_template("plain-notes"))
+        assert (r.action, r.text) == ("unchanged", OTHER_TEAM)
+    first.cancelled, first.sections = "No call: holiday.", []
+    r = insert_meeting(OTHER_TEAM, first, get_template("plain-notes"))
+    assert r.action == "replaced"
+    assert r.text.startswith("# September 14, 2021\n") and r.text.endswith("holiday.\n\n\n\n# August 31, 2021\n\nHost: Ben\n")
+    fresh = meeting("2021-10-05")
+    r = insert_meeting(OTHER_TEAM, fresh)
+    assert r.text.startswith("## 2021-10-05\n\nNotes of 2021-10-05.\n\n# September 14, 2021\n")
+    assert archive.archive_markdown(first).startswith("## 2021-09-14\n")  # show: the archive form
+
+
+def test_two_meetings_on_one_day_each_replace_their_own() -> None:
+    text = "## November 6 - triage\n\nTriage notes.\n\n## November 6 - update\n\nUpdate notes.\n"
+    doc = parse_document(text, template="plain-notes", path="notes/2019/meeting-notes.md")
+    assert [s.date for s in doc.sessions] == ["2019-11-06", "2019-11-06"]
+    for s in doc.sessions:
+        assert insert_meeting(text, s, get_template("plain-notes"), "notes/2019/meeting-notes.md").action == "unchanged"
+
+
+def test_the_archives_path_settles_its_headings_dates() -> None:
+    """``## Monday, 10 May`` in ``2021/minutes.md``: a new meeting goes in date order, which
+    it could not without the path's year; an ambiguous ``03.04.21`` is still found by its heading."""
+    text = "# Minutes\n\n## Monday, 10 May\n\nTen.\n\n## Monday, 3 May\n\nThree.\n"
+    r = insert_meeting(text, meeting("2021-05-05"), CAFE, "team/2021/minutes.md")
+    assert r.text.index("## 2021-05-05") > r.text.index("## Monday, 10 May")
+    assert r.text.index("## 2021-05-05") < r.text.index("## Monday, 3 May")
+    assert insert_meeting(text, meeting("2021-05-05"), CAFE).text.endswith("## 2021-05-05\n\nNotes of 2021-05-05.\n")
+    board = "## 03.04.21 Meeting Minutes\n\nOne.\n\n## 03.05.21 Meeting Minutes\n\nTwo.\n"
+    for s in parse_document(board, template="plain-notes").sessions:
+        s.date = "2021-03-04"  # what --date gives both
+        assert insert_meeting(board, s, get_template("plain-notes"), "2021-board.md").action == "unchanged"

@@ -241,6 +241,20 @@ def test_new_and_export_write_the_document_at_the_team_path(tmp_path: Path, monk
     rc, _, err = run_cli("--sessions", st.root, "export", sid, "-o")
     assert rc == 0, err
     assert (tmp_path / "meetings" / "2023-05-02.md").read_text(encoding="utf-8") == HACKMD
+    # The flag before the id means the same: the id is not taken for a file name.
+    (tmp_path / "meetings" / "2023-05-02.md").unlink()
+    rc, out, err = run_cli("--sessions", st.root, "export", "-o", sid)
+    assert (rc, out) == (0, ""), err
+    assert (tmp_path / "meetings" / "2023-05-02.md").read_text(encoding="utf-8") == HACKMD
+    assert not (tmp_path / sid).exists()
+    # -o FILE before the id, and a word that is no session: a clear error, nothing written.
+    rc, out, err = run_cli("--sessions", st.root, "export", "-o", tmp_path / "x.md", sid)
+    assert (rc, out) == (0, ""), err
+    assert (tmp_path / "x.md").read_text(encoding="utf-8") == HACKMD
+    rc, out, err = run_cli("--sessions", st.root, "export", "-o", "no-such-meeting")
+    assert rc != 0 and "no session 'no-such-meeting'" in err and not (tmp_path / "no-such-meeting").exists()
+    rc, out, err = run_cli("--sessions", st.root, "export")
+    assert rc != 0 and "export needs a session ID" in err
 
 
 def test_one_dated_meeting_under_a_title_is_that_files_document() -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from facilitator.archive import archive_markdown
+from facilitator.archive import archive_markdown, insert_meeting
 from facilitator.importer import ImportFailed, import_file
 from facilitator.markdown import ParsedDocument, parse_document, render_session
 from facilitator.model import Session
@@ -107,6 +107,23 @@ def test_show_keeps_every_word_of_the_meetings(rel: str) -> None:
         else:
             expected = _words(render_session(s, TEAM))
         assert _words(shown) == expected
+
+
+@pytest.mark.parametrize("rel", sorted(ENTRIES))
+def test_every_file_comes_back_unchanged(rel: str) -> None:
+    """A yearly file's meetings archived into that same file leave it byte for byte as it
+    was (headings, their level, spacing, dates only its path or the user settles); a
+    one-meeting document exported is the file again. No file of the corpus is an exception."""
+    text = (CORPUS / rel).read_text(encoding="utf-8")
+    sessions = _parsed(rel).sessions
+    day = ENTRIES[rel].get("date", "")
+    if all(s.form == "yearly" for s in sessions):
+        for s in sessions:
+            got = insert_meeting(text, replace(s, date=s.date or day), TEAM, rel)
+            assert (got.action, got.text) == ("unchanged", text), s.heading
+    else:
+        assert [s.form for s in sessions] == ["document"]
+        assert render_session(sessions[0], TEAM) == text
 
 
 @pytest.mark.parametrize("rel", sorted(r for r, e in ENTRIES.items() if "date" in e))

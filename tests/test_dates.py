@@ -77,6 +77,34 @@ def test_dateutil_never_invents_dates_from_bare_numbers() -> None:
     assert _dates("# Sync\n\n- 3 items, 12 people\n", "notes/sync.md") == [""]
 
 
+@pytest.mark.parametrize(
+    ("text", "heading", "expected"),
+    [
+        ("April", True, (None, 4, None)),
+        ("**Sept.**", True, (None, 9, None)),
+        ("April", False, None),  # in prose a month name is a word
+        ("Mayday planning", True, None),
+        ("Agenda and notes", True, None),
+        ("Thursday, August 15", False, (None, 8, 15)),
+    ],
+)
+def test_lines_without_digits_skip_dateutil_but_read_the_same(
+    text: str, heading: bool, expected: tuple[int | None, ...] | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dates.find_date.cache_clear()
+    dates._month_number.cache_clear()
+    calls: list[str] = []
+    real = dates._dateutil_day
+    monkeypatch.setattr(dates, "_dateutil_day", lambda span, year: calls.append(span) or real(span, year))
+    found = dates.find_date(text, heading=heading)
+    got = (found.year, found.month, found.day) if found else None
+    assert got == expected
+    if not any(ch.isdigit() for ch in text) and expected is None:
+        assert calls == []  # the pre-filter answered without dateutil
+    assert dates.find_date(text, heading=heading) is found  # asked again: the same answer, not re-read
+    dates.find_date.cache_clear()
+
+
 def test_ambiguous_numeric_date_decided_by_the_other_dates_of_the_file() -> None:
     # 13.04.21 can only be day-first, so 03.04.21 is 3 April too
     text = "# Minutes\n\n## 13.04.21\n\n- a\n\n## 03.04.21\n\n- b\n"
