@@ -338,8 +338,8 @@ class FacilitatorApp(App[int]):
                     continue
                 seen.add(b.action)
                 key = b.key_display or b.key.split(",")[0]
-                yield SystemCommand(
-                    b.description, f"{key} — {getattr(binding_screen, 'ACTION_HELP', {}).get(b.action, '')}".rstrip(" —"),
+                yield SystemCommand(  # the tooltip is the long name of a short footer label
+                    b.tooltip or b.description, f"{key} — {getattr(binding_screen, 'ACTION_HELP', {}).get(b.action, '')}".rstrip(" —"),
                     partial(self._run_on, target, b.action),
                 )
         for title, help_text, action in getattr(screen, "EXTRA_COMMANDS", ()):

@@ -77,3 +77,17 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.t += seconds
+
+
+def footer_shown(screen) -> dict[str, bool]:
+    """The keys a screen's Footer renders ("F5 Start/Pause") -> whether fully on screen.
+
+    Read from the rendered FooterKey widgets (CSS type query, ``render()``, ``region``),
+    so a key pushed past the right edge at 80 columns counts as not shown.
+    """
+    from textual.widgets import Footer
+
+    footer = screen.query_one(Footer)
+    right = footer.region.right
+    return {" ".join(str(k.render()).split()): 0 < k.region.width and k.region.right <= right
+            for k in footer.query("FooterKey")}

@@ -208,9 +208,9 @@ async def test_every_footer_key_shown_applies_on_every_stage_kind(sessions_dir: 
 
         m.show_stage(0)
         await walk()
-        assert "Start/Pause" not in seen["checkin"]  # nothing to start or pause there yet
-        assert "◀ Stage" not in seen["checkin"]  # the first stage
-        assert "Stage ▶" in seen["checkin"] and "Start/Pause" in seen["agenda"]
+        assert "Timer" not in seen["checkin"]  # nothing to start or pause there yet
+        assert "◀" not in seen["checkin"]  # the first stage
+        assert "▶" in seen["checkin"] and "Timer" in seen["agenda"]
         assert "Defer" in seen["item"] and "Defer" in seen["agenda"] and "Defer" not in seen["list"]
         m.show_stage(0)
         await to_stage(pilot, "agenda", "breakout")
@@ -221,7 +221,7 @@ async def test_every_footer_key_shown_applies_on_every_stage_kind(sessions_dir: 
         await pilot.pause()
         assert m.stage.kind == "room"
         keys = footer_keys(m)
-        assert all(keys.values()) and "Defer" not in keys and "Start/Pause" in keys
+        assert all(keys.values()) and "Defer" not in keys and "Timer" in keys
         running = m.engine.rooms_view().state
         await pilot.press("f5")  # the shown key acts: the rooms' shared countdown pauses
         assert m.engine.rooms_view().state != running

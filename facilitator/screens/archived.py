@@ -15,7 +15,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TextArea
+from facilitator.widgets.footer import KeysFooter
+from textual.widgets import Static, TextArea
 
 
 def target_problem(exc: Exception) -> str:
@@ -82,7 +83,7 @@ class ArchivedScreen(Screen):
             yield Static(Text(f"Push it: git push -u origin {self.done.branch}, then open the pull request:"), id="archived-hint")
             yield TextArea(self.pr_text, read_only=True, soft_wrap=True, id="archived-pr")
             yield Static(Text("c copy the PR text · n plan the next meeting · Esc back", style="dim"), id="archived-status")
-        yield Footer()
+        yield KeysFooter()
 
     def _status(self, message: str, severity: str = "information") -> None:
         self.query_one("#archived-status", Static).update(Text(message))

@@ -19,10 +19,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Label, ProgressBar, Static
+from textual.widgets import Input, Label, ProgressBar, Static
 
 from facilitator.paths import styles_dir
 from facilitator.screens.session_ops import SessionOps
+from facilitator.widgets.footer import KeysFooter
 from facilitator.widgets.inputs import LineInput
 from facilitator.store import BrokenFile, ScanResult, SessionStore, StoreError, id_suffix
 from facilitator.widgets.session_table import SessionTable
@@ -122,9 +123,9 @@ class BrowseScreen(SessionOps, Screen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="browse.back"),
         Binding("ctrl+f", "search", "Search", priority=True, id="browse.search"),
-        Binding("ctrl+r", "review", "Time review", priority=True, id="browse.review"),
+        Binding("ctrl+r", "review", "Review", tooltip="Time review", priority=True, id="browse.review"),
         Binding("ctrl+t", "people", "People", priority=True, id="browse.people"),
-        Binding("ctrl+n", "next_meeting", "Next meeting", priority=True, id="browse.next"),
+        Binding("ctrl+n", "next_meeting", "Next", tooltip="Next meeting", priority=True, id="browse.next"),
         Binding("ctrl+o", "edit", "Edit", priority=True, id="browse.edit"),
         # Not priority: in the filter, Delete and ctrl+z stay the field's own keys.
         Binding("f2", "rename_session", "Rename", id="browse.rename"),
@@ -148,7 +149,7 @@ class BrowseScreen(SessionOps, Screen):
         yield ProgressBar(id="browse-progress", show_eta=False)
         yield SessionTable(list(zip(COLUMNS, WIDTHS)), flex=1, shrink=[(1, 14), (5, 12), (2, 8)], id="browse-table")
         yield Static("", id="browse-status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#browse-filter", Input).cursor_blink = False

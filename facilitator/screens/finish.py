@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Static, TextArea
+from textual.widgets import Button, Input, Static, TextArea
 
 from facilitator.engine import Meeting
+from facilitator.widgets.footer import KeysFooter
 from facilitator.widgets.inputs import LineInput
 
 
@@ -19,9 +20,9 @@ class FinishScreen(Screen):
     """Preview (read-only, literal text), copy, archive, save."""
 
     BINDINGS = [
-        Binding("ctrl+k,f5", "copy", "Copy", key_display="ctrl+k", priority=True, id="finish.copy"),
-        Binding("ctrl+r,f6", "archive", "Into archive", key_display="ctrl+r", priority=True, id="finish.archive"),
-        Binding("ctrl+s,f7", "save_md", "Save .md", key_display="ctrl+s", priority=True, id="finish.save_md"),
+        Binding("ctrl+k,f5", "copy", "Copy", key_display="^k", priority=True, id="finish.copy"),
+        Binding("ctrl+r,f6", "archive", "Into archive", key_display="^r", priority=True, id="finish.archive"),
+        Binding("ctrl+s,f7", "save_md", "Save .md", key_display="^s", priority=True, id="finish.save_md"),
         Binding("escape,f10", "back", "Back to meeting", key_display="Esc", priority=True, id="finish.back"),
         Binding("ctrl+g", "archive_commit", "Archive and commit", show=False, priority=True, id="finish.archive_commit"),
     ]
@@ -84,7 +85,7 @@ class FinishScreen(Screen):
                 yield Button("Save .md (ctrl+s)", id="save-md")
                 yield Button("Back (Esc)", id="back")
             yield Static("", id="finish-status", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#preview", TextArea).cursor_blink = self.app.blink

@@ -11,8 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from facilitator.widgets.footer import KeysFooter
 from facilitator.widgets.inputs import LineInput
-from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from facilitator.screens.session_ops import SessionOps
@@ -31,11 +32,11 @@ def browse_available() -> bool:
 
 class HomeScreen(SessionOps, Screen):
     BINDINGS = [
-        Binding("ctrl+s", "create", "Create meeting", priority=True, id="home.create"),
-        Binding("ctrl+o", "open_selected", "Open session", priority=True, id="home.open_selected"),
-        Binding("ctrl+b", "browse", "Browse history", priority=True, id="home.browse"),
-        Binding("ctrl+l", "import_file", "Import agenda file", priority=True, id="home.import_file"),
-        Binding("ctrl+g", "paste", "Paste agenda", priority=True, id="home.paste"),
+        Binding("ctrl+s", "create", "Create", tooltip="Create meeting", priority=True, id="home.create"),
+        Binding("ctrl+o", "open_selected", "Open", tooltip="Open session", priority=True, id="home.open_selected"),
+        Binding("ctrl+b", "browse", "History", tooltip="Browse history", priority=True, id="home.browse"),
+        Binding("ctrl+l", "import_file", "Import", tooltip="Import agenda file", priority=True, id="home.import_file"),
+        Binding("ctrl+g", "paste", "Paste", tooltip="Paste agenda", priority=True, id="home.paste"),
         Binding("slash", "app.search", "Search all sessions", show=False, id="home.app_search"),
         Binding("ctrl+t", "prepare", "Prepare (issue, pad, reminders)", show=False, priority=True, id="home.prepare"),
         # Not priority: typing in the agenda box keeps its own ctrl+z (undo typing).
@@ -69,6 +70,7 @@ class HomeScreen(SessionOps, Screen):
         self.broken: list = []  # BrokenFile rows, listed after the sessions
         self._poll = None  # the timer showing an index build's progress
         self._sessions_shown = False
+        self._hints: tuple[str, str] | None = None  # the sessions hint: wide and narrow forms
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="home"):
@@ -80,27 +82,44 @@ class HomeScreen(SessionOps, Screen):
                     yield LineInput(self.app.today(), id="date")
                 yield Static(
                     Text("Agenda (optional): one item a line, e.g. **Min (10m):** Binder federation", style="dim"),
-                    classes="field-note",
+                    classes="field-note -wide-only",
                 )
+                yield Static(Text("One item a line: **Min (10m):** Topic", style="dim"),
+                             classes="field-note -narrow-only")
                 yield NotesArea("", continue_bullets=False, id="agenda-input")
                 with Horizontal(classes="field"):
-                    yield LineInput(placeholder="…or a Markdown file to import (ctrl+l)", id="import-path")
+                    yield LineInput(placeholder="…or a Markdown file (ctrl+l)", id="import-path")
                     yield Button("Paste (ctrl+g)", id="paste")
                 yield Button("Create meeting (ctrl+s)", id="create", variant="primary")
             with Vertical(id="home-sessions"):
                 yield Static(Text("Sessions — newest first", style="bold"), classes="pane-title")
                 yield OptionList(id="sessions")
                 yield Static("", id="sessions-hint", markup=False, classes="hint")
-        yield Footer()
+        yield KeysFooter()
 
     def on_resize(self, event) -> None:
-        # At 24 rows the template list gives way, so the Create button stays on screen.
-        self.set_class(event.size.height < 30, "-short")
+        self._fit(event.size.width, event.size.height)
 
     def on_mount(self) -> None:
-        self.set_class(self.app.size.height < 30, "-short")
+        self._fit(self.app.size.width, self.app.size.height)
         self.query_one("#agenda-input", NotesArea).cursor_blink = self.app.blink
         self.call_after_refresh(self.load_lists)
+
+    def _fit(self, width: int, height: int) -> None:
+        """At 24 rows the template list gives way, so the Create button stays on screen;
+        below 100 columns labels and hints take their short forms, so nothing is cut."""
+        narrow = width < 100
+        self.set_class(height < 30, "-short")
+        self.set_class(narrow, "-narrow")
+        self.query_one("#import-path", Input).placeholder = (
+            "…or a .md file (ctrl+l)" if narrow else "…or a Markdown file (ctrl+l)")
+        self.query_one("#paste", Button).label = "Paste ^g" if narrow else "Paste (ctrl+g)"
+        self._show_hint()
+
+    def _show_hint(self) -> None:
+        if self._hints is not None:
+            wide, short = self._hints
+            self.query_one("#sessions-hint", Static).update(Text(short if self.has_class("-narrow") else wide))
 
     def on_screen_resume(self) -> None:
         if self._lists_loaded:  # back from a meeting; on first show load_lists does it
@@ -221,18 +240,24 @@ class HomeScreen(SessionOps, Screen):
                 lst.highlighted = min(previous, len(options) - 1)
             else:
                 lst.highlighted = self.session_ids.index(select) if select in self.session_ids else 0
-        # The footer has no room for these at 80 columns.
-        hint = (f"Enter opens · ctrl+t prepare · {self.key_of('rename_session')} rename · "
+        # The footer has no room for these at 80 columns (the short form drops what it shows).
+        keys = (f"{self.key_of('rename_session')} rename · "
                 f"{self.key_of('delete_session')} delete · {self.key_of('trash')} trash")
+        hint = "Enter opens · ctrl+t prepare · " + keys
+        short = "Enter opens · ^t prepare · " + keys
         if total > len(self.session_ids):
             hint = f"The newest {len(self.session_ids)} of {total:,} · " + hint
+            short = f"Newest {len(self.session_ids)} of {total:,} · " + short
         if browse_available():
             hint += " · ctrl+b history · ctrl+f or / search"
+            short += " · / search"
         if result.broken:
             hint += f" · {len(result.broken)} unreadable file(s) listed in red, left untouched"
+            short += f" · {len(result.broken)} unreadable (red)"
         if not options:
-            hint = "No sessions yet in " + str(self.app.store.root)
-        self.query_one("#sessions-hint", Static).update(Text(hint))
+            hint = short = "No sessions yet in " + str(self.app.store.root)
+        self._hints = (hint, short)
+        self._show_hint()
 
     # -- new meeting ---------------------------------------------------------------
     def selected_template(self):

@@ -13,7 +13,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from facilitator.widgets.footer import KeysFooter
+from textual.widgets import Static
 
 from facilitator.share_client import LinkState
 from facilitator.share_session import JoinShare
@@ -32,7 +33,7 @@ class JoinScreen(Screen):
             with Vertical(id="join-box"):
                 yield Static(Text("Joining a shared meeting", style="bold"), id="join-title")
                 yield Static("", id="join-status", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.share.on_change = lambda: self.call_later(self._changed)

@@ -20,7 +20,7 @@ from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import ContentSwitcher, Footer, Input, OptionList, Static
+from textual.widgets import ContentSwitcher, Input, OptionList, Static
 
 from facilitator import actions
 from facilitator.engine import Change, Meeting, Stage, StageKind, item_label
@@ -28,6 +28,7 @@ from facilitator.model import AgendaItem, Section, Session
 from facilitator.screens.finish import FinishScreen
 from facilitator.screens.presenter import PresenterScreen
 from facilitator.screens.rooms import OpenRoomsScreen
+from facilitator.widgets.footer import KeysFooter
 from facilitator.widgets.notes import NotesArea
 from facilitator.widgets.panes.agenda import AgendaPane
 from facilitator.widgets.panes.entries import EntryPane
@@ -52,19 +53,23 @@ class MeetingScreen(Screen):
     # keys were typed, so notes typed just before F6 stay with their item. The fields bind
     # none of these keys (NotesArea drops TextArea's F6/F7).
     BINDINGS = [
-        Binding("f5", "toggle_timer", "Start/Pause", key_display="F5", id="meeting.toggle_timer"),
+        # Most important first: at 80 columns the footer shows the first nine or so.
+        # Most important first: at 80 columns the footer shows the first nine or so
+        # (the rest, and every other key, are in F1 help).
+        Binding("f5", "toggle_timer", "Timer", key_display="F5", tooltip="Start/Pause the timer",
+                id="meeting.toggle_timer"),
         Binding("f6,ctrl+n", "next_item", "Next", key_display="F6", id="meeting.next_item"),
         Binding("f7", "extend(60)", "+1m", key_display="F7", id="meeting.extend_1"),
         Binding("f8", "extend(300)", "+5m", key_display="F8", id="meeting.extend_5"),
+        Binding("ctrl+g", "next_room", "Next room", key_display="^g", id="meeting.next_room"),
+        Binding("ctrl+e", "bring_back", "Bring back", key_display="^e", id="meeting.bring_back"),
         Binding("f9", "defer", "Defer", key_display="F9", id="meeting.defer"),
         Binding("f10", "finish", "Finish", key_display="F10", id="meeting.finish"),
-        Binding("ctrl+o", "close", "Leave", key_display="^o", id="meeting.close"),
+        Binding("f3", "stage(1)", "▶", key_display="F3", tooltip="Next stage", id="meeting.stage_forward"),
         Binding("f4,ctrl+t", "presenter", "Presenter", key_display="F4", id="meeting.presenter"),
-        Binding("f2", "stage(-1)", "◀ Stage", key_display="F2", id="meeting.stage_back"),
-        Binding("f3", "stage(1)", "Stage ▶", key_display="F3", id="meeting.stage_forward"),
+        Binding("ctrl+o", "close", "Leave", key_display="^o", id="meeting.close"),
         Binding("ctrl+r", "open_rooms", "Rooms", key_display="^r", id="meeting.open_rooms"),
-        Binding("ctrl+g", "next_room", "Next room", key_display="^g", show=False, id="meeting.next_room"),
-        Binding("ctrl+e", "bring_back", "Bring back", key_display="^e", show=False, id="meeting.bring_back"),
+        Binding("f2", "stage(-1)", "◀", key_display="F2", tooltip="Previous stage", id="meeting.stage_back"),
         Binding("ctrl+a", "mark('action')", "Action", key_display="^a", show=False, id="meeting.mark_action"),
         Binding("ctrl+d", "mark('decision')", "Decision", key_display="^d", show=False, id="meeting.mark_decision"),
         Binding("alt+up,ctrl+up", "move(-1)", "Move up", key_display="alt+↑", show=False, id="meeting.move_up"),
@@ -164,7 +169,7 @@ class MeetingScreen(Screen):
                 yield ItemPane(id="pane-item")
                 yield RawPane(id="pane-raw")
                 yield RoomPane(id="pane-room")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         if self._host_request is not None:
@@ -187,7 +192,6 @@ class MeetingScreen(Screen):
 
     def _apply_width(self, width: int) -> None:
         self.set_class(width < 100, "-narrow")
-        self.query_one(Footer).compact = width < 100  # the main keys fit in 80 columns
 
     def on_screen_resume(self) -> None:
         # The presenter view may have started or moved on to another item.

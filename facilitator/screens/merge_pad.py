@@ -9,7 +9,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static, TextArea
+from facilitator.widgets.footer import KeysFooter
+from textual.widgets import Input, Static, TextArea
 
 from facilitator.sanitize import clean
 from facilitator.widgets.inputs import LineInput
@@ -43,7 +44,7 @@ class MergePadScreen(Screen):
                 yield LineInput(placeholder="the pad saved as a file (empty: the clipboard), then ctrl+l", id="pad-path")
             yield TextArea("", read_only=True, soft_wrap=True, id="merge-preview")
             yield Static(Text("ctrl+l read the pad · ctrl+s apply · Esc back", style="dim"), id="merge-pad-status")
-        yield Footer()
+        yield KeysFooter()
 
     def _status(self, message: str, severity: str = "information") -> None:
         self.query_one("#merge-pad-status", Static).update(Text(message))

@@ -8,7 +8,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from facilitator.widgets.footer import KeysFooter
+from textual.widgets import DataTable, Input, Static
 
 from facilitator import people
 from facilitator.paths import styles_dir
@@ -40,7 +41,7 @@ class PeopleScreen(Screen):
         yield LineInput(select_on_focus=True, placeholder="Filter by name, handle or affiliation", id="people-filter")
         yield DataTable(id="people-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="people-status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._set_columns([])

@@ -7,7 +7,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TabbedContent, TabPane, TextArea
+from facilitator.widgets.footer import KeysFooter
+from textual.widgets import Static, TabbedContent, TabPane, TextArea
 
 # (tab id, tab title, what it is) in the order of the keys 1-4
 TEXTS = (
@@ -43,11 +44,11 @@ class PrepareScreen(Screen):
     """Read-only previews (literal text, never markup); keys copy them with the app's copy chain."""
 
     BINDINGS = [
-        Binding("1", "copy('issue')", "Copy issue", priority=True, id="prepare.copy_issue"),
-        Binding("2", "copy('pad')", "Copy pad", priority=True, id="prepare.copy_pad"),
-        Binding("3", "copy('remind-1w')", "Copy 1w reminder", priority=True, id="prepare.copy_remind_week"),
-        Binding("4", "copy('remind-1d')", "Copy 1d reminder", priority=True, id="prepare.copy_remind_day"),
-        Binding("m", "merge_pad", "Merge the pad back", priority=True, id="prepare.merge_pad"),
+        Binding("1", "copy('issue')", "Issue", tooltip="Copy issue", priority=True, id="prepare.copy_issue"),
+        Binding("2", "copy('pad')", "Pad", tooltip="Copy pad", priority=True, id="prepare.copy_pad"),
+        Binding("3", "copy('remind-1w')", "1w reminder", tooltip="Copy 1w reminder", priority=True, id="prepare.copy_remind_week"),
+        Binding("4", "copy('remind-1d')", "1d reminder", tooltip="Copy 1d reminder", priority=True, id="prepare.copy_remind_day"),
+        Binding("m", "merge_pad", "Merge pad", tooltip="Merge the pad back", priority=True, id="prepare.merge_pad"),
         Binding("escape", "back", "Back", priority=True, id="prepare.back"),
     ]
     ACTION_HELP = {
@@ -76,7 +77,7 @@ class PrepareScreen(Screen):
                     with TabPane(f"{n} {label}", id=f"tab-{key}"):
                         yield TextArea(self.texts[key], read_only=True, soft_wrap=True, id=f"text-{key}")
             yield Static(Text("1-4 copy a text · m merge the pad back after the call · Esc back", style="dim"), id="prepare-status")
-        yield Footer()
+        yield KeysFooter()
 
     def _when_line(self, team) -> str:
         from facilitator import prepare

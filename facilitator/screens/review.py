@@ -12,11 +12,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from facilitator import stats
 from facilitator.paths import styles_dir
 from facilitator.store import SessionStore, StoreError
+from facilitator.widgets.footer import KeysFooter
 
 CSS = str(styles_dir() / "history.tcss")
 BAR_WIDTH = 24
@@ -56,7 +57,7 @@ class ReviewScreen(Screen):
             Text("█ actual  ░ planned (bar scale: the slot or the longest item)"),
             id="review-legend",
         )
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._columns()

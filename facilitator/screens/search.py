@@ -11,9 +11,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from facilitator.paths import styles_dir
+from facilitator.widgets.footer import KeysFooter
 from facilitator.widgets.inputs import LineInput
 from facilitator.search import Hit
 from facilitator.store import SessionStore, StoreError
@@ -48,7 +49,7 @@ class SearchScreen(Screen):
         yield LineInput(self.initial, select_on_focus=True, placeholder="Words to find (all must match; prefixes work) — Enter or ↓ to the results", id="search-query")
         yield DataTable(id="search-results", cursor_type="row", zebra_stripes=True)
         yield Static("", id="search-status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#search-results", DataTable)

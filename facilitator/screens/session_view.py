@@ -15,7 +15,6 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import (
-    Footer,
     Input,
     Label,
     Markdown,
@@ -28,6 +27,7 @@ from textual.widgets import (
 from facilitator import clipboard
 from facilitator.model import Attendee, Session
 from facilitator.paths import styles_dir
+from facilitator.widgets.footer import KeysFooter
 from facilitator.widgets.inputs import LineInput
 from facilitator.store import SessionStore, StoreError
 
@@ -118,7 +118,7 @@ class EditScreen(Screen[bool]):
             for n, item in enumerate(s.agenda_items):
                 yield Label(Text(item.text.strip() or "(untitled item)"), classes="edit-label")
                 yield TextArea(item.notes, id=f"edit-notes-{n}", classes="edit-area", soft_wrap=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         for ta in self.query(TextArea):
@@ -185,7 +185,7 @@ class SessionView(Screen):
         Binding("a", "archive", "Archive", id="session_view.archive"),
         Binding("e", "edit", "Edit", id="session_view.edit"),
         Binding("r", "resume", "Resume", show=False, id="session_view.resume"),
-        Binding("m", "toggle_tab", "Rendered/Markdown", id="session_view.toggle_tab"),
+        Binding("m", "toggle_tab", "Markdown", tooltip="Rendered/Markdown", id="session_view.toggle_tab"),
     ]
 
     def __init__(
@@ -218,7 +218,7 @@ class SessionView(Screen):
                     yield Markdown("", id="view-markdown", open_links=False)
             with TabPane("Markdown", id="tab-raw"):
                 yield TextArea("", id="view-raw", read_only=True, soft_wrap=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#view-raw", TextArea).cursor_blink = False

@@ -65,7 +65,7 @@ class AgendaPane(Vertical):
             yield FormInput(placeholder="Title — Enter adds", id="agenda-text")
         yield FormList(id="agenda-list")
         yield Static(
-            "Enter: add · ↓ then e/Enter: edit · Del: remove · F9: defer · alt+↑/↓: move",
+            "Enter: add · ↓ then e/Enter: edit · Del: remove · F9: defer · alt+↑/↓: move · ctrl+r: rooms",
             classes="hint",
             markup=False,
         )
