@@ -168,7 +168,7 @@ async def test_a_joiners_presenter_view_has_no_timer_keys(sessions_dir, tmp_path
             assert app.screen.engine.current is None
 
 
-HOST_ONLY_COMMANDS = ("Start/Pause", "Next", "+1m", "+5m", "Defer", "Finish", "Rooms")
+HOST_ONLY_COMMANDS = ("Start/Pause the timer", "Next", "+1m", "+5m", "Defer", "Finish", "Rooms")
 
 
 async def palette_titles(pilot, app) -> set[str]:
