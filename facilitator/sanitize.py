@@ -87,6 +87,21 @@ def clean_data(obj: Any) -> tuple[Any, int]:
     return obj, 0
 
 
+# The TOML escapes that can stand for a character the policy replaces: \b \f \r and
+# \uXXXX \UXXXXXXXX (and TOML 1.1's \e and \xHH); \t and \n are kept anyway.
+_TOML_CONTROL_ESCAPE_RE = re.compile(r"\\[bfruUex]")
+
+
+def toml_may_hold_controls(text: str) -> bool:
+    """Whether parsing the TOML ``text`` can give a string (or key) the policy changes.
+
+    Without such an escape every string's characters are the text's own, so a text with
+    no control character gives none either: reading a session file then skips walking
+    every value with :func:`clean_data` (the usual case; a false yes only costs the walk).
+    """
+    return has_controls(text) or _TOML_CONTROL_ESCAPE_RE.search(text) is not None
+
+
 class CleanStream:
     """A text stream that applies the policy to everything written through it.
 

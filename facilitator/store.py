@@ -35,7 +35,7 @@ except ImportError:
     msvcrt = None  # type: ignore[assignment]
 
 from facilitator.model import FORMAT_VERSION, Session
-from facilitator.sanitize import clean_data
+from facilitator.sanitize import clean_data, toml_may_hold_controls
 
 if TYPE_CHECKING:
     from facilitator.index import SessionIndex
@@ -324,7 +324,8 @@ def read_session_file(path: Path, session_id: str | None = None) -> Session:
     if "format_version" not in data:
         raise StoreError(f"{path}: not a facilitator session (no format_version)")
     # A hand-edited or foreign file may hold ESC/OSC/C1 in its strings: never to a terminal.
-    data, _controls = clean_data(data)
+    if toml_may_hold_controls(text):
+        data, _controls = clean_data(data)
     try:
         session = Session.from_dict(data)
         check_session_values(session)

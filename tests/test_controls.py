@@ -152,3 +152,23 @@ def test_real_process_output_has_no_control_bytes(tmp_path: Path, sessions_dir: 
         raw = r.stdout + r.stderr
         assert forbidden(raw.decode("utf-8")) == [], args
         assert b"\x1b" not in raw
+
+
+def test_only_toml_that_may_hold_a_control_is_walked_and_every_way_to_write_one_is_seen() -> None:
+    """``toml_may_hold_controls`` lets a read skip cleaning every value: it must say yes for
+    every control, written raw, escaped by our writer, or by any TOML escape."""
+    import tomllib
+
+    import tomli_w
+
+    for code in range(0xA1):
+        ch = chr(code)
+        written = [tomli_w.dumps({"k": f"a{ch}b", f"key{ch}": "v"}), f'k = "\\u{code:04x}"\n',
+                   f'k = "\\U{code:08x}"\n', f'k = """\n\\u{code:04X}\n"""\n']
+        for text in written:
+            values = tomllib.loads(text)
+            if any(sanitize.has_controls(s) for kv in values.items() for s in kv):
+                assert sanitize.toml_may_hold_controls(text), (code, text)
+    for esc in ("\\b", "\\f", "\\r", "\\u001b", "\\U0000009b"):
+        assert sanitize.toml_may_hold_controls(f'k = "a{esc}b"\n'), esc
+    assert not sanitize.toml_may_hold_controls('k = "a\\tb\\n\\"c\\\\"\nnotes = """\nline\r\nline\n"""\n')
