@@ -447,18 +447,24 @@ class SessionIndex:
         finally:
             self.progress = None
 
-    def _store_listing(self, conn: sqlite3.Connection, on_disk: dict, listing: str) -> None:
-        """Keep the key of a listing the table already matches, if that costs no wait: with
-        another process writing, or a read-only index, the next refresh compares again."""
-        if not listing:
-            return
+    @staticmethod
+    def _begin_without_wait(conn: sqlite3.Connection) -> bool:
+        """Open a write transaction only if the lock is free now: the optional writes (a
+        listing key, a derived value) are left to a later run rather than waited for."""
         try:
             conn.execute("PRAGMA busy_timeout = 0")
             conn.execute("BEGIN IMMEDIATE")
+            return True
         except sqlite3.OperationalError:
-            return
+            return False
         finally:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+    def _store_listing(self, conn: sqlite3.Connection, on_disk: dict, listing: str) -> None:
+        """Keep the key of a listing the table already matches, if that costs no wait: with
+        another process writing, or a read-only index, the next refresh compares again."""
+        if not listing or not self._begin_without_wait(conn):
+            return
         try:
             gone, todo = self._stale(self._known(conn), on_disk)  # again, under the lock
             if not gone and not todo:
@@ -546,13 +552,8 @@ class SessionIndex:
     def _keep(self, conn: sqlite3.Connection, name: str, key: str, value: str) -> None:
         """Store a derived value if the listing key is still the one it was computed at and
         that costs no wait (another writer, a read-only index: computed again next time)."""
-        try:
-            conn.execute("PRAGMA busy_timeout = 0")
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError:
+        if not self._begin_without_wait(conn):
             return
-        finally:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         try:
             row = conn.execute("SELECT value FROM meta WHERE key = 'listing'").fetchone()
             if row is not None and key.startswith(f"{row[0]}|"):

@@ -10,6 +10,25 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def fence_after(fence: str, line: str) -> tuple[str, bool]:
+    """Follow CommonMark code fences line by line, so dated headings in code are not read.
+
+    ``fence`` is the fence open before ``line`` ("" when none); returns the fence open after
+    it and whether ``line`` itself is fenced text (it opens, closes or sits inside a fence).
+    """
+    m = FENCE.match(line)
+    if fence:
+        if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line.strip()[len(m.group(1)):].strip():
+            return "", True
+        return fence, True
+    if m:
+        return m.group(1), True
+    return "", False
+
 # -- agenda items -------------------------------------------------------------------
 
 _BOLD = re.compile(r"^\*\*(?P<bold>.+?)\*\*(?P<after>.*)$", re.S)

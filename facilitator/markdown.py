@@ -23,7 +23,7 @@ from facilitator.templates import Template, TemplateSet, builtin_templates, get_
 # -- helpers shared by render and parse ---------------------------------------------
 
 _MARKER = re.compile(r"^(?P<indent> *)(?P<marker>[-*+]|\d{1,9}[.)])(?P<space> +|$)")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_FENCE = lines.FENCE
 _BARE_URL = re.compile(r"(?<![<\[(=/\w\"'`])https?://[^\s<>`]+")
 _TRAILING = ".,;:!?'\"*_"
 
@@ -543,13 +543,8 @@ def _split_meetings(text_lines: list[str]) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     fence = ""
     for n, ln in enumerate(text_lines):
-        fm = _FENCE.match(ln)
-        if fence:
-            if fm and fm.group(1)[0] == fence[0] and len(fm.group(1)) >= len(fence) and not ln.strip()[len(fm.group(1)):].strip():
-                fence = ""
-            continue
-        if fm:
-            fence = fm.group(1)
+        fence, fenced = lines.fence_after(fence, ln)
+        if fenced:
             continue
         if ln.startswith("#") or ln.startswith(" #"):
             m = _HEADING_LINE.match(ln)

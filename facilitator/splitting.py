@@ -15,9 +15,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from facilitator import dates
+from facilitator import dates, lines
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING_LINE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$")
 # A setext heading's underline (``Aug 27, 2019`` over ``------------``): level 1 for ``=``, 2 for ``-``.
 SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
@@ -96,13 +95,8 @@ def heading_lines(text_lines: list[str]) -> list[HeadingLine]:
             level = 1 if text_lines[n + 1].strip()[0] == "=" else 2
             found.append(HeadingLine(n, level, ln.strip(), setext=True))
             continue
-        fm = _FENCE.match(ln)
-        if fence:
-            if fm and fm.group(1)[0] == fence[0] and len(fm.group(1)) >= len(fence) and not ln.strip()[len(fm.group(1)):].strip():
-                fence = ""
-            continue
-        if fm:
-            fence = fm.group(1)
+        fence, fenced = lines.fence_after(fence, ln)
+        if fenced:
             continue
         if ln.startswith("#") or ln[:4].lstrip(" ").startswith("#"):
             m = _HEADING_LINE.match(ln)
