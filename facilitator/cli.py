@@ -697,7 +697,32 @@ def _history_module() -> Any:
     return None
 
 
-def build_parser(history: Any = None) -> argparse.ArgumentParser:
+def _app_only(argv: Sequence[str]) -> bool:
+    """Whether ``argv`` only starts the app (no command, or ``open ID``) with plain options.
+
+    Those two need none of the other commands' parsers (~30 of them, ~10 ms to build, and
+    the share and history modules they come from) before the first frame. Anything else
+    (help, version, an abbreviated option, a value that looks like an option) gets the
+    full parser, so its errors and help are unchanged.
+    """
+    rest = list(argv)
+    while rest:
+        token = rest[0]
+        if token == "--demo":
+            rest = rest[1:]
+        elif token in ("--sessions", "--templates"):
+            if len(rest) < 2 or rest[1].startswith("-"):
+                return False
+            rest = rest[2:]
+        elif token.startswith(("--sessions=", "--templates=")):
+            rest = rest[1:]
+        else:
+            break
+    return not rest or (len(rest) == 2 and rest[0] == "open" and not rest[1].startswith("-"))
+
+
+def build_parser(history: Any = None, *, app_only: bool = False) -> argparse.ArgumentParser:
+    """The command line's parser; ``app_only``: just the options and ``open`` (see _app_only)."""
     parser = _Parser(
         prog=PROG,
         description="Facilitate a community call: run the meeting, keep its notes, archive them.",
@@ -713,6 +738,8 @@ def build_parser(history: Any = None) -> argparse.ArgumentParser:
 
     p = sub.add_parser("open", help="open the app on one session")
     p.add_argument("id", metavar="ID")
+    if app_only:
+        return parser
 
     sub.add_parser("templates", help="list the agenda templates")
 
@@ -798,9 +825,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    history = _history_module()
-    parser = build_parser(history)
-    args = parser.parse_args(list(argv) if argv is not None else None)
+    argv = list(argv) if argv is not None else sys.argv[1:]
+    app_only = _app_only(argv)
+    history = None if app_only else _history_module()
+    parser = build_parser(history, app_only=app_only)
+    args = parser.parse_args(argv)
     try:
         root = paths.resolve_sessions_dir(args.sessions)
         if args.demo:
