@@ -18,7 +18,6 @@ from enum import StrEnum
 from typing import Callable
 
 from facilitator import lines, rooms
-from facilitator.agenda_input import read_agenda
 from facilitator.clock import ItemTimer, MeetingClock, TimerSnapshot, format_clock, format_hhmm
 from facilitator.model import AgendaItem, Attendee, ItemStatus, Section, SectionKind, Session, SessionStatus
 
@@ -433,6 +432,10 @@ class Meeting:
 
         Returns the items added and what the user should be told about how it was read.
         """
+        # Imported here: the Markdown reader (and the templates and schedule it brings)
+        # is only needed for a pasted agenda, not to open a meeting.
+        from facilitator.agenda_input import read_agenda
+
         read = read_agenda(text, self.template)
         added = [self.add_item(it.text, it.notes) for it in read.items]
         return added, read.messages

@@ -85,3 +85,15 @@ def test_anything_else_gets_the_full_parser(argv: list[str]) -> None:
     from facilitator import cli
 
     assert not cli._app_only(argv)
+
+
+def test_opening_a_meeting_does_not_import_the_markdown_reader() -> None:
+    """The engine reads a pasted agenda with agenda_input (markdown, hashlib) on first
+    use; importing it at the top put ~5 ms on ``open ID``'s first frame."""
+    code = (
+        "import sys, facilitator.engine, facilitator.screens.meeting; "
+        "bad = [m for m in ('facilitator.agenda_input', 'facilitator.markdown', 'hashlib') if m in sys.modules]; "
+        "assert not bad, bad"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
