@@ -8,7 +8,6 @@ when it is started, so the scriptable commands start fast.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import datetime as _dt
 import gc
@@ -17,11 +16,14 @@ import os
 import re
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Callable, Iterator, NoReturn, Sequence
 
-from facilitator import follow_cli, paths
+from facilitator import paths
 
 if TYPE_CHECKING:
+    import argparse
+
     from facilitator import store
     from facilitator.model import Session
     from facilitator.store import SessionStore
@@ -39,11 +41,18 @@ class CliError(Exception):
     """A user error found by the command layer itself (message is shown as is)."""
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line (exit 2) instead of usage + message."""
+def _parser_class() -> type[argparse.ArgumentParser]:
+    """argparse, but a usage error is one line (exit 2) instead of usage + message.
 
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see '{PROG} --help')\n")
+    Made on first use: starting the app (see _app_only) does not import argparse.
+    """
+    import argparse
+
+    class _Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            self.exit(2, f"{self.prog}: error: {message} (see '{PROG} --help')\n")
+
+    return _Parser
 
 
 # -- helpers ------------------------------------------------------------------------
@@ -700,8 +709,8 @@ def _history_module() -> Any:
 def _app_only(argv: Sequence[str]) -> bool:
     """Whether ``argv`` only starts the app (no command, or ``open ID``) with plain options.
 
-    Those two need none of the other commands' parsers (~30 of them, ~10 ms to build, and
-    the share and history modules they come from) before the first frame. Anything else
+    Those two need no parser (argparse and ~30 commands' parsers, ~20 ms, and the share
+    and history modules they come from) before the first frame: _app_args reads them. Anything else
     (help, version, an abbreviated option, a value that looks like an option) gets the
     full parser, so its errors and help are unchanged.
     """
@@ -721,8 +730,29 @@ def _app_only(argv: Sequence[str]) -> bool:
     return not rest or (len(rest) == 2 and rest[0] == "open" and not rest[1].startswith("-"))
 
 
-def build_parser(history: Any = None, *, app_only: bool = False) -> argparse.ArgumentParser:
-    """The command line's parser; ``app_only``: just the options and ``open`` (see _app_only)."""
+def _app_args(argv: Sequence[str]) -> Any:
+    """What the full parser makes of an ``argv`` that _app_only accepts, without argparse."""
+    args = SimpleNamespace(sessions=None, templates=None, demo=False, command=None)
+    rest = list(argv)
+    while rest and rest[0].startswith("--"):
+        name, eq, value = rest[0][2:].partition("=")
+        if name == "demo":
+            args.demo, rest = True, rest[1:]
+        elif eq:
+            setattr(args, name, value)
+            rest = rest[1:]
+        else:
+            setattr(args, name, rest[1])
+            rest = rest[2:]
+    if rest:
+        args.command, args.id = rest
+    return args
+
+
+def build_parser(history: Any = None) -> argparse.ArgumentParser:
+    from facilitator import follow_cli
+
+    _Parser = _parser_class()
     parser = _Parser(
         prog=PROG,
         description="Facilitate a community call: run the meeting, keep its notes, archive them.",
@@ -738,8 +768,6 @@ def build_parser(history: Any = None, *, app_only: bool = False) -> argparse.Arg
 
     p = sub.add_parser("open", help="open the app on one session")
     p.add_argument("id", metavar="ID")
-    if app_only:
-        return parser
 
     sub.add_parser("templates", help="list the agenda templates")
 
@@ -826,10 +854,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     argv = list(argv) if argv is not None else sys.argv[1:]
-    app_only = _app_only(argv)
-    history = None if app_only else _history_module()
-    parser = build_parser(history, app_only=app_only)
-    args = parser.parse_args(argv)
+    if _app_only(argv):
+        args: Any = _app_args(argv)
+        history = None
+    else:
+        history = _history_module()
+        parser = build_parser(history)
+        args = parser.parse_args(argv)
     try:
         root = paths.resolve_sessions_dir(args.sessions)
         if args.demo:
@@ -839,6 +870,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return _run_app(args, root)
         if command == "open":
             return cmd_app(args, IndexedDir(root))
+        from facilitator import follow_cli
+
         if command in follow_cli.COMMANDS:  # a Textual app too: not under the output guard
             return follow_cli.run(args, root)
         if command in ("host", "join"):

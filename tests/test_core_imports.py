@@ -49,13 +49,13 @@ def test_the_app_and_home_import_without_the_data_layer() -> None:
 
 
 def test_starting_the_app_builds_no_other_commands_parsers() -> None:
-    """``facilitator [--sessions DIR]`` and ``open ID`` parse with the options and ``open``
-    only: the share and history commands' modules stay unimported before the first frame
+    """``facilitator [--sessions DIR]`` and ``open ID`` are read without argparse: it, the
+    share and history commands' modules stay unimported before the first frame
     (here the run stops at the terminal check, after parsing, as a real start would not)."""
     code = (
         "import sys, tempfile; from facilitator import cli; d = tempfile.mkdtemp(); "
         "assert cli.main(['--sessions', d]) == 1; assert cli.main(['--sessions', d, 'open', 'x']) == 1; "
-        "bad = [m for m in ('facilitator.share_cli', 'facilitator.history_cli') if m in sys.modules]; "
+        "bad = [m for m in ('argparse', 'facilitator.share_cli', 'facilitator.history_cli', 'facilitator.follow_cli') if m in sys.modules]; "
         "assert not bad, bad"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, stdin=subprocess.DEVNULL)
@@ -68,12 +68,12 @@ def test_starting_the_app_builds_no_other_commands_parsers() -> None:
     [[], ["--demo"], ["--sessions", "d"], ["--sessions=d", "--templates", "t"], ["--sessions", "d", "open", "2024-12-17"],
      ["open", "x"], ["--templates=t", "--demo", "open", "x"]],
 )
-def test_the_app_only_parser_reads_the_app_forms_as_the_full_one(argv: list[str]) -> None:
+def test_the_app_forms_are_read_without_argparse_as_the_full_parser_reads_them(argv: list[str]) -> None:
     from facilitator import cli
 
     assert cli._app_only(argv)
     full = cli.build_parser(cli._history_module()).parse_args(argv)
-    assert cli.build_parser(app_only=True).parse_args(argv) == full
+    assert vars(cli._app_args(argv)) == vars(full)
 
 
 @pytest.mark.parametrize(
