@@ -97,3 +97,16 @@ def test_opening_a_meeting_does_not_import_the_markdown_reader() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_the_meeting_screen_imports_its_overlays_on_first_use() -> None:
+    """Presenter, finish and rooms screens are pushed by actions; importing them with the
+    meeting screen only slowed ``open ID``'s first frame."""
+    code = (
+        "import sys, facilitator.screens.meeting; "
+        "bad = [m for m in ('facilitator.screens.presenter', 'facilitator.screens.finish', "
+        "'facilitator.screens.rooms') if m in sys.modules]; "
+        "assert not bad, bad"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr

@@ -25,9 +25,6 @@ from textual.widgets import ContentSwitcher, Input, OptionList, Static
 from facilitator import actions
 from facilitator.engine import Change, Meeting, Stage, StageKind, item_label
 from facilitator.model import AgendaItem, Section, Session
-from facilitator.screens.finish import FinishScreen
-from facilitator.screens.presenter import PresenterScreen
-from facilitator.screens.rooms import OpenRoomsScreen
 from facilitator.widgets.footer import KeysFooter
 from facilitator.widgets.notes import NotesArea
 from facilitator.widgets.panes.agenda import AgendaPane
@@ -728,6 +725,8 @@ class MeetingScreen(Screen):
 
     def action_presenter(self) -> None:
         self.flush_panes()
+        from facilitator.screens.presenter import PresenterScreen  # on first use (not at open)
+
         self.app.push_screen(PresenterScreen(self.engine))
 
     def action_finish(self) -> None:
@@ -736,6 +735,8 @@ class MeetingScreen(Screen):
         self.save_now()
         self.refresh_stages()
         self._refresh_panes()
+        from facilitator.screens.finish import FinishScreen  # on first use (not at open)
+
         self.app.push_screen(FinishScreen(self.engine))
 
     def action_close(self) -> None:
@@ -795,6 +796,8 @@ class MeetingScreen(Screen):
                 self.app.notify(f"{len(made)} room{'s' if len(made) != 1 else ''} open for {minutes} min. ctrl+g: next room · ctrl+e: bring everyone back", timeout=5)
 
         names = [a.name for a in self.session.attendees if a.name]
+        from facilitator.screens.rooms import OpenRoomsScreen  # on first use (not at open)
+
         self.app.push_screen(OpenRoomsScreen(self.engine.suggestions(), names), opened)
 
     def action_next_room(self) -> None:
