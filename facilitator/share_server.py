@@ -9,7 +9,9 @@ or for another room, is refused with an HTTP status before any document byte is 
 A follow-token connection is read-only here, on the server, not by the client's courtesy:
 of what it sends, only its sync step 1 (asking for the document) and its presence reach
 the room; its document updates are dropped, and its presence is rewritten to say
-"follower (read-only)", whatever name or role it claimed. The tokens are shared secrets
+"follower (read-only)", whatever name or role it claimed; it may speak only for the
+client ids it first claimed (never removing or overwriting anyone else's presence), and
+only a few times a second. The tokens are shared secrets
 on a trusted network: anything else goes through an ssh tunnel or a TLS proxy. Nothing here binds anywhere but where it is told (the CLI's
 default will be 127.0.0.1).
 
@@ -21,11 +23,12 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from http import HTTPStatus
-from typing import AsyncIterator
+from typing import AsyncIterator, Callable
 from urllib.parse import parse_qs, quote, urlsplit
 
 from pycrdt import (
@@ -106,19 +109,36 @@ class WebsocketChannel(Channel):
         return message if isinstance(message, bytes) else message.encode("utf-8")
 
 
-def _follower_presence(update: bytes) -> bytes:
-    """An awareness update with every state it carries replaced by the follower's presence
-    (a state of ``null``, someone leaving, stays as it is)."""
+#: A follow connection's presence messages per second the room takes; the rest are dropped
+#: (a client renews its presence every 15 s and on each move: a handful a second is plenty).
+FOLLOWER_AWARENESS_PER_SECOND = 10
+#: How many client ids one follow connection may claim (one app has one; a few to spare).
+FOLLOWER_MAX_IDS = 4
+
+
+def _awareness_entries(update: bytes) -> list[tuple[int, int, str]]:
+    """(client id, clock, state JSON) of each state an awareness update carries."""
     decoder = Decoder(update)
+    return [
+        (decoder.read_var_uint(), decoder.read_var_uint(), decoder.read_var_string())
+        for _ in range(decoder.read_var_uint())
+    ]
+
+
+def _leaving(state: str) -> bool:
+    return state in ("", "null")  # what pycrdt's awareness reads as a removal
+
+
+def _follower_presence(entries: list[tuple[int, int, str]]) -> bytes:
+    """An awareness update with every state replaced by the follower's presence
+    (a state of ``null``, someone leaving, stays as it is)."""
     encoder = Encoder()
-    count = decoder.read_var_uint()
-    encoder.write_var_uint(count)
+    encoder.write_var_uint(len(entries))
     follower = json.dumps({"name": FOLLOWER_NAME, "role": FOLLOWER_ROLE, "where": ""})  # ASCII only
-    for _ in range(count):
-        encoder.write_var_uint(decoder.read_var_uint())  # client id
-        encoder.write_var_uint(decoder.read_var_uint())  # clock
-        state = decoder.read_var_string()
-        encoder.write_var_string("null" if state == "null" else follower)
+    for client_id, clock, state in entries:
+        encoder.write_var_uint(client_id)
+        encoder.write_var_uint(clock)
+        encoder.write_var_string("null" if _leaving(state) else follower)
     return encoder.to_bytes()
 
 
@@ -129,36 +149,67 @@ class _RoomChannel(WebsocketChannel):
     than lingering until the awareness timeout: a closed terminal leaves the list. A
     read-only (follow-token) connection passes only its sync step 1 and its presence
     (rewritten as a follower's) to the room; everything else it sends is dropped here.
+    Its presence may only be its own: the ids its first announcement claims (none that
+    another connection or the host holds), so it cannot remove or overwrite anyone
+    else's; and at most ``FOLLOWER_AWARENESS_PER_SECOND`` such messages a second.
     """
 
-    def __init__(self, websocket, path: str, access: Access = Access.EDIT) -> None:
+    def __init__(
+        self,
+        websocket,
+        path: str,
+        access: Access = Access.EDIT,
+        *,
+        taken: Callable[[], set[int]] = set,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         super().__init__(websocket, path)
         self.access = access
         self.client_ids: set[int] = set()
         self.dropped = 0  # messages a read-only connection sent that never reached the room
+        self._taken = taken  # ids held elsewhere (the host's, other connections')
+        self._clock = clock
+        self._window = (float("-inf"), 0)  # (start of this second, messages in it)
 
     async def recv(self) -> bytes:
         while True:
             message = await super().recv()
             if message and message[0] == YMessageType.AWARENESS:
-                try:
-                    update = read_message(message[1:])
-                    decoder = Decoder(update)
-                    for _ in range(decoder.read_var_uint()):
-                        self.client_ids.add(decoder.read_var_uint())
-                        decoder.read_var_uint()  # clock
-                        decoder.read_var_string()  # state
-                    if self.access == Access.FOLLOW:
-                        message = create_awareness_message(_follower_presence(update))
-                except Exception:  # a malformed presence message
-                    if self.access == Access.FOLLOW:
+                if self.access == Access.FOLLOW:
+                    kept = self._follower_awareness(message)
+                    if kept is None:
                         self.dropped += 1
                         continue
-                    # from an editor the room ignores it too
+                    return kept
+                try:
+                    self.client_ids.update(c for c, _, _ in _awareness_entries(read_message(message[1:])))
+                except Exception:  # a malformed presence message: the room ignores it too
+                    pass
                 return message
             if self.access == Access.EDIT or self._read_only_may_send(message):
                 return message
             self.dropped += 1
+
+    def _follower_awareness(self, message: bytes) -> bytes | None:
+        """A follow connection's presence message as the room gets it, or None: dropped
+        (too many this second, malformed, or about nobody it owns)."""
+        now = self._clock()
+        start, count = self._window
+        if now - start >= 1.0:
+            start, count = now, 0
+        if count >= FOLLOWER_AWARENESS_PER_SECOND:
+            return None
+        self._window = (start, count + 1)
+        try:
+            entries = _awareness_entries(read_message(message[1:]))
+        except Exception:
+            return None
+        if not self.client_ids:  # its first announcement says who it is
+            taken = self._taken()
+            claimed = [c for c, _, state in entries if not _leaving(state) and c not in taken]
+            self.client_ids.update(claimed[:FOLLOWER_MAX_IDS])
+        own = [e for e in entries if e[0] in self.client_ids]
+        return create_awareness_message(_follower_presence(own)) if own else None
 
     @staticmethod
     def _read_only_may_send(message: bytes) -> bool:
@@ -213,6 +264,7 @@ async def host_meeting(
     token: str | None = None,
     follow_token: str | None = None,
     sock=None,  # a socket already bound (the CLI binds first, to print the URL)
+    clock: Callable[[], float] = time.monotonic,  # for the follow connections' rate limit
 ) -> AsyncIterator[HostedMeeting]:
     """Serve ``doc`` as the meeting's room until the block ends; connections need a token:
     ``token`` to edit, ``follow_token`` to watch read-only (both made here if not given).
@@ -242,18 +294,28 @@ async def host_meeting(
         room = YRoom(ydoc=doc, ready=True)
         server.rooms[name] = room
         await server.start_room(room)
+        channels: set[_RoomChannel] = set()
+
+        def taken_by_others(me: _RoomChannel) -> set[int]:
+            held = {room.awareness.client_id}  # the host's own presence
+            for other in channels:
+                if other is not me:
+                    held |= other.client_ids
+            return held
 
         async def handler(connection: ServerConnection) -> None:
             access = access_for(connection.request.path, name, token, follow_token)
             if access is None:  # checked before the handshake already; never served
                 return
-            channel = _RoomChannel(connection, name, access)
+            channel = _RoomChannel(connection, name, access, taken=lambda: taken_by_others(channel), clock=clock)
+            channels.add(channel)
             known = list(room.awareness.states)
             if known:  # who is here already (the room itself only forwards changes)
                 await connection.send(create_awareness_message(room.awareness.encode_awareness_update(known)))
             try:
                 await server.serve(channel)
             finally:
+                channels.discard(channel)
                 gone = [c for c in channel.client_ids if c in room.awareness.states]
                 if gone:
                     room.awareness.remove_awareness_states(gone, "local")  # "local": broadcast

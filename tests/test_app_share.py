@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import anyio
 from pycrdt import Doc
+from textual.widgets import DataTable
 
 from facilitator import shared_doc as sd
 from facilitator.screens.meeting import MeetingScreen
+from facilitator.screens.review import ReviewScreen
 from facilitator.share_client import Backoff, ShareClient
 from facilitator.share_server import host_meeting
 from facilitator.share_session import HostPlan
@@ -168,7 +170,11 @@ async def test_a_joiners_presenter_view_has_no_timer_keys(sessions_dir, tmp_path
             assert app.screen.engine.current is None
 
 
-HOST_ONLY_COMMANDS = ("Start/Pause the timer", "Next", "+1m", "+5m", "Defer", "Finish", "Rooms")
+HOST_ONLY_COMMANDS = (
+    "Start/Pause the timer", "Next", "+1m", "+5m", "Defer", "Finish", "Rooms",
+    "Save now", "Next meeting from this session",  # a joiner keeps no record: the host does
+)
+FOR_ALL_COMMANDS = ("Presenter", "Search all sessions", "Time review of this session", "Leave")
 
 
 async def palette_titles(pilot, app) -> set[str]:
@@ -197,7 +203,7 @@ async def test_a_joiners_command_palette_lists_none_of_the_hosts_commands(sessio
         screen.show_stage(stage_of(screen, "item-a"))
         await pilot.pause()
         host_titles = await palette_titles(pilot, host_app)
-    assert set(HOST_ONLY_COMMANDS) <= host_titles, host_titles
+    assert set(HOST_ONLY_COMMANDS) | set(FOR_ALL_COMMANDS) <= host_titles, host_titles
 
     async with host_meeting(sd.session_to_doc(make_session()), "2024-11-19") as hosted:
         joiner_app = make_app(sessions_dir, FakeClock(), tmp_path, join=(hosted.url, "Ana"))
@@ -209,5 +215,16 @@ async def test_a_joiners_command_palette_lists_none_of_the_hosts_commands(sessio
             joiner.show_stage(stage_of(joiner, "item-a"))
             await pilot.pause()
             joiner_titles = await palette_titles(pilot, joiner_app)
-    assert not set(HOST_ONLY_COMMANDS) & joiner_titles, joiner_titles & set(HOST_ONLY_COMMANDS)
-    assert {"Presenter", "Search all sessions"} <= joiner_titles  # the rest is still there
+            assert not set(HOST_ONLY_COMMANDS) & joiner_titles, joiner_titles & set(HOST_ONLY_COMMANDS)
+            assert set(FOR_ALL_COMMANDS) <= joiner_titles  # the rest is still there
+            # The joiner's time review is of the meeting as it is (it has no file of it).
+            await pilot.press("ctrl+p")
+            await pilot.press(*"Time review")
+            await pilot.pause()
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(joiner_app.screen, ReviewScreen))
+            review = joiner_app.screen
+            table = review.query_one("#review-table", DataTable)
+            await until(pilot, lambda: table.row_count > 0)
+            assert table.row_count == len(make_session().agenda_items)
+            assert review.check_action("step", (1,)) is False  # no other sessions to step to

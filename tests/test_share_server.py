@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import anyio
 import pytest
 from pycrdt import Doc
 from websockets.exceptions import InvalidStatus
 
 from facilitator import shared_doc as sd
-from facilitator.share_server import host_meeting, join_url, joined, new_token
+from facilitator.share_server import FOLLOWER_NAME, host_meeting, join_url, joined, new_token
 from tests.test_shared_doc import make_session
 
 # Every wait here is bounded: a test that cannot converge fails instead of hanging.
@@ -145,3 +147,83 @@ async def test_the_two_tokens_must_differ() -> None:
     with pytest.raises(ValueError):
         async with host_meeting(Doc(), "x", token=token, follow_token=token):
             pass
+
+
+def _presence_update(client_id: int, clock: int, state: str) -> bytes:
+    """An awareness message saying ``state`` (JSON; ``null``: gone) for ``client_id``."""
+    from pycrdt import Encoder, create_awareness_message
+
+    encoder = Encoder()
+    encoder.write_var_uint(1)
+    encoder.write_var_uint(client_id)
+    encoder.write_var_uint(clock)
+    encoder.write_var_string(state)
+    return create_awareness_message(encoder.to_bytes())
+
+
+async def _all_read(raw) -> None:
+    """Wait until the host has handled everything ``raw`` sent: it answers a sync step 1
+    with a step 2 only after the messages before it (the room reads them in order)."""
+    from pycrdt import Doc as _Doc, YMessageType, YSyncMessageType, create_sync_message
+
+    await raw.send(create_sync_message(_Doc()))
+    with anyio.fail_after(DEADLINE):
+        while True:
+            reply = await raw.recv()
+            if reply[0] == YMessageType.SYNC and reply[1] == YSyncMessageType.SYNC_STEP2:
+                return
+
+
+async def test_a_follower_cannot_remove_or_overwrite_anyone_elses_presence() -> None:
+    from pycrdt import Awareness
+    from websockets.asyncio.client import connect
+
+    from facilitator.share_client import peers_of, set_presence
+
+    host_doc = sd.session_to_doc(make_session())
+    async with host_meeting(host_doc, "2024-11-19", host="127.0.0.1") as hosted:
+        set_presence(hosted.awareness, name="Host", role="host", where="")
+        ana = Awareness(Doc())
+        set_presence(ana, name="Ana", role="editor", where="item:item-a")
+        async with connect(hosted.url) as editor:
+            await editor.send(_presence_update(ana.client_id, 1, json.dumps(ana.get_local_state())))
+            await until(lambda: ana.client_id in hosted.awareness.states)
+            host_id = hosted.awareness.client_id
+            async with connect(hosted.follow_url) as follower:
+                # Its first message names Ana and the host as gone: neither is its to claim.
+                await follower.send(_presence_update(ana.client_id, 99, "null"))
+                await follower.send(_presence_update(host_id, 99, "null"))
+                await follower.send(_presence_update(ana.client_id, 100, '{"name": "x"}'))
+                # Then it says who it is, and names Ana as gone again.
+                await follower.send(_presence_update(4242, 1, '{"name": "me"}'))
+                await follower.send(_presence_update(ana.client_id, 101, "null"))
+                await _all_read(follower)
+                names = {p.client_id: p.name for p in peers_of(hosted.awareness)}
+                assert names[ana.client_id] == "Ana" and names[host_id] == "Host"
+                assert names[4242] == FOLLOWER_NAME
+                # Its own presence it may take away.
+                await follower.send(_presence_update(4242, 2, "null"))
+                await until(lambda: 4242 not in hosted.awareness.states)
+            # A follower leaving takes only its own presence with it.
+            await _all_read(editor)
+            assert ana.client_id in hosted.awareness.states
+
+
+async def test_a_followers_flood_of_presence_is_cut() -> None:
+    from websockets.asyncio.client import connect
+
+    from facilitator.share_server import FOLLOWER_AWARENESS_PER_SECOND
+
+    clock = [100.0]
+    host_doc = sd.session_to_doc(make_session())
+    async with host_meeting(host_doc, "2024-11-19", host="127.0.0.1", clock=lambda: clock[0]) as hosted:
+        seen: list[int] = []
+        hosted.awareness.observe(lambda topic, change: seen.append(1) if topic == "update" else None)
+        async with connect(hosted.follow_url) as follower:
+            for n in range(1, 5 * FOLLOWER_AWARENESS_PER_SECOND + 1):
+                await follower.send(_presence_update(4242, n, "{}"))
+            await _all_read(follower)
+            assert len(seen) == FOLLOWER_AWARENESS_PER_SECOND
+            clock[0] += 1.0  # a second later it may speak again
+            await follower.send(_presence_update(4242, 1000, "{}"))
+            await until(lambda: len(seen) == FOLLOWER_AWARENESS_PER_SECOND + 1)

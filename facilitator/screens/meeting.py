@@ -534,6 +534,8 @@ class MeetingScreen(Screen):
             return False  # a joiner: only the host moves the meeting on
         if not m.controls_meeting and action == "open_rooms" and not m.rooms_open:
             return False
+        if not m.controls_meeting and action in ("save", "next_meeting"):
+            return False  # a joiner keeps no record (the host does): nothing to save or carry on from
         if action == "host" and self.lock is None and self.share is None:
             return False
         running = m.current is not None
@@ -749,6 +751,11 @@ class MeetingScreen(Screen):
     def action_review(self) -> None:
         from facilitator.screens.review import ReviewScreen
 
+        if not self.engine.controls_meeting:  # a joiner has no file: review the meeting as it is now
+            self.flush_panes()
+            snapshot = Session.from_dict(self.session.to_dict())  # the review reads it in a thread
+            self.app.push_screen(ReviewScreen(self.app.store, self.session.id, session=snapshot))
+            return
         self.save_now()  # the review reads the file
         self.app.push_screen(ReviewScreen(self.app.store, self.session.id))
 

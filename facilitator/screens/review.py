@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from facilitator import stats
+from facilitator.model import Session
 from facilitator.paths import styles_dir
 from facilitator.store import SessionStore, StoreError
 from facilitator.widgets.footer import KeysFooter
@@ -38,9 +39,14 @@ class ReviewScreen(Screen):
         session_id: str,
         scope: list[str] | None = None,
         scope_label: str = "",
+        *,
+        session: Session | None = None,
     ) -> None:
         super().__init__()
         self.store = store
+        # A joiner of a shared meeting has no file of it (the host keeps the record): it
+        # reviews the meeting as it is, alone (no other sessions to step to or sum).
+        self.session = session
         self.session_id = session_id
         self.scope = scope  # session ids for the "all" view; None: every session
         self.scope_label = scope_label  # the filter those ids came from, for the title
@@ -141,6 +147,9 @@ class ReviewScreen(Screen):
 
     @work(thread=True, exclusive=True, group="review")
     def load(self) -> None:
+        if self.session is not None:
+            self.app.call_from_thread(self._show, stats.session_times(self.session))
+            return
         try:
             session = self.store.load(self.session_id)
         except StoreError as e:
@@ -216,6 +225,12 @@ class ReviewScreen(Screen):
         else:
             out.append("░" * len(planned), style="dim")
         return out
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """A meeting reviewed as it is (a joiner's) has no other sessions: no stepping, no sum."""
+        if self.session is not None and action in ("step", "toggle_scope"):
+            return False
+        return True
 
     def action_back(self) -> None:
         self.dismiss()
