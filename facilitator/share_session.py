@@ -147,20 +147,34 @@ def bind_socket(plan: HostPlan) -> tuple[socket.socket, HostPlan]:
 
 
 # -- the two roles --------------------------------------------------------------------------
-class HostShare:
+class _Share:
+    """What both roles share: a stop signal for ``run`` and the one change callback."""
+
+    def __init__(self) -> None:
+        self.on_change: Callable[[], None] | None = None
+        self._stop = anyio.Event()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _notify(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
+
+
+class HostShare(_Share):
     """The facilitator's side: serves the meeting's document; its record is on disk."""
 
     role = "host"
 
     def __init__(self, doc: Doc, plan: HostPlan, sock: socket.socket | None, name: str) -> None:
+        super().__init__()
         self.doc = doc
         self.plan = plan
         self.sock = sock
         self.name = name or "host"
-        self.on_change: Callable[[], None] | None = None
         self.hosted = None
         self.error = ""
-        self._stop = anyio.Event()
         self._where = ""
 
     @property
@@ -194,13 +208,6 @@ class HostShare:
         finally:
             self.hosted = None
 
-    def stop(self) -> None:
-        self._stop.set()
-
-    def _notify(self) -> None:
-        if self.on_change is not None:
-            self.on_change()
-
     def peers(self) -> list[Peer]:
         return peers_of(self.hosted.awareness) if self.hosted is not None and self.hosted.awareness else []
 
@@ -218,16 +225,15 @@ class HostShare:
         return f"hosting {self.plan.bind}:{self.plan.port} · {others} joined"
 
 
-class JoinShare:
+class JoinShare(_Share):
     """A joiner's side: follows the host's document, reconnecting by itself."""
 
     role = "joiner"
 
     def __init__(self, url: str, name: str, **client_options: Any) -> None:
+        super().__init__()
         self.doc = Doc()
-        self.on_change: Callable[[], None] | None = None
         self.client = ShareClient(url, self.doc, name=name, on_change=self._notify, to_edit=True, **client_options)
-        self._stop = anyio.Event()
 
     @property
     def url(self) -> str:
@@ -247,13 +253,6 @@ class JoinShare:
             await self._stop.wait()
             await self.client.close()
             tg.cancel_scope.cancel()
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def _notify(self) -> None:
-        if self.on_change is not None:
-            self.on_change()
 
     def peers(self) -> list[Peer]:
         return self.client.peers()

@@ -19,6 +19,14 @@ CORE_MODULES = sorted(
 )
 
 
+def loads_none_of(setup: str, modules: tuple[str, ...]) -> subprocess.CompletedProcess:
+    """Run ``setup`` in a fresh interpreter and fail if it loaded any of ``modules``."""
+    code = f"import sys\n{setup}\nbad = [m for m in {modules!r} if m in sys.modules]\nassert not bad, bad"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
 def test_the_core_is_what_we_think() -> None:
     """A guard against the glob silently finding nothing (and so testing nothing)."""
     for mod in ("facilitator.model", "facilitator.store", "facilitator.index", "facilitator.markdown", "facilitator.cli"):
@@ -39,27 +47,18 @@ def test_core_module_does_not_import_textual(mod: str) -> None:
 def test_the_app_and_home_import_without_the_data_layer() -> None:
     """The first frame comes before the store, model and TOML writer are imported (app.py
     makes the store on first use); a screen module importing them at the top undoes that."""
-    code = (
-        "import sys, facilitator.app, facilitator.screens.home; "
-        "bad = [m for m in ('facilitator.store', 'facilitator.model', 'tomli_w') if m in sys.modules]; "
-        "assert not bad, bad"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
+    loads_none_of("import facilitator.app, facilitator.screens.home", ("facilitator.store", "facilitator.model", "tomli_w"))
 
 
 def test_starting_the_app_builds_no_other_commands_parsers() -> None:
     """``facilitator [--sessions DIR]`` and ``open ID`` are read without argparse: it, the
     share and history commands' modules stay unimported before the first frame
     (here the run stops at the terminal check, after parsing, as a real start would not)."""
-    code = (
-        "import sys, tempfile; from facilitator import cli; d = tempfile.mkdtemp(); "
-        "assert cli.main(['--sessions', d]) == 1; assert cli.main(['--sessions', d, 'open', 'x']) == 1; "
-        "bad = [m for m in ('argparse', 'facilitator.share_cli', 'facilitator.history_cli', 'facilitator.follow_cli') if m in sys.modules]; "
-        "assert not bad, bad"
+    proc = loads_none_of(
+        "import tempfile; from facilitator import cli; d = tempfile.mkdtemp(); "
+        "assert cli.main(['--sessions', d]) == 1; assert cli.main(['--sessions', d, 'open', 'x']) == 1",
+        ("argparse", "facilitator.share_cli", "facilitator.history_cli", "facilitator.follow_cli"),
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, stdin=subprocess.DEVNULL)
-    assert proc.returncode == 0, proc.stderr
     assert "needs a terminal" in proc.stderr
 
 
@@ -90,23 +89,10 @@ def test_anything_else_gets_the_full_parser(argv: list[str]) -> None:
 def test_opening_a_meeting_does_not_import_the_markdown_reader() -> None:
     """The engine reads a pasted agenda with agenda_input (markdown, hashlib) on first
     use; importing it at the top put ~5 ms on ``open ID``'s first frame."""
-    code = (
-        "import sys, facilitator.engine, facilitator.screens.meeting; "
-        "bad = [m for m in ('facilitator.agenda_input', 'facilitator.markdown', 'hashlib') if m in sys.modules]; "
-        "assert not bad, bad"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
+    loads_none_of("import facilitator.engine, facilitator.screens.meeting", ("facilitator.agenda_input", "facilitator.markdown", "hashlib"))
 
 
 def test_the_meeting_screen_imports_its_overlays_on_first_use() -> None:
     """Presenter, finish and rooms screens are pushed by actions; importing them with the
     meeting screen only slowed ``open ID``'s first frame."""
-    code = (
-        "import sys, facilitator.screens.meeting; "
-        "bad = [m for m in ('facilitator.screens.presenter', 'facilitator.screens.finish', "
-        "'facilitator.screens.rooms') if m in sys.modules]; "
-        "assert not bad, bad"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
+    loads_none_of("import facilitator.screens.meeting", ("facilitator.screens.presenter", "facilitator.screens.finish", "facilitator.screens.rooms"))
