@@ -27,6 +27,17 @@ class Host(App):
         self.result = ids
 
 
+async def submit(pilot, app: App) -> None:
+    """Press Enter on the import screen and let its worker finish and the screen repaint."""
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def status_of(app: App) -> str:
+    return str(app.screen.query_one("#import-status", Static).render())
+
+
 async def test_import_archive_in_a_worker(tmp_path: Path) -> None:
     store = SessionStore(tmp_path / "s")
     seed = FIXTURES / "000_bdb6fac8645dbeec.txt"
@@ -37,9 +48,7 @@ async def test_import_archive_in_a_worker(tmp_path: Path) -> None:
         assert isinstance(screen, ImportArchiveScreen)
         original = screen._progress
         screen._progress = lambda phase, done, total: (seen.append((phase, done, total)), original(phase, done, total))  # type: ignore[method-assign]
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await submit(pilot, app)
         await pilot.pause()
     assert isinstance(app.result, list) and len(app.result) == 11
     assert sorted(s.id for s in store.scan().sessions) == sorted(app.result)
@@ -53,11 +62,9 @@ async def test_a_binary_file_is_refused_and_the_screen_stays(tmp_path: Path) -> 
     store = SessionStore(tmp_path / "s")
     app = Host(store, str(bad))
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await submit(pilot, app)
         assert isinstance(app.screen, ImportArchiveScreen)
-        status = str(app.screen.query_one("#import-status", Static).render())
+        status = status_of(app)
         assert "Could not import" in status and "binary" in status
         assert not app.screen.query_one("#import-progress", ProgressBar).display
         await pilot.press("escape")
@@ -79,9 +86,7 @@ async def test_import_from_the_command_palette_fills_the_home_list(tmp_path: Pat
         await pilot.click("#import-path")
         for ch in str(FIXTURES / "004_e7f4ffb5bf34f5b9.txt"):
             await pilot.press(ch if ch != "/" else "slash")
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await submit(pilot, app)
         await pilot.pause()
         assert not isinstance(app.screen, ImportArchiveScreen)
         from textual.widgets import OptionList
@@ -99,12 +104,10 @@ async def test_an_undated_file_asks_for_the_day_then_imports(tmp_path: Path) -> 
     store = SessionStore(tmp_path / "s")
     app = Host(store, str(notes))
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await submit(pilot, app)
         screen = app.screen
         assert isinstance(screen, ImportArchiveScreen) and screen.asking_date
-        status = str(screen.query_one("#import-status", Static).render())
+        status = status_of(app)
         assert "('Kick-off'): no date found" in status and "YYYY-MM-DD" in status
         assert "--date" not in status and "dmy" not in status  # the app's words, no date order to ask for
         assert store.scan().sessions == []
@@ -112,11 +115,9 @@ async def test_an_undated_file_asks_for_the_day_then_imports(tmp_path: Path) -> 
             await pilot.press(ch)
         await pilot.press("enter")
         await pilot.pause()
-        assert "not a day" in str(screen.query_one("#import-status", Static).render())
+        assert "not a day" in status_of(app)
         screen.query_one("#import-date", Input).value = "2024-03-05"
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await submit(pilot, app)
         await pilot.pause()
     assert isinstance(app.result, list) and [store.load(i).date for i in app.result] == ["2024-03-05"]
 
@@ -127,15 +128,11 @@ async def test_ambiguous_dates_ask_for_the_order(tmp_path: Path) -> None:
     store = SessionStore(tmp_path / "s")
     app = Host(store, str(notes))
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        status = str(app.screen.query_one("#import-status", Static).render())
+        await submit(pilot, app)
+        status = status_of(app)
         assert "ambiguous (2021-03-04 or 2021-04-03)" in status and "dmy / mdy" in status
         for ch in "dmy":
             await pilot.press(ch)
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await submit(pilot, app)
         await pilot.pause()
     assert isinstance(app.result, list) and sorted(store.load(i).date for i in app.result) == ["2021-04-03", "2021-05-03"]
