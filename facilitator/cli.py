@@ -438,8 +438,11 @@ class IndexedDir:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.store, name)
 
-    def _parse(self, path: Path, stem: str) -> Any:
-        return self.store._parse_for_index(path, stem)
+    @staticmethod
+    def _parse(path: Path, stem: str) -> Any:  # a plain function: the index's workers unpickle it
+        from facilitator.store import parse_for_index
+
+        return parse_for_index(path, stem)
 
     def refreshed_index(self, progress: Callable[[int, int], None] | None = None) -> tuple[Any, list[tuple[str, str]]]:
         """The index brought up to date, and the files that could not even be listed."""

@@ -60,7 +60,9 @@ SNIPPET_OPEN = "\ue000"  # private-use characters mark a snippet's match (never 
 SNIPPET_CLOSE = "\ue001"
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_BULLET = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?")
+# A list marker at the start of a line ("- ", "3. ", "* [x] "), on every line of a text at
+# once ([^\S\n] is any white space but the line break).
+_BULLETS = re.compile(r"^[^\S\n]*(?:[-*+]|\d{1,9}[.)])[^\S\n]+(?:\[[ xX]\][^\S\n]+)?", re.MULTILINE)
 _QUERY_PART = re.compile(r'"([^"]*)"?|(\w+)', re.UNICODE)
 
 # What parse() returns for a file: a Session, or the reason it cannot be read.
@@ -85,12 +87,10 @@ class Unit(NamedTuple):
 
 
 def _lines(text: str) -> list[str]:
-    out = []
-    for ln in text.split("\n"):
-        ln = _BULLET.sub("", ln).strip()
-        if ln:
-            out.append(ln)
-    return out
+    """The non-blank lines of ``text``, stripped, each without its list marker."""
+    if not text:
+        return []
+    return [ln for ln in (raw.strip() for raw in _BULLETS.sub("", text).split("\n")) if ln]
 
 
 def session_units(session: Any) -> list[Unit]:
@@ -220,6 +220,117 @@ def session_haystack(session_id: str, date: str, title: str, template: str, stat
                      "archived" if archived_in else "")).casefold()
 
 
+# -- a file's rows, parsed here or in worker processes ---------------------------------
+
+# What a parsed session adds to the tables, without the fid the files table gives it:
+# (sessions row, attendees rows, items rows, units rows (body, section, item_id, item_title)).
+Rows = tuple[tuple, list[tuple], list[tuple], list[tuple]]
+# Below this many files to parse, starting worker processes (~0.2 s of CPU each: a fresh
+# interpreter importing the model) costs more than it saves; a file takes ~3 ms.
+PARALLEL_FROM = 400
+PARSE_CHUNK = 50  # files a worker parses per task: few round trips, progress still steady
+
+
+def session_rows(session: Any) -> Rows | str:
+    """The rows a parsed file adds (a Session), or the reason it cannot be read (a str)."""
+    if isinstance(session, str):
+        return session
+    s = session
+    title = s.title or s.heading
+    cancelled = " ".join(s.cancelled.split())[:200]
+    status = str(s.status)
+    attendees = s.attendees
+    items = s.agenda_items
+    row = (s.id, s.date, sort_key(s.date), s.heading, s.title, s.template, status,
+           len(attendees), len(items), s.archived_in, cancelled, int(s.slot_minutes or 0), s.source,
+           session_haystack(s.id, s.date, title, s.template, status, cancelled, s.archived_in),
+           len(s.rooms))
+    people = []
+    for n, a in enumerate(attendees):
+        name, handle = a.name.strip(), a.handle.strip()
+        people.append((n, name, handle, a.affiliation.strip(), a.text.strip(), person_key(name, handle)))
+    timed = [(n, i.id, i.title or i.text.strip(), i.owner, str(i.status), int(i.planned_seconds),
+              float(i.actual_seconds or 0.0), int(i.extra_seconds or 0)) for n, i in enumerate(items)]
+    units = [("\n".join(u.lines), u.section, u.item_id, u.item_title) for u in session_units(s)[: UNIT_SPAN - 1]]
+    return row, people, timed, units
+
+
+def _parse_chunk(parse: Parser, root: Path, names: list[str]) -> list[tuple[str, Rows | str]]:
+    """A worker's task: the rows of each file (only plain tuples travel back)."""
+    return [(name, session_rows(parse(root / name, name[: -len(".toml")]))) for name in names]
+
+
+def _usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+# A worker: reads the parent's sys.path, then (parse, root, chunks of names); writes the
+# rows of each chunk as soon as it has them. Only the index module and what ``parse``
+# needs are imported: no main module is run again (as multiprocessing's spawn would).
+_WORKER = (
+    "import pickle, sys\n"
+    "sys.path[:] = pickle.load(sys.stdin.buffer)\n"
+    "from facilitator.index import _parse_chunk\n"
+    "parse, root, chunks = pickle.load(sys.stdin.buffer)\n"
+    "for names in chunks:\n"
+    "    pickle.dump(_parse_chunk(parse, root, names), sys.stdout.buffer, pickle.HIGHEST_PROTOCOL)\n"
+    "    sys.stdout.buffer.flush()\n"
+)
+
+
+def parsed_rows(root: Path, names: list[str], parse: Parser, workers: int | None = None,
+                parallel_from: int = PARALLEL_FROM) -> Iterator[tuple[str, Rows | str]]:
+    """(name, rows) of each file in ``names``, in that order.
+
+    With at least ``parallel_from`` names and more than one worker (default: the cores
+    this process may use), the files are parsed by ``workers`` fresh Python processes
+    (``sys.executable``, never a fork: the app has threads), chunk ``k`` by worker
+    ``k % workers``, while the caller writes the tables. The processes are this call's
+    own: they end with their last chunk, or are killed when the iterator is closed early.
+    If they cannot start, ``parse`` cannot be pickled, or a worker dies, the files not
+    yet returned are parsed in this process: the same rows either way, since a file's
+    rows depend on the file alone.
+    """
+    done = 0
+    count = _usable_cores() if workers is None else workers
+    chunks = [names[i : i + PARSE_CHUNK] for i in range(0, len(names), PARSE_CHUNK)]
+    count = min(count, len(chunks))
+    if count > 1 and len(names) >= parallel_from:
+        procs: list[Any] = []
+        try:
+            import pickle
+            import subprocess
+            import sys
+
+            if not sys.executable:
+                raise OSError("no Python executable to start")
+            head = pickle.dumps(list(sys.path), pickle.HIGHEST_PROTOCOL)
+            for w in range(count):
+                task = pickle.dumps((parse, root, chunks[w::count]), pickle.HIGHEST_PROTOCOL)
+                proc = subprocess.Popen([sys.executable, "-c", _WORKER], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                procs.append(proc)
+                proc.stdin.write(head + task)  # read whole before the worker writes a byte
+                proc.stdin.close()
+            for k in range(len(chunks)):
+                for item in pickle.load(procs[k % count].stdout):
+                    yield item
+                    done += 1
+        except Exception:  # noqa: BLE001 - any failure of a worker: the rest parsed here
+            pass
+        finally:
+            for proc in procs:
+                if proc.poll() is None and done < len(names):
+                    proc.kill()
+                proc.stdout.close()
+                proc.wait()
+    for name in names[done:]:
+        yield name, session_rows(parse(root / name, name[: -len(".toml")]))
+
+
 class SessionIndex:
     """The index of one sessions directory. Thread-safe: one connection behind a lock."""
 
@@ -330,12 +441,16 @@ class SessionIndex:
             return fn(self._connect())
 
     # -- refreshing -------------------------------------------------------------------
-    def refresh(self, parse: Parser, progress: Progress | None = None) -> list[tuple[str, str]]:
+    def refresh(self, parse: Parser, progress: Progress | None = None, *, workers: int | None = None,
+                parallel_from: int = PARALLEL_FROM) -> list[tuple[str, str]]:
         """Bring the tables up to date with the directory; the files that could not even be listed.
 
         ``parse(path, stem)`` reads one file: a Session, or a string saying why it cannot
         be read. Only new and changed files are parsed, each once. ``progress(done, total)``
-        is called as changed files are indexed (from the calling thread).
+        is called as changed files are indexed (from the calling thread). With at least
+        ``parallel_from`` files to parse, they are parsed in ``workers`` processes (default:
+        one per core the process may use) while this one writes the tables; see
+        :func:`parsed_rows`.
         """
         on_disk, unlisted, listing = self._list()
         with self._lock:
@@ -343,7 +458,7 @@ class SessionIndex:
                 self.close()
                 self.in_memory = self._until_root = False
             try:
-                self._run(lambda conn: self._sync(conn, on_disk, parse, progress, listing))
+                self._run(lambda conn: self._sync(conn, on_disk, parse, progress, listing, workers, parallel_from))
             except sqlite3.OperationalError as e:
                 if _is_corrupt(e):
                     raise
@@ -353,7 +468,7 @@ class SessionIndex:
                 self._conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
                 self._create(self._conn)
                 self.in_memory = True
-                self._sync(self._conn, on_disk, parse, progress, listing)
+                self._sync(self._conn, on_disk, parse, progress, listing, workers, parallel_from)
         return unlisted
 
     def _list(self) -> tuple[dict[str, tuple[int, int, int]], list[tuple[str, str]], str]:
@@ -407,7 +522,7 @@ class SessionIndex:
         return gone, sorted(todo)
 
     def _sync(self, conn: sqlite3.Connection, on_disk: dict, parse: Parser, progress: Progress | None,
-              listing: str = "") -> None:
+              listing: str = "", workers: int | None = None, parallel_from: int = PARALLEL_FROM) -> None:
         stored = conn.execute("SELECT value FROM meta WHERE key = 'listing'").fetchone()
         if listing and stored is not None and stored[0] == listing:
             return  # the files table says exactly what the directory holds
@@ -426,15 +541,18 @@ class SessionIndex:
                 self._delete(conn, known[name][0])
             total = len(todo)
             self.progress = (0, total)
-            for n, name in enumerate(todo):
-                if name in known:
-                    self._delete(conn, known[name][0])
-                session = parse(self.root / name, name[: -len(".toml")])
-                unreadable = unreadable or (isinstance(session, str) and session.startswith("cannot read"))
-                self._add(conn, name, on_disk[name], session)
-                self.progress = (n + 1, total)
-                if progress is not None and (n % 25 == 0 or n + 1 == total):
-                    progress(n + 1, total)
+            parsed = parsed_rows(self.root, todo, parse, workers, parallel_from)
+            try:
+                for n, (name, rows) in enumerate(parsed):
+                    if name in known:
+                        self._delete(conn, known[name][0])
+                    unreadable = unreadable or (isinstance(rows, str) and rows.startswith("cannot read"))
+                    self._add(conn, name, on_disk[name], rows)
+                    self.progress = (n + 1, total)
+                    if progress is not None and (n % 25 == 0 or n + 1 == total):
+                        progress(n + 1, total)
+            finally:
+                parsed.close()  # the worker processes, if any, end here
             if listing and not unreadable:
                 conn.execute("INSERT OR REPLACE INTO meta VALUES ('listing', ?)", (listing,))
             else:
@@ -482,40 +600,26 @@ class SessionIndex:
         conn.execute("DELETE FROM files WHERE fid = ?", (fid,))
 
     @staticmethod
-    def _add(conn: sqlite3.Connection, name: str, key: tuple[int, int, int], session: Any) -> None:
-        broken = session if isinstance(session, str) else None
+    def _add(conn: sqlite3.Connection, name: str, key: tuple[int, int, int], rows: Rows | str) -> None:
+        """Insert one file's rows (see :func:`session_rows`), or the reason it cannot be read."""
+        broken = rows if isinstance(rows, str) else None
         fid = conn.execute(
             "INSERT INTO files(name, mtime_ns, size, inode, broken) VALUES (?, ?, ?, ?, ?)", (name, *key, broken)
         ).lastrowid
         if broken is not None:
             return
-        s = session
-        title = s.title or s.heading
-        cancelled = " ".join(s.cancelled.split())[:200]
-        attendees = s.attendees
-        items = s.agenda_items
-        conn.execute(
-            "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (fid, s.id, s.date, sort_key(s.date), s.heading, s.title, s.template, str(s.status),
-             len(attendees), len(items), s.archived_in, cancelled, int(s.slot_minutes or 0), s.source,
-             session_haystack(s.id, s.date, title, s.template, str(s.status), cancelled, s.archived_in),
-             len(s.rooms)),
-        )
-        rows = []
-        for n, a in enumerate(attendees):
-            name, handle = a.name.strip(), a.handle.strip()
-            rows.append((fid, n, name, handle, a.affiliation.strip(), a.text.strip(), person_key(name, handle)))
-        conn.executemany("INSERT INTO attendees VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-        conn.executemany(
-            "INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(fid, n, i.id, i.title or i.text.strip(), i.owner, str(i.status), int(i.planned_seconds),
-              float(i.actual_seconds or 0.0), int(i.extra_seconds or 0)) for n, i in enumerate(items)],
-        )
-        units = session_units(s)[: UNIT_SPAN - 1]
-        conn.executemany(
-            "INSERT INTO units(rowid, body, section, item_id, item_title) VALUES (?, ?, ?, ?, ?)",
-            [(fid * UNIT_SPAN + n, "\n".join(u.lines), u.section, u.item_id, u.item_title) for n, u in enumerate(units)],
-        )
+        session, attendees, items, units = rows
+        conn.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (fid, *session))
+        if attendees:
+            conn.executemany("INSERT INTO attendees VALUES (?, ?, ?, ?, ?, ?, ?)", [(fid, *r) for r in attendees])
+        if items:
+            conn.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [(fid, *r) for r in items])
+        if units:
+            base = fid * UNIT_SPAN
+            conn.executemany(
+                "INSERT INTO units(rowid, body, section, item_id, item_title) VALUES (?, ?, ?, ?, ?)",
+                [(base + n, *u) for n, u in enumerate(units)],
+            )
 
     # -- results over every session ----------------------------------------------------
     def derived(self, name: str, version: str, compute: Callable[[], str]) -> str:

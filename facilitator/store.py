@@ -337,6 +337,19 @@ def read_session_file(path: Path, session_id: str | None = None) -> Session:
     return session
 
 
+def parse_for_index(path: Path, stem: str) -> Session | str:
+    """One file for the index: its session, or why it cannot be read."""
+    if not ID_RE.fullmatch(stem):
+        return "file name is not a session id (use lowercase letters, digits and '-')"
+    try:
+        return read_session_file(path, stem)
+    except StoreError as e:
+        # The reason without the leading "<path>: " (BrokenFile carries the path).
+        reason = str(e)
+        prefix = f"{path}: "
+        return reason[len(prefix) :] if reason.startswith(prefix) else reason
+
+
 # -- session values -------------------------------------------------------------------
 
 MAX_SLOT_MINUTES = 24 * 60  # a meeting slot longer than a day is a typo
@@ -981,17 +994,7 @@ class SessionStore:
             raise StoreError(f"cannot list {self.root}: {e.strerror or e}") from None
         return idx, [BrokenFile(self.root / name, reason) for name, reason in unlisted]
 
-    def _parse_for_index(self, path: Path, stem: str) -> Session | str:
-        """One file for the index: its session, or why it cannot be read."""
-        if not ID_RE.fullmatch(stem):
-            return "file name is not a session id (use lowercase letters, digits and '-')"
-        try:
-            return read_session_file(path, stem)
-        except StoreError as e:
-            # The reason without the leading "<path>: " (BrokenFile carries the path).
-            reason = str(e)
-            prefix = f"{path}: "
-            return reason[len(prefix) :] if reason.startswith(prefix) else reason
+    _parse_for_index = staticmethod(parse_for_index)  # the index's worker processes import it by name
 
     def scan(self) -> ScanResult:
         """Summaries of every session file, newest first, plus the files that could not be read.

@@ -484,3 +484,61 @@ def test_best_line_is_the_first_line_matching_most_words() -> None:
         patterns = [re.compile(r"(?<!\w)" + re.escape(w)) for w in search.query_words(query)]
         assert search._best_line(body, patterns) == by_every_line(body, patterns), query
     assert search._best_line("", [re.compile("x")]) == ""
+
+
+def _tables(root: Path) -> dict[str, list[tuple]]:
+    conn = sqlite3.connect(root / index.INDEX_NAME)
+    try:
+        out = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()
+               for t in ("files", "sessions", "attendees", "items")}
+        out["units"] = conn.execute("SELECT rowid, * FROM units ORDER BY rowid").fetchall()
+        out["meta"] = conn.execute("SELECT * FROM meta ORDER BY key").fetchall()
+        return out
+    finally:
+        conn.close()
+
+
+def test_build_in_worker_processes_gives_the_serial_build_tables(tmp_path: Path) -> None:
+    """Parsing in worker processes (a lowered threshold) or in-process when they die or
+    cannot take the parser: the same rows, broken files reported the same way, progress."""
+    import functools
+
+    from tests.worker_parse import parse_in_one_kind_of_process as parse_in
+
+    root = tmp_path / "s"
+    write_sessions(root, 7, seeds=1)
+    (root / "2020-01-01.toml").write_text("= not toml", encoding="utf-8")
+    (root / "Not An Id.toml").write_text('format_version = 1\n', encoding="utf-8")
+    (root / "2020-01-02.toml").write_bytes(b"")
+    names = sorted(p.name for p in root.glob("*.toml"))
+    seen: dict[str, list] = {}
+
+    def build(how: str, parse, **kw) -> dict[str, list[tuple]]:
+        index.forget(root)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{root / index.INDEX_NAME}{suffix}").unlink(missing_ok=True)
+        progress: list[tuple[int, int]] = []
+        index.index_for(root).refresh(parse, lambda done, total: progress.append((done, total)), **kw)
+        seen[how] = progress
+        index.forget(root)
+        return _tables(root)
+
+    original = index.PARSE_CHUNK
+    index.PARSE_CHUNK = 2  # several chunks per worker
+    try:
+        serial = build("serial", store_mod.parse_for_index, workers=1)
+        workers = build("workers", functools.partial(parse_in, os.getpid(), False), workers=2, parallel_from=2)
+        died = build("died", functools.partial(parse_in, os.getpid(), True), workers=2, parallel_from=2)
+    finally:
+        index.PARSE_CHUNK = original
+    unpicklable = build("lambda", lambda path, stem: store_mod.parse_for_index(path, stem), workers=2, parallel_from=2)
+    assert [r[1] for r in serial["files"]] == names and len(serial["sessions"]) == 7 and serial["units"]
+    assert {r[1]: r[5] for r in serial["files"] if r[5]} == {
+        "2020-01-01.toml": "invalid TOML: Invalid statement (at line 1, column 1)",
+        "2020-01-02.toml": "empty file",
+        "Not An Id.toml": "file name is not a session id (use lowercase letters, digits and '-')",
+    }
+    for how, tables in (("workers", workers), ("died", died), ("lambda", unpicklable)):
+        for table, rows in serial.items():
+            assert tables[table] == rows, (how, table)
+        assert seen[how][-1] == (len(names), len(names)) == seen["serial"][-1], how
