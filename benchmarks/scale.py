@@ -14,7 +14,11 @@ the same run, interleaved, and prints ``ratio (n, min / median)``:
   and ``people``, ``list --json``, ``stats`` right after one session file changed (what the
   index keeps over every session is computed again then);
 - cold ``list`` (no index) against reading every TOML file once with tomllib, in a
-  fresh process each;
+  fresh process each (wall time; the CPU time of all processes also printed: the index
+  parses in worker processes above a few hundred files, the floor is one process);
+- whole import of a big yearly archive (the ``tests/fixtures`` archives repeated, years
+  moved on: ~1.7 MB, 400 meetings) into a fresh directory, in-process, against
+  ``MarkdownIt("commonmark").parse`` of the same text (wall and CPU time);
 - filter-as-you-type in the history list at N: one keystroke's work (the filter query on
   the index, the table's new rows, drawing every visible line), in-process, against the
   16 ms of one frame;
@@ -28,6 +32,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -51,6 +57,11 @@ COLD_ROUNDS = 3
 RARE_WORD = "zanzibarquokka"  # planted in one session: a "who said X" search
 
 
+def children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def stats_of(values: list[float]) -> tuple[float, float]:
     return min(values), statistics.median(values)
 
@@ -70,6 +81,13 @@ def line(label: str, ours: list[float], floor: list[float], goal: float, unit: s
 # As a user runs it: with PYTHONDONTWRITEBYTECODE (set in some dev environments) every run
 # would compile each recently edited module from source again (~15-30 ms of a warm command).
 CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def run_cpu(argv: list[str], cwd: Path) -> tuple[float, float]:
+    """(wall, CPU) seconds of a command; CPU counts every process it started (user + sys)."""
+    c0 = children_cpu()
+    wall = run_time(argv, cwd)
+    return wall, children_cpu() - c0
 
 
 def run_time(argv: list[str], cwd: Path) -> float:
@@ -123,6 +141,50 @@ for e in os.scandir(sys.argv[1]):
         with open(e.path, "rb") as f:
             tomllib.loads(f.read().decode("utf-8"))
 """
+
+
+ARCHIVES = ROOT / "tests" / "fixtures" / "archives"
+
+
+def big_archive(copies: int = 8) -> str:
+    """The fixtures' yearly archives ``copies`` times, each copy's years moved on (all dates distinct)."""
+    parts = []
+    for k in range(copies):
+        for path in sorted(ARCHIVES.glob("*.md")):
+            text = path.read_text(encoding="utf-8")
+            parts.append(re.sub(r"\b20(2\d)\b", lambda m: str(2010 + int(m.group(1)) + 4 * k), text))
+    return "\n\n".join(parts)
+
+
+def import_vs_parse(tmp: Path, rounds: int) -> tuple[list[float], list[float], list[float], list[float], int, int]:
+    """Whole import of a big archive into a fresh directory vs markdown-it's commonmark parse
+    of the same text, in-process, interleaved: (ours wall, ours CPU, floor wall, floor CPU,
+    meetings, bytes). CPU is this process's (the import's fsync threads included)."""
+    from markdown_it import MarkdownIt
+
+    from facilitator import importer, index
+    from facilitator.store import SessionStore
+
+    text = big_archive()
+    source = tmp / "yearly-archive.md"
+    source.write_text(text, encoding="utf-8")
+    ours, ours_cpu, floor, floor_cpu = [], [], [], []
+    meetings = 0
+    for r in range(rounds + 1):  # the first of each warms imports and caches, not counted
+        t0, c0 = time.perf_counter(), time.process_time()
+        MarkdownIt("commonmark").parse(text)
+        t1, c1 = time.perf_counter(), time.process_time()
+        dest = tmp / f"imported-{r}"
+        meetings = len(importer.import_file(SessionStore(dest), source).ids)
+        t2, c2 = time.perf_counter(), time.process_time()
+        index.forget(dest)
+        shutil.rmtree(dest)
+        if r:
+            floor.append(t1 - t0)
+            floor_cpu.append(c1 - c0)
+            ours.append(t2 - t1)
+            ours_cpu.append(c2 - c1)
+    return ours, ours_cpu, floor, floor_cpu, meetings, len(text.encode("utf-8"))
 
 
 def rebuild_keystrokes(many: Path, cwd: Path) -> tuple[list[float], bool]:
@@ -222,12 +284,16 @@ def main() -> int:
         index_file = many / INDEX_NAME
 
         # -- cold list vs tomllib (fresh processes; the index removed before each) ------
-        cold, toml_floor = [], []
+        cold, toml_floor, cold_cpu, toml_cpu = [], [], [], []
         for _ in range(COLD_ROUNDS):
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{index_file}{suffix}").unlink(missing_ok=True)
-            cold.append(run_time([ENTRY, "--sessions", str(many), "list"], tmp))
-            toml_floor.append(run_time([PYTHON, str(floor_py), str(many)], tmp))
+            wall, cpu = run_cpu([ENTRY, "--sessions", str(many), "list"], tmp)
+            cold.append(wall)
+            cold_cpu.append(cpu)
+            wall, cpu = run_cpu([PYTHON, str(floor_py), str(many)], tmp)
+            toml_floor.append(wall)
+            toml_cpu.append(cpu)
         print(f"  index: {index_file.stat().st_size / 1e6:.0f} MB")
 
         # -- warm CLI -------------------------------------------------------------------
@@ -291,6 +357,9 @@ def main() -> int:
         write_sessions(small, 50)
         keys50 = asyncio.run(filter_keystrokes(small, ["finished 2029-1", "collab nov", "hackmd team"]))
 
+        # -- whole import vs markdown-it -------------------------------------------------
+        imp, imp_cpu, md, md_cpu, meetings, archive_bytes = import_vs_parse(tmp, ROUNDS)
+
         # -- where the first frame goes ---------------------------------------------------
         imp_textual = [run_time([PYTHON, "-c", "import textual.app"], tmp) for _ in range(ROUNDS)]
         imp_app = [run_time([PYTHON, "-c", "import facilitator.app"], tmp) for _ in range(ROUNDS)]
@@ -305,7 +374,13 @@ def main() -> int:
         print(line(f"warm {k} at {n:,} vs import sqlite3", warm[k], sqlite_floor, goal))
     for k, times in after_edit.items():
         print(line(f"{k} after one file changed, at {n:,}", times, sqlite_floor, 99.0).replace(" (goal <= 99.0x: holds)", " (no goal)"))
-    print(line(f"cold list (no index) at {n:,} vs tomllib reads", cold, toml_floor, 1.1))
+    print(line(f"cold list (no index) at {n:,} vs tomllib reads", cold, toml_floor, 1.1, unit="ms wall"))
+    print(f"  {'  the same, CPU time of all its processes':<46} {statistics.median(cold_cpu) / statistics.median(toml_cpu):5.2f}x  "
+          f"ours min/median {min(cold_cpu):.1f}/{statistics.median(cold_cpu):.1f} s, floor {min(toml_cpu):.1f}/{statistics.median(toml_cpu):.1f} s")
+    print(line(f"whole import ({meetings} meetings, {archive_bytes / 1e6:.1f} MB) vs markdown-it parse", imp, md, 1.0, unit="ms wall"))
+    print(f"  {'  the same, CPU time':<46} {statistics.median(imp_cpu) / statistics.median(md_cpu):5.2f}x  "
+          f"ours min/median {min(imp_cpu) * 1e3:.0f}/{statistics.median(imp_cpu) * 1e3:.0f} ms, "
+          f"floor {min(md_cpu) * 1e3:.0f}/{statistics.median(md_cpu) * 1e3:.0f} ms")
     k_min, k_med = stats_of(keys)
     k50_min, k50_med = stats_of(keys50)
     k_p95 = sorted(keys)[int(len(keys) * 0.95)]

@@ -7,14 +7,14 @@ sessions of a file imported twice.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from facilitator.model import Session
 from facilitator.sanitize import clean_counted
-from facilitator.store import NotARegularFile, SessionStore, check_session_values, file_lock, read_regular_bytes, sync_directory
+from facilitator.store import NotARegularFile, SessionStore, check_session_values, file_lock, read_regular_bytes
 from facilitator.templates import Template
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -156,28 +156,25 @@ def _import_text(
         except ValueError as exc:
             where = session.heading or session.date
             raise ImportFailed(f"{path}: meeting '{where}': {exc}; nothing imported") from None
-    previous: dict[str, list[Session]] = {}
-    for _summary, old in st.load_all():
-        if old.source == path.name:
-            previous.setdefault(old.date, []).append(old)
-    for olds in previous.values():
-        olds.sort(key=lambda s: s.id)
+    # The sessions this file gave before, from the index (not by parsing every session).
+    previous: dict[str, list[tuple[str, str]]] = {}
+    for sid, day, archived_in in st.index().imported_from(path.name):
+        previous.setdefault(day, []).append((sid, archived_in))
     ids: list[str] = []
     replaced = 0
     total = len(doc.sessions)
-    for n, session in enumerate(doc.sessions, 1):
-        olds = previous.get(session.date)
-        if olds:
-            old = olds.pop(0)
-            session.id = old.id
-            session.archived_in = old.archived_in
-            replaced += 1
-        else:
-            session.id = st.make_id(session.date, session.title or path.stem)
-        with st.lock(session.id):
-            st.save(session, sync_dir=False)  # each file fsynced; the directory once, below
-        ids.append(session.id)
-        report("saving", n, total)
-    if doc.sessions:
-        sync_directory(st.root)
+    with contextlib.ExitStack() as locks:
+        # Every session's lock before anything is written (a running app editing one
+        # refuses the whole import); a new id's lock also keeps the next make_id off it.
+        for session in doc.sessions:
+            olds = previous.get(session.date)
+            if olds:
+                session.id, session.archived_in = olds.pop(0)
+                replaced += 1
+            else:
+                session.id = st.make_id(session.date, session.title or path.stem)
+            locks.enter_context(st.lock(session.id))
+            ids.append(session.id)
+        # All written, then all renamed, one directory fsync (see store.atomic_write_many).
+        st.save_all(doc.sessions, saved=lambda n: report("saving", n, total))
     return ImportResult(ids=ids, replaced=replaced, controls=controls)

@@ -686,6 +686,11 @@ class SessionIndex:
         return self._run(lambda c: c.execute(
             "SELECT name, broken FROM files WHERE broken IS NOT NULL ORDER BY name").fetchall())
 
+    def imported_from(self, source: str) -> list[tuple[str, str, str]]:
+        """(id, date, archived_in) of the readable sessions imported from a file named ``source``, by id."""
+        return self._run(lambda c: c.execute(
+            "SELECT id, date, archived_in FROM sessions WHERE source = ? ORDER BY id", (source,)).fetchall())
+
     def count(self) -> int:
         return self._run(lambda c: c.execute("SELECT count(*) FROM sessions").fetchone()[0])
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from facilitator import archive, importer, markdown, store
-from facilitator.store import LockTimeout, SessionStore, file_lock
+from facilitator.store import LockTimeout, SessionLocked, SessionStore, file_lock
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
 
@@ -235,3 +235,15 @@ def test_with_neither_flock_nor_msvcrt_a_lock_does_not_wait(tmp_path: Path, monk
     with file_lock(tmp_path / "a.md"):
         with file_lock(tmp_path / "a.md", timeout=0):
             assert not (tmp_path / ".a.md.lock").exists()
+
+
+def test_import_refuses_before_writing_anything_when_one_session_is_open(sessions_dir: Path) -> None:
+    ids = imported(sessions_dir)
+    before = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in sessions_dir.glob("*.toml")}
+    with SessionStore(sessions_dir).lock(ids[len(ids) // 2]):  # as a running app holds it
+        with pytest.raises(SessionLocked):
+            imported(sessions_dir)
+        assert [p.name for p in sessions_dir.glob("*.lock")] == [f"{ids[len(ids) // 2]}.lock"]
+    assert {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in sessions_dir.glob("*.toml")} == before
+    assert not list(sessions_dir.glob(".*.tmp"))
+    assert imported(sessions_dir) == ids  # once it is closed: the same sessions, replaced

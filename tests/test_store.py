@@ -194,6 +194,55 @@ def test_atomic_write_success_replaces_and_keeps_mode(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["notes.md"]
 
 
+def test_atomic_write_many_syncs_every_file_before_any_rename_and_the_directory_once(tmp_path: Path, monkeypatch) -> None:
+    """Two batches: within each, every temp file is on disk before the first rename; one
+    directory fsync after the last rename; a symlink written through, modes kept."""
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "linked.toml").write_text("old")
+    os.chmod(real / "linked.toml", 0o640)
+    (tmp_path / "c.toml").symlink_to(real / "linked.toml")
+    events: list[tuple[str, str]] = []
+    fsync, replace = os.fsync, os.replace
+
+    def logged_fsync(fd: int) -> None:
+        fsync(fd)
+        events.append(("fsync", os.readlink(f"/proc/self/fd/{fd}") if os.path.exists("/proc/self/fd") else str(fd)))
+
+    def logged_replace(src, dst) -> None:
+        replace(src, dst)
+        events.append(("replace", str(dst)))
+
+    monkeypatch.setattr(os, "fsync", logged_fsync)
+    monkeypatch.setattr(os, "replace", logged_replace)
+    monkeypatch.setattr(store_mod, "WRITE_BATCH", 2)
+    store_mod.atomic_write_many((tmp_path / name, f"{name} ✓\n") for name in ("a.toml", "b.toml", "c.toml"))
+    assert (tmp_path / "a.toml").read_text(encoding="utf-8") == "a.toml ✓\n"
+    assert (tmp_path / "c.toml").is_symlink() and (real / "linked.toml").read_text(encoding="utf-8") == "c.toml ✓\n"
+    assert (real / "linked.toml").stat().st_mode & 0o777 == 0o640
+    kinds = [k for k, _ in events]
+    assert kinds == ["fsync", "fsync", "replace", "replace", "fsync", "replace", "fsync", "fsync"]
+    assert sorted(e[1] for e in events[-2:]) == sorted([str(tmp_path), str(real)])  # each directory once, last
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.toml", "b.toml", "c.toml", "real"]
+
+
+def test_atomic_write_many_failure_leaves_no_temp_and_whole_files(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "b.toml").write_text("original b\n")
+    replace = os.replace
+
+    def boom_on_b(src, dst):
+        if str(dst).endswith("b.toml"):
+            raise OSError(28, "No space left on device")
+        replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", boom_on_b)
+    with pytest.raises(OSError, match="No space") as err:
+        store_mod.atomic_write_many((tmp_path / n, f"new {n}\n") for n in ("a.toml", "b.toml", "c.toml"))
+    assert err.value.filename == str(tmp_path / "b.toml")  # the user's file, never a temp file
+    assert (tmp_path / "a.toml").read_text() == "new a.toml\n" and (tmp_path / "b.toml").read_text() == "original b\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.toml", "b.toml"]
+
+
 # -- broken files -----------------------------------------------------------------------
 
 GOOD_HEAD = f'format_version = {FORMAT_VERSION}\nid = "x"\ndate = "2024-01-02"\ntemplate = "t"\n'
