@@ -186,6 +186,34 @@ def test_hand_edit_in_place_deletion_and_addition_are_seen(sessions_dir: Path, c
     assert added.stem in {x.id for x in s.scan().sessions}
 
 
+def test_listing_entry_by_entry_still_sees_edits_and_skips_what_is_no_file(
+        sessions_dir: Path, table_reads: list[int], counted: list[str]) -> None:
+    """A name that cannot be stat-ed (a dangling symlink) sends the listing entry by entry;
+    a directory named like a session is no session. Edits are still seen, and an
+    unchanged directory is still trusted on its key."""
+    s = SessionStore(sessions_dir)
+    for i in range(1, 3):
+        s.save(make_session(f"2024-0{i}-01", f"2024-0{i}-01"))
+    (sessions_dir / "ghost.toml").symlink_to(sessions_dir / "nowhere")
+    (sessions_dir / "folder.toml").mkdir()
+    assert [x.id for x in s.scan().sessions] == ["2024-02-01", "2024-01-01"]
+    fresh_process(s)
+    table_reads.clear()
+    assert search.search(s, "shipped") and table_reads == []
+    fresh_process(s)
+    _edit_in_place(sessions_dir / "2024-01-01.toml", "shipped", "quokkas")
+    counted.clear()
+    assert [h.session_id for h in search.search(s, "quokkas")] == ["2024-01-01"]
+    assert counted == ["2024-01-01.toml"]
+    (sessions_dir / "ghost.toml").unlink()  # now every name stats at once: one comparison, same tables
+    fresh_process(s)
+    counted.clear()
+    assert [h.session_id for h in search.search(s, "quokkas")] == ["2024-01-01"] and counted == []
+    fresh_process(s)
+    table_reads.clear()
+    assert search.search(s, "quokkas") and table_reads == []
+
+
 def test_unreadable_file_is_tried_again_every_time(sessions_dir: Path, monkeypatch, counted: list[str]) -> None:
     s = SessionStore(sessions_dir)
     s.save(make_session("2024-01-01", "2024-01-01"))
