@@ -706,6 +706,27 @@ def _history_module() -> Any:
     return None
 
 
+def _leading_options(argv: Sequence[str]) -> tuple[dict[str, Any], list[str]] | None:
+    """The global options at the front of ``argv`` as the full parser reads them, and the
+    rest; None when one is not plain (an abbreviation, a value that looks like an option)."""
+    opts: dict[str, Any] = {"sessions": None, "templates": None, "demo": False}
+    rest = list(argv)
+    while rest:
+        token = rest[0]
+        if token == "--demo":
+            opts["demo"], rest = True, rest[1:]
+        elif token in ("--sessions", "--templates"):
+            if len(rest) < 2 or rest[1].startswith("-"):
+                return None
+            opts[token[2:]], rest = rest[1], rest[2:]
+        elif token.startswith(("--sessions=", "--templates=")):
+            name, _, value = token[2:].partition("=")
+            opts[name], rest = value, rest[1:]
+        else:
+            break
+    return opts, rest
+
+
 def _app_only(argv: Sequence[str]) -> bool:
     """Whether ``argv`` only starts the app (no command, or ``open ID``) with plain options.
 
@@ -714,38 +735,88 @@ def _app_only(argv: Sequence[str]) -> bool:
     (help, version, an abbreviated option, a value that looks like an option) gets the
     full parser, so its errors and help are unchanged.
     """
-    rest = list(argv)
-    while rest:
-        token = rest[0]
-        if token == "--demo":
-            rest = rest[1:]
-        elif token in ("--sessions", "--templates"):
-            if len(rest) < 2 or rest[1].startswith("-"):
-                return False
-            rest = rest[2:]
-        elif token.startswith(("--sessions=", "--templates=")):
-            rest = rest[1:]
-        else:
-            break
+    lead = _leading_options(argv)
+    if lead is None:
+        return False
+    rest = lead[1]
     return not rest or (len(rest) == 2 and rest[0] == "open" and not rest[1].startswith("-"))
 
 
 def _app_args(argv: Sequence[str]) -> Any:
     """What the full parser makes of an ``argv`` that _app_only accepts, without argparse."""
-    args = SimpleNamespace(sessions=None, templates=None, demo=False, command=None)
-    rest = list(argv)
-    while rest and rest[0].startswith("--"):
-        name, eq, value = rest[0][2:].partition("=")
-        if name == "demo":
-            args.demo, rest = True, rest[1:]
-        elif eq:
-            setattr(args, name, value)
-            rest = rest[1:]
-        else:
-            setattr(args, name, rest[1])
-            rest = rest[2:]
+    lead = _leading_options(argv)
+    assert lead is not None
+    opts, rest = lead
+    args = SimpleNamespace(command=None, **opts)
     if rest:
         args.command, args.id = rest
+    return args
+
+
+# The commands a warm run answers from the index, read without argparse (_read_args):
+# each one's flags, and how many words it takes (min, max; None: any number).
+_READ_COMMANDS: dict[str, tuple[tuple[str, ...], int, int | None]] = {
+    "list": (("--json",), 0, 0),
+    "people": (("--json",), 0, 0),
+    "stats": ((), 0, 1),
+    "search": (("--all",), 1, None),
+}
+
+
+def _read_args(argv: Sequence[str]) -> Any:
+    """What the full parser makes of ``list [--json]``, ``people [--json]``, ``stats [ID]``
+    and ``search WORD... [--limit N | --all]`` (after plain global options), or None for
+    anything else: building ~30 commands' parsers (and importing argparse, gettext,
+    shutil) was a quarter of a warm ``search``. Help, abbreviations, a word that starts
+    with ``-`` and every error go to the full parser, so they read as before."""
+    lead = _leading_options(argv)
+    if lead is None or not lead[1] or lead[1][0] not in _READ_COMMANDS:
+        return None
+    opts, (command, *rest) = lead
+    flags, least, most = _READ_COMMANDS[command]
+    seen: set[str] = set()
+    words: list[str] = []
+    limit: int | None = None
+    after_words = False  # argparse takes the words as one run (nargs='+')
+    i = 0
+    while i < len(rest):
+        token = rest[i]
+        i += 1
+        if not token.startswith("-"):
+            if after_words:
+                return None
+            words.append(token)
+            continue
+        after_words = bool(words)
+        if token in flags:
+            seen.add(token)
+            continue
+        if command != "search" or not (token == "--limit" or token.startswith("--limit=")):
+            return None
+        if token == "--limit":
+            if i == len(rest):
+                return None
+            value, i = rest[i], i + 1
+        else:
+            value = token[len("--limit="):]
+        if not (value.isascii() and value.isdigit()):
+            return None
+        limit = int(value)
+    if len(words) < least or (most is not None and len(words) > most):
+        return None
+    args = SimpleNamespace(command=command, **opts)
+    if command in ("list", "people"):
+        args.json = "--json" in seen
+    elif command == "stats":
+        args.id, args.date_from, args.date_to = (words[0] if words else None), None, None
+    else:
+        if limit is not None and "--all" in seen:
+            return None  # the full parser says they do not go together
+        default = getattr(_history_module(), "SEARCH_LIMIT", None)  # the command's own default
+        if not isinstance(default, int):
+            return None
+        args.words, args.all = words, "--all" in seen
+        args.limit = default if limit is None else limit
     return args
 
 
@@ -854,10 +925,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     argv = list(argv) if argv is not None else sys.argv[1:]
-    if _app_only(argv):
-        args: Any = _app_args(argv)
-        history = None
-    else:
+    args: Any = _app_args(argv) if _app_only(argv) else _read_args(argv)
+    history = None
+    if args is not None and args.command in ("search", "stats", "people"):
+        history = _history_module()
+        if history is None:
+            args = None
+    if args is None:
         history = _history_module()
         parser = build_parser(history)
         args = parser.parse_args(argv)
@@ -870,10 +944,11 @@ def _main(argv: Sequence[str] | None) -> int:
             return _run_app(args, root)
         if command == "open":
             return cmd_app(args, IndexedDir(root))
-        from facilitator import follow_cli
+        if command not in COMMANDS and command not in getattr(history, "COMMANDS", ()):
+            from facilitator import follow_cli
 
-        if command in follow_cli.COMMANDS:  # a Textual app too: not under the output guard
-            return follow_cli.run(args, root)
+            if command in follow_cli.COMMANDS:  # a Textual app too: not under the output guard
+                return follow_cli.run(args, root)
         if command in ("host", "join"):
             from facilitator import share_cli
 

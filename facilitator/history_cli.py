@@ -7,23 +7,29 @@ them on their own (with ``--sessions DIR``).
 
 from __future__ import annotations
 
-import argparse
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
+    import argparse
+
     from facilitator.store import SessionStore
 
 # The data layer (store and the history modules) is imported by the commands, not here:
 # ``facilitator.cli`` imports this module to build its parser, also when it starts the app.
 
 COMMANDS = {"search", "stats", "people", "next"}
+# ``search`` shows this many hits, best first, unless told otherwise (--limit N, --all).
+SEARCH_LIMIT = 20
 
 
 def add_commands(subparsers: Any) -> None:
-    p = subparsers.add_parser("search", help="find words in past sessions", description="Find past sessions' lines holding all the words (prefixes match, case and accents ignored; \"quoted words\" match as a phrase).")
+    p = subparsers.add_parser("search", help="find words in past sessions", description="Find past sessions' lines holding all the words (prefixes match, case and accents ignored; \"quoted words\" match as a phrase), best match first.")
     p.add_argument("words", nargs="+", help="words to find (all must occur in one item or section)")
-    p.add_argument("--limit", type=int, default=0, help="show at most this many hits")
+    many = p.add_mutually_exclusive_group()
+    many.add_argument("--limit", type=int, default=SEARCH_LIMIT, metavar="N",
+                      help=f"show the best N hits (default {SEARCH_LIMIT}; 0: all)")
+    many.add_argument("--all", action="store_true", help="show every hit")
 
     p = subparsers.add_parser("stats", help="planned vs actual time per item", description="Time review: each item's planned and actual minutes; overruns marked.")
     p.add_argument("id", nargs="?", help="one session (default: every session in the range, newest first)")
@@ -96,12 +102,17 @@ def _one_line(text: str) -> str:
 
 
 def _search(args: argparse.Namespace, store: SessionStore, out: TextIO) -> int:
-    from facilitator.search import query_words, search
+    """The best hits first (FTS5's bm25), ``--limit`` of them (a word said in every meeting
+    has ~17,000: a person reads the first few); a last line on stderr says how many more."""
+    from facilitator.search import count_hits, query_words, search
 
     query = " ".join(args.words)
     if not query_words(query):
         raise ValueError("nothing to search for (give at least one word)")
-    hits = search(store, query, args.limit or None, snippets=False)
+    if args.limit < 0:
+        raise ValueError(f"--limit must be 0 (every hit) or more, not {args.limit}")
+    limit = None if args.all or args.limit == 0 else args.limit
+    hits = search(store, query, limit, ranked=True, snippets=False)
     lines = []
     for h in hits:
         where = h.section + (f"/{_one_line(h.item_title)}" if h.item_id else "")
@@ -112,6 +123,11 @@ def _search(args: argparse.Namespace, store: SessionStore, out: TextIO) -> int:
 
         print(clean(f"no session mentions {query!r}"), file=sys.stderr)
         return 1
+    if limit is not None and len(hits) == limit:
+        total = count_hits(store, query)
+        if total > limit:
+            print(f"{total - limit:,} more hits (the best {limit:,} of {total:,} shown): "
+                  f"--limit N shows N, --all shows every one", file=sys.stderr)
     return 0
 
 
@@ -218,6 +234,8 @@ def _next(args: argparse.Namespace, store: SessionStore, out: TextIO) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import argparse
+
     from facilitator.paths import resolve_sessions_dir
     from facilitator.store import SessionStore
 

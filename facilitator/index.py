@@ -641,11 +641,12 @@ class SessionIndex:
     def search(self, query: str, limit: int | None = None, ranked: bool = False, snippets: bool = True) -> list[tuple]:
         """Units matching ``query`` (see :func:`fts_query`): (session id, date, title, section,
         item_id, item_title, body, snippet), newest meeting first and in document order, or
-        best match first (bm25) with ``ranked``; the snippet is "" without ``snippets``."""
+        best match first (bm25; then newest first) with ``ranked``; the snippet is "" without ``snippets``."""
         match = fts_query(query)
         if not match:
             return []
-        order = "bm25(units)" if ranked else "s.sort_key DESC, s.date DESC, s.id DESC, u.rowid"
+        newest = "s.sort_key DESC, s.date DESC, s.id DESC, u.rowid"
+        order = f"bm25(units), {newest}" if ranked else newest  # equal ranks: the newest meeting first
         snippet = f"snippet(units, 0, '{SNIPPET_OPEN}', '{SNIPPET_CLOSE}', '…', 16)" if snippets else "''"
         sql = (
             "SELECT s.id, s.date, CASE WHEN s.title != '' THEN s.title ELSE s.heading END,"
@@ -658,6 +659,14 @@ class SessionIndex:
             sql += " LIMIT ?"
             params.append(int(limit))
         return self._run(lambda c: c.execute(sql, params).fetchall())
+
+    def count_matches(self, query: str) -> int:
+        """How many units :meth:`search` finds for ``query`` without a limit (FTS5 counts them
+        from its doclists: a few ms for a word in every meeting, not a row each)."""
+        match = fts_query(query)
+        if not match:
+            return 0
+        return self._run(lambda c: c.execute("SELECT count(*) FROM units WHERE units MATCH ?", (match,)).fetchone()[0])
 
     def attendee_rows(self) -> Iterator[tuple]:
         """(session id, date, name, handle, affiliation, line, person key) of the check-in

@@ -86,6 +86,16 @@ def search(store: SessionStore, query: str, limit: int | None = None, ranked: bo
     return hits
 
 
+def count_hits(store: SessionStore, query: str) -> int:
+    """How many units the last :func:`search` of ``query`` matched in all (the index as it
+    is, not refreshed again)."""
+    from facilitator.index import index_for
+
+    if not store.root.is_dir():
+        return 0
+    return index_for(store.root).count_matches(query)
+
+
 def count_sessions(store: SessionStore) -> int:
     """How many sessions the last search looked through (the index as it is, not refreshed)."""
     from facilitator.index import index_for

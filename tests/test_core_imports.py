@@ -86,6 +86,44 @@ def test_anything_else_gets_the_full_parser(argv: list[str]) -> None:
     assert not cli._app_only(argv)
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [["list"], ["list", "--json"], ["--sessions", "d", "people"], ["people", "--json"], ["stats"], ["stats", "2024-12-17"],
+     ["--templates=t", "search", "a"], ["search", "a", "b", "--limit", "3"], ["search", "--limit=0", "a"],
+     ["search", "--all", "a", "b"], ["search", "a", "--all"], ["--demo", "search", "x", "y"]],
+)
+def test_the_warm_read_commands_are_read_without_argparse_as_the_full_parser_reads_them(argv: list[str]) -> None:
+    from facilitator import cli
+
+    fast = cli._read_args(argv)
+    assert fast is not None
+    assert vars(fast) == vars(cli.build_parser(cli._history_module()).parse_args(argv))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["list", "-h"], ["list", "--js"], ["list", "x"], ["people", "--json", "x"], ["stats", "a", "b"], ["stats", "--from", "2024"],
+     ["search"], ["search", "-x"], ["search", "a", "--limit"], ["search", "a", "--limit", "-1"], ["search", "a", "--limit", "x"],
+     ["search", "a", "--all", "b"], ["search", "a", "--all", "--limit", "2"], ["search", "--", "-a"], ["--sess", "d", "list"],
+     ["search", "a", "--json"], ["next", "x"], ["--help"]],
+)
+def test_other_forms_of_the_read_commands_get_the_full_parser(argv: list[str]) -> None:
+    from facilitator import cli
+
+    assert cli._read_args(argv) is None
+
+
+def test_a_warm_read_command_builds_no_parser() -> None:
+    """``list``, ``search``, ``people``, ``stats`` are read without argparse (its import and
+    ~30 commands' parsers were a quarter of a warm ``search``)."""
+    loads_none_of(
+        "import tempfile; from facilitator import cli; d = tempfile.mkdtemp(); "
+        "assert cli.main(['--sessions', d, 'list']) == 0; assert cli.main(['--sessions', d, 'search', 'x']) == 1; "
+        "assert cli.main(['--sessions', d, 'people']) == 0",
+        ("argparse", "facilitator.share_cli", "facilitator.follow_cli", "gettext"),
+    )
+
+
 def test_opening_a_meeting_does_not_import_the_markdown_reader() -> None:
     """The engine reads a pasted agenda with agenda_input (markdown, hashlib) on first
     use; importing it at the top put ~5 ms on ``open ID``'s first frame."""
