@@ -345,6 +345,8 @@ def cmd_list(args: argparse.Namespace, st: SessionStore) -> int:
     for name, reason in broken:
         _warn(f"{os.path.join(root, name)}: {reason}")
     version = _list_version()
+    from facilitator.sanitize import clean
+
     if args.json:
         if not exists:
             _write_stdout("[]\n")
@@ -354,16 +356,30 @@ def cmd_list(args: argparse.Namespace, st: SessionStore) -> int:
         # can be put in afterwards.
         from json.encoder import encode_basestring as enc
 
-        text = idx.derived("list --json", version, lambda: _summaries_json(idx.summaries(), _ROOT_MARK))
-        prefix = enc(os.path.join(root, "x"))[1:-2]
-        _write_stdout(text.replace(_ROOT_MARK + os.sep, prefix))
+        # Cleaned once, when computed; the directory's JSON text is cleaned on its own (the
+        # policy goes character by character, and JSON escapes every CR and newline).
+        text = idx.derived("list --json", version, lambda: clean(_summaries_json(idx.summaries(), _ROOT_MARK)))
+        prefix = clean(enc(os.path.join(root, "x"))[1:-2])
+        _write_kept(text.replace(_ROOT_MARK + os.sep, prefix))
         return 0
-    text = idx.derived("list", version, lambda: _list_text(idx.summaries())) if exists else ""
+    text = idx.derived("list", version, lambda: clean(_list_text(idx.summaries()))) if exists else ""
     if not text:
         print(f"no sessions in {st.root}", file=sys.stderr)
         return 0
-    _write_stdout(text)
+    _write_kept(text)
     return 0
+
+
+def _write_kept(text: str) -> None:
+    """Write a result the index keeps, cleaned when it was computed, as it is."""
+    from facilitator.sanitize import CleanStream
+
+    out = sys.stdout
+    if isinstance(out, CleanStream):
+        out.write_cleaned(text)
+    else:
+        _write_stdout(text)
+    out.flush()
 
 
 # Private use: never in a session's file name (ids are lowercase letters, digits and '-').

@@ -148,19 +148,32 @@ def _stats(args: argparse.Namespace, store: SessionStore, out: TextIO, err: Text
         _write_lines(out, _stats_lines(times))
         return 0
     # Every session: ~9,000 tables at 10,000 sessions, ~0.5 s to format; the index keeps
-    # the text until a session file (or this code) changes.
+    # the text (cleaned once) until a session file (or this code) changes.
     idx = store.index()
 
     def compute() -> str:
+        from facilitator.sanitize import clean
         from facilitator.stats import summary_of_index
 
-        return "\n".join(_stats_lines(summary_of_index(idx)))
+        lines = _stats_lines(summary_of_index(idx))
+        return clean("\n".join(lines) + "\n") if lines else ""
 
     text = idx.derived("stats", _code_version("history_cli.py", "stats.py", "model.py"), compute)
     if not text:
         raise ValueError("no sessions in that range")
-    _write_lines(out, [text])
+    _write_kept(out, text)
     return 0
+
+
+def _write_kept(out: TextIO, text: str) -> None:
+    """A result the index keeps, cleaned when it was computed: written as it is."""
+    write = getattr(out, "write_cleaned", None)
+    if write is None:  # not a CleanStream (run() always gives one): clean it here
+        from facilitator.sanitize import clean
+
+        out.write(clean(text))
+    else:
+        write(text)
 
 
 def _code_version(*names: str) -> str:
@@ -190,20 +203,33 @@ def _stats_lines(times: list[Any]) -> list[str]:
 
 
 def _people(args: argparse.Namespace, store: SessionStore, out: TextIO) -> int:
-    from facilitator import people
-
-    if args.json:
-        import json
-
-        json.dump(people.as_json(people.attendance(store)), out, ensure_ascii=False, indent=2)
-        print(file=out)
-        return 0
-    rows = [("NAME", "HANDLE", "SESSIONS", "FIRST", "LAST")]
-    rows += [(name, f"@{handle}" if handle else "", str(count), first, last)
-             for name, handle, count, first, last in people.attendance_table(store)]
-    widths = [max(len(r[c]) for r in rows) for c in range(5)]
-    _write_lines(out, ["  ".join(r[c].ljust(widths[c]) for c in range(5)).rstrip() for r in rows])
+    """The table (or ``--json``) over every session: kept by the index as the text printed,
+    so a warm run reads it and writes it (no grouping, no JSON, not even the people module)."""
+    idx = store.index()
+    name, compute = ("people --json", _people_json) if args.json else ("people table", _people_table)
+    text = idx.derived(name, _code_version("history_cli.py", "people.py", "model.py"), lambda: compute(idx))
+    _write_kept(out, text)
     return 0
+
+
+def _people_json(idx: Any) -> str:
+    import json
+
+    from facilitator import people
+    from facilitator.sanitize import clean
+
+    return clean(json.dumps(people.as_json(people.attendance_of_index(idx)), ensure_ascii=False, indent=2) + "\n")
+
+
+def _people_table(idx: Any) -> str:
+    from facilitator import people
+    from facilitator.sanitize import clean
+
+    rows = [("NAME", "HANDLE", "SESSIONS", "FIRST", "LAST")]
+    rows += [(p.name, f"@{p.handle}" if p.handle else "", str(p.count), p.first_seen, p.last_seen)
+             for p in people.attendance_of_index(idx)]
+    widths = [max(len(r[c]) for r in rows) for c in range(5)]
+    return clean("\n".join("  ".join(r[c].ljust(widths[c]) for c in range(5)).rstrip() for r in rows) + "\n")
 
 
 def _templates(args: argparse.Namespace) -> Any:

@@ -116,6 +116,13 @@ class CleanStream:
         self._stream.write(clean(text))
         return len(text)
 
+    def write_cleaned(self, text: str) -> int:
+        """Write ``text`` that went through :func:`clean` already: a result the index keeps
+        is cleaned once, when computed (checking 6 MB of ``stats`` again each time it is
+        served cost more than reading it)."""
+        self._stream.write(text)
+        return len(text)
+
     def writelines(self, lines: Any) -> None:
         for line in lines:
             self.write(line)
