@@ -8,10 +8,11 @@ them on their own (with ``--sessions DIR``).
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any, TextIO
 
+TYPE_CHECKING = False  # typing is not imported at run time (PEP 563 annotations)
 if TYPE_CHECKING:
     import argparse
+    from typing import Any, TextIO
 
     from facilitator.store import SessionStore
 

@@ -43,9 +43,18 @@ import re
 import sqlite3
 import threading
 import zlib
-from stat import S_ISREG
+from collections import namedtuple
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, NamedTuple
+from stat import S_ISREG
+
+# Not typing at run time (a warm CLI command imports this module; PEP 563 annotations).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, Iterable, Iterator
+
+    # What parse() returns for a file: a Session, or the reason it cannot be read.
+    Parser = Callable[[Path, str], Any]
+    Progress = Callable[[int, int], None]
 
 INDEX_NAME = ".facilitator-index.sqlite3"
 # Bump when a table's columns or how a value is computed change: an index written by
@@ -67,21 +76,16 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?")
 _QUERY_PART = re.compile(r'"([^"]*)"?|(\w+)', re.UNICODE)
 
-# What parse() returns for a file: a Session, or the reason it cannot be read.
-Parser = Callable[[Path, str], Any]
-Progress = Callable[[int, int], None]
 
 
 # -- searchable units ---------------------------------------------------------------
 
 
-class Unit(NamedTuple):
-    """One searchable piece of a session: an item with its notes, or a section's lines."""
+class Unit(namedtuple("Unit", "section item_id item_title lines")):
+    """One searchable piece of a session: an item with its notes, or a section's lines:
+    section (str), item_id (str or None), item_title (str), lines (tuple of str)."""
 
-    section: str
-    item_id: str | None
-    item_title: str
-    lines: tuple[str, ...]
+    __slots__ = ()
 
     @property
     def blob(self) -> str:

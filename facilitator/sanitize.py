@@ -19,7 +19,10 @@ Nothing here imports Textual.
 from __future__ import annotations
 
 import re
-from typing import Any
+
+TYPE_CHECKING = False  # typing is not imported at run time (the CLI imports this)
+if TYPE_CHECKING:
+    from typing import Any
 
 # C0 less tab and newline, DEL, C1. A CR is matched unless it starts a CRLF.
 CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
