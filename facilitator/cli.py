@@ -359,28 +359,29 @@ def cmd_list(args: argparse.Namespace, st: SessionStore) -> int:
 
         # Cleaned once, when computed; the directory's JSON text is cleaned on its own (the
         # policy goes character by character, and JSON escapes every CR and newline).
-        text = idx.derived("list --json", version, lambda: clean(_summaries_json(idx.summaries(), _ROOT_MARK)))
+        data = idx.derived_utf8("list --json", version, lambda: clean(_summaries_json(idx.summaries(), _ROOT_MARK)))
         prefix = clean(enc(os.path.join(root, "x"))[1:-2])
-        _write_kept(text.replace(_ROOT_MARK + os.sep, prefix))
+        try:
+            _write_kept(data.replace((_ROOT_MARK + os.sep).encode("utf-8"), prefix.encode("utf-8")))
+        except UnicodeEncodeError:  # a directory name that is no text (undecodable bytes)
+            _write_stdout(data.decode("utf-8").replace(_ROOT_MARK + os.sep, prefix))
         return 0
-    text = idx.derived("list", version, lambda: clean(_list_text(idx.summaries()))) if exists else ""
-    if not text:
+    data = idx.derived_utf8("list", version, lambda: clean(_list_text(idx.summaries()))) if exists else b""
+    if not data:
         print(f"no sessions in {st.root}", file=sys.stderr)
         return 0
-    _write_kept(text)
+    _write_kept(data)
     return 0
 
 
-def _write_kept(text: str) -> None:
-    """Write a result the index keeps, cleaned when it was computed, as it is."""
-    from facilitator.sanitize import CleanStream
+def _write_kept(data: bytes) -> None:
+    """Write a result the index keeps (UTF-8), cleaned when it was computed, as it is."""
+    from facilitator.sanitize import CleanStream, write_cleaned_utf8
 
-    out = sys.stdout
-    if isinstance(out, CleanStream):
-        out.write_cleaned(text)
+    if isinstance(sys.stdout, CleanStream):
+        write_cleaned_utf8(sys.stdout, data)
     else:
-        _write_stdout(text)
-    out.flush()
+        _write_stdout(data.decode("utf-8"))
 
 
 # Private use: never in a session's file name (ids are lowercase letters, digits and '-').

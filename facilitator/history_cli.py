@@ -159,22 +159,21 @@ def _stats(args: argparse.Namespace, store: SessionStore, out: TextIO, err: Text
         lines = _stats_lines(summary_of_index(idx))
         return clean("\n".join(lines) + "\n") if lines else ""
 
-    text = idx.derived("stats", _code_version("history_cli.py", "stats.py", "model.py"), compute)
+    text = idx.derived_utf8("stats", _code_version("history_cli.py", "stats.py", "model.py"), compute)
     if not text:
         raise ValueError("no sessions in that range")
     _write_kept(out, text)
     return 0
 
 
-def _write_kept(out: TextIO, text: str) -> None:
-    """A result the index keeps, cleaned when it was computed: written as it is."""
-    write = getattr(out, "write_cleaned", None)
-    if write is None:  # not a CleanStream (run() always gives one): clean it here
-        from facilitator.sanitize import clean
+def _write_kept(out: TextIO, data: bytes) -> None:
+    """A result the index keeps (UTF-8), cleaned when it was computed: written as it is."""
+    from facilitator.sanitize import CleanStream, clean, write_cleaned_utf8
 
-        out.write(clean(text))
-    else:
-        write(text)
+    if isinstance(out, CleanStream):
+        write_cleaned_utf8(out, data)
+    else:  # run() always gives a CleanStream; anything else is cleaned here
+        out.write(clean(data.decode("utf-8")))
 
 
 def _code_version(*names: str) -> str:
@@ -208,7 +207,7 @@ def _people(args: argparse.Namespace, store: SessionStore, out: TextIO) -> int:
     so a warm run reads it and writes it (no grouping, no JSON, not even the people module)."""
     idx = store.index()
     name, compute = ("people --json", _people_json) if args.json else ("people table", _people_table)
-    text = idx.derived(name, _code_version("history_cli.py", "people.py", "model.py"), lambda: compute(idx))
+    text = idx.derived_utf8(name, _code_version("history_cli.py", "people.py", "model.py"), lambda: compute(idx))
     _write_kept(out, text)
     return 0
 

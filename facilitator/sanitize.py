@@ -105,6 +105,25 @@ def toml_may_hold_controls(text: str) -> bool:
     return has_controls(text) or _TOML_CONTROL_ESCAPE_RE.search(text) is not None
 
 
+def write_cleaned_utf8(stream: Any, data: bytes) -> None:
+    """Write the UTF-8 ``data`` of a text that went through :func:`clean` already.
+
+    To the stream's byte buffer when the stream writes UTF-8 with POSIX line ends (the
+    same bytes, without decoding and encoding megabytes again), else as text.
+    """
+    import os
+
+    buffer = getattr(stream, "buffer", None)
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+    if buffer is not None and encoding in ("utf-8", "utf8") and os.linesep == "\n":
+        stream.flush()
+        buffer.write(data)
+        buffer.flush()
+        return
+    text = data.decode("utf-8")
+    (stream.write_cleaned if isinstance(stream, CleanStream) else stream.write)(text)
+
+
 class CleanStream:
     """A text stream that applies the policy to everything written through it.
 

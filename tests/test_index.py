@@ -445,8 +445,10 @@ def test_cli_commands_read_the_index_without_the_store(sessions_dir: Path) -> No
     TOML reader or writer, nor Textual, markdown-it, dateutil or argparse."""
     write_sessions(sessions_dir, 5, seeds=1)
     kept = (["list", "--json"], ["list"], ["people"], ["people", "--json"], ["stats"])
+    printed = {}
     for argv in kept:  # computed once; the index keeps the text
-        assert run_cli("--sessions", sessions_dir, *argv)[0] == 0
+        rc, printed[" ".join(argv)], _ = run_cli("--sessions", sessions_dir, *argv)
+        assert rc == 0
     for argv in (*kept, ["search", "collaboration"]):
         # What is kept is served as it is: not grouped, formatted or encoded again.
         served = ", 'facilitator.people', 'facilitator.stats', 'dataclasses'" + (", 'json'" if argv[0] != "list" else "")
@@ -460,6 +462,8 @@ def test_cli_commands_read_the_index_without_the_store(sessions_dir: Path) -> No
                               capture_output=True, text=True)
         assert proc.returncode == 0, (argv, proc.stderr)
         assert proc.stdout.strip()
+        # Served as bytes to a UTF-8 stdout: what the text path (a StringIO) prints.
+        assert argv[0] == "search" or proc.stdout == printed[" ".join(argv)]
 
 
 def test_list_kept_by_the_index_names_the_directory_as_given(tmp_path: Path) -> None:
