@@ -33,15 +33,25 @@ def test_the_core_is_what_we_think() -> None:
         assert mod in CORE_MODULES
 
 
-@pytest.mark.parametrize("mod", ["facilitator", *CORE_MODULES])
-def test_core_module_does_not_import_textual(mod: str) -> None:
+def _imports_textual(mods: list[str]) -> str:
+    """The stderr of a fresh interpreter importing ``mods`` if it loaded Textual, else ""."""
     code = (
-        f"import sys, {mod}; "
+        f"import sys, {', '.join(mods)}; "
         "assert not any(m == 'textual' or m.startswith('textual.') for m in sys.modules), "
         "sorted(m for m in sys.modules if m.startswith('textual'))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
+    return proc.stderr if proc.returncode else ""
+
+
+def test_core_modules_do_not_import_textual() -> None:
+    """All of them in one interpreter (what a module imports alone it imports with the
+    others too, so none loading Textual together means none alone); one each only to
+    name the culprit (a process per module was ~15 s of the suite)."""
+    mods = ["facilitator", *CORE_MODULES]
+    if _imports_textual(mods):
+        culprits = {m: err for m in mods if (err := _imports_textual([m]))}
+        assert not culprits, culprits
 
 
 def test_the_app_and_home_import_without_the_data_layer() -> None:
@@ -111,17 +121,6 @@ def test_other_forms_of_the_read_commands_get_the_full_parser(argv: list[str]) -
     from facilitator import cli
 
     assert cli._read_args(argv) is None
-
-
-def test_a_warm_read_command_builds_no_parser() -> None:
-    """``list``, ``search``, ``people``, ``stats`` are read without argparse (its import and
-    ~30 commands' parsers were a quarter of a warm ``search``)."""
-    loads_none_of(
-        "import tempfile; from facilitator import cli; d = tempfile.mkdtemp(); "
-        "assert cli.main(['--sessions', d, 'list']) == 0; assert cli.main(['--sessions', d, 'search', 'x']) == 1; "
-        "assert cli.main(['--sessions', d, 'people']) == 0",
-        ("argparse", "facilitator.share_cli", "facilitator.follow_cli", "gettext"),
-    )
 
 
 def test_opening_a_meeting_does_not_import_the_markdown_reader() -> None:
