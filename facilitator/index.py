@@ -297,14 +297,17 @@ def _usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-# A worker: reads the parent's sys.path, then (parse, root, chunks of names); writes the
-# rows of each chunk as soon as it has them. Only the index module and what ``parse``
-# needs are imported: no main module is run again (as multiprocessing's spawn would).
+# A worker: reads all its input first (the parent's sys.path, then (parse, root, chunks of
+# names)), so the parent never waits on a full pipe while it imports; writes the rows of
+# each chunk as soon as it has them. Only the index module and what ``parse`` needs are
+# imported: no main module is run again (as multiprocessing's spawn would).
 _WORKER = (
     "import pickle, sys\n"
-    "sys.path[:] = pickle.load(sys.stdin.buffer)\n"
+    "path = pickle.load(sys.stdin.buffer)\n"
+    "task = sys.stdin.buffer.read()\n"
+    "sys.path[:] = path\n"
     "from facilitator.index import _parse_chunk\n"
-    "parse, root, chunks = pickle.load(sys.stdin.buffer)\n"
+    "parse, root, chunks = pickle.loads(task)\n"
     "for names in chunks:\n"
     "    pickle.dump(_parse_chunk(parse, root, names), sys.stdout.buffer, pickle.HIGHEST_PROTOCOL)\n"
     "    sys.stdout.buffer.flush()\n"
@@ -338,12 +341,12 @@ def parsed_rows(root: Path, names: list[str], parse: Parser, workers: int | None
             if not sys.executable:
                 raise OSError("no Python executable to start")
             head = pickle.dumps(list(sys.path), pickle.HIGHEST_PROTOCOL)
-            for w in range(count):
-                task = pickle.dumps((parse, root, chunks[w::count]), pickle.HIGHEST_PROTOCOL)
-                proc = subprocess.Popen([sys.executable, "-c", _WORKER], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-                procs.append(proc)
-                proc.stdin.write(head + task)  # read whole before the worker writes a byte
+            tasks = [pickle.dumps((parse, root, chunks[w::count]), pickle.HIGHEST_PROTOCOL) for w in range(count)]
+            for _ in range(count):
+                procs.append(subprocess.Popen([sys.executable, "-c", _WORKER], stdin=subprocess.PIPE,
+                                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL))
+            for proc, task in zip(procs, tasks):  # all started first: they start up side by side
+                proc.stdin.write(head + task)
                 proc.stdin.close()
             for k in range(len(chunks)):
                 for item in pickle.load(procs[k % count].stdout):
