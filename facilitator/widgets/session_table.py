@@ -82,7 +82,7 @@ class SessionTable(ScrollView, can_focus=True):
         self.columns = list(columns)
         self.flex = flex
         self.shrink = list(shrink)
-        self.rows: list[tuple[str, ...]] = []
+        self.rows: Sequence[tuple[str, ...]] = []
         self.alerts: set[int] = set()  # rows drawn in the alert style (unreadable files)
 
     # -- data -----------------------------------------------------------------------
@@ -93,7 +93,7 @@ class SessionTable(ScrollView, can_focus=True):
     def get_row_at(self, index: int) -> tuple[str, ...]:
         return self.rows[index]
 
-    def set_rows(self, rows: list[tuple[str, ...]], alerts: set[int] | None = None, cursor: int = 0) -> None:
+    def set_rows(self, rows: Sequence[tuple[str, ...]], alerts: set[int] | None = None, cursor: int = 0) -> None:
         self.rows = rows
         self.alerts = alerts or set()
         self.virtual_size = Size(self._total_width(), len(rows) + 1)
