@@ -156,3 +156,23 @@ async def test_index_build_shows_a_progress_bar(many: SessionStore) -> None:
         browse._poll_progress()
         await pilot.pause()
         assert not bar.display
+
+
+def test_filter_as_you_type_finds_what_the_index_finds(many: SessionStore) -> None:
+    """Each keystroke narrows the last results in memory (``RowFilter``); typing on,
+    backspacing and starting again give exactly the rows a fresh filter gives, and for
+    sessions exactly what the index's own filter finds."""
+    from facilitator.screens.browse import RowFilter, filter_rows, rows_of_index
+
+    idx = many.index()
+    rows = rows_of_index(idx.summaries(), [])
+    typed = RowFilter(rows)
+    queries = [q[:k] for q in ("collab nov", "finished 2029-1") for k in range(1, len(q) + 1)]
+    queries += ["collab no", "collab n", "", "NOV", "nov collab", "2029 hackmd", "zzz", "archived", "cafe 2030"]
+    for query in queries:
+        got = typed(query)
+        assert got == filter_rows(rows, query), query
+        if query.split():
+            assert {r.key for r in got} == idx.filter_ids(query.split()), query
+    assert typed("nov") and all(r.cells[0][5:7] == "11" for r in typed("nov"))  # the month's name matches
+    assert typed("zzz") == []
