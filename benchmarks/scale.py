@@ -181,12 +181,17 @@ async def filter_keystrokes(root: Path, queries: list[str]) -> list[float]:
     times: list[float] = []
     app = Host()
     async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(600):
+        # Up to 10 minutes: after the echo figure killed an app mid-build, this is a cold
+        # build of N in-process (a loaded machine takes minutes); timing an empty table
+        # would measure nothing.
+        for _ in range(12_000):
             if isinstance(app.screen, BrowseScreen) and app.screen.loaded:
                 break
             await pilot.pause(0.05)
         browse = app.screen
         table = browse.query_one(SessionTable)
+        if not table.row_count:
+            raise RuntimeError(f"the history list of {root} did not load: no filter figure")
         filt = browse.query_one("#browse-filter", Input)
         for query in queries:
             for k in range(1, len(query) + 1):

@@ -21,6 +21,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+LINE_CACHE = 512  # row texts kept (~10 screens); all dropped when full
+
 # Terminal control characters (C0, DEL, C1) never reach the screen from user text.
 _CONTROL = {c: " " for c in (*range(0x00, 0x20), *range(0x7F, 0xA0))}
 
@@ -85,6 +87,7 @@ class SessionTable(ScrollView, can_focus=True):
         self.rows: Sequence[tuple[str, ...]] = []
         self.alerts: set[int] = set()  # rows drawn in the alert style (unreadable files)
         self._styles: tuple[Style, Style, Style, Style, Style] | None = None
+        self._texts: dict[tuple, str] = {}  # (widths, cells) -> the line's text
 
     # -- data -----------------------------------------------------------------------
     @property
@@ -137,6 +140,18 @@ class SessionTable(ScrollView, can_focus=True):
         self.refresh()
 
     def _line(self, cells: Sequence[str], widths: list[int]) -> str:
+        """A row's text at these widths; the rows drawn lately are kept (a filter keystroke
+        mostly shows rows the keystroke before showed: each was cut to width once)."""
+        key = (tuple(widths), cells)
+        text = self._texts.get(key)
+        if text is None:
+            if len(self._texts) >= LINE_CACHE:
+                self._texts.clear()
+            text = self._texts[key] = self._cut(cells, widths)
+        return text
+
+    @staticmethod
+    def _cut(cells: Sequence[str], widths: list[int]) -> str:
         out = [" "]
         for text, w in zip(cells, widths):
             text = clean(text)
@@ -165,7 +180,7 @@ class SessionTable(ScrollView, can_focus=True):
         base, header, even, alert, cursor = self._line_styles()
         if y == 0:
             style = base + header
-            text = self._line([name for name, _ in self.columns], widths)
+            text = self._line(tuple(name for name, _ in self.columns), widths)
         else:
             index = round(self.scroll_y) + y - 1
             if index >= len(self.rows):
