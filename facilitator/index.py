@@ -375,7 +375,8 @@ class SessionIndex:
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
         # (files indexed, files to index) while a refresh parses files, else None: any
-        # thread may read it (the app's progress bar polls it).
+        # thread may read it (the app's progress bar polls it). A build in a child
+        # process (``facilitator.index_child``) reports here too.
         self.progress: tuple[int, int] | None = None
         self._until_root = False
 
@@ -480,10 +481,11 @@ class SessionIndex:
 
         ``parse(path, stem)`` reads one file: a Session, or a string saying why it cannot
         be read. Only new and changed files are parsed, each once. ``progress(done, total)``
-        is called as changed files are indexed (from the calling thread). With at least
-        ``parallel_from`` files to parse, they are parsed in ``workers`` processes (default:
-        one per core the process may use) while this one writes the tables; see
-        :func:`parsed_rows`.
+        is called as changed files are indexed (from the calling thread), first with
+        (0, total) before any is parsed; an exception it raises rolls the refresh back.
+        With at least ``parallel_from`` files to parse, they are parsed in ``workers``
+        processes (default: one per core the process may use) while this one writes the
+        tables; see :func:`parsed_rows`.
         """
         listing = self._list()
         with self._lock:
@@ -595,6 +597,8 @@ class SessionIndex:
                 self._delete(conn, known[name][0])
             total = len(todo)
             self.progress = (0, total)
+            if progress is not None and total:
+                progress(0, total)  # before the first parse: a caller may hand the work off
             parsed = parsed_rows(self.root, todo, parse, workers, parallel_from)
             try:
                 for n, (name, rows) in enumerate(parsed):
