@@ -2,17 +2,40 @@
 
 Screens list their bindings most important first; at 80 columns the footer drops its
 padding and the command-palette key (F1 help lists every key, ctrl+p still works).
+
+Textual's footer rebuilds its keys after the next refresh each time the screen's
+bindings change; a screen that opens changes them several times in a row (focus, the
+stage shown, ``refresh_bindings``), and each rebuild before the first paint delayed it.
+Here a rebuild already waiting takes the later changes along (it reads the bindings when
+it runs), so one rebuild shows them all.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events
 from textual.widgets import Footer
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
 
 NARROW = 100  # columns: below this the footer is compact
 
 
 class KeysFooter(Footer):
+    _rebuild_waiting = False
+
+    def bindings_changed(self, screen: Screen) -> None:
+        if self._rebuild_waiting and screen is self.screen:
+            return  # the rebuild already asked for reads the bindings when it runs
+        super().bindings_changed(screen)
+        self._rebuild_waiting = bool(screen.app.app_focus and self.is_attached and screen is self.screen)
+
+    async def recompose(self) -> None:
+        self._rebuild_waiting = False
+        await super().recompose()
+
     def on_mount(self) -> None:
         self._fit(self.app.size.width)
 
