@@ -7,7 +7,8 @@ Textual's footer rebuilds its keys after the next refresh each time the screen's
 bindings change; a screen that opens changes them several times in a row (focus, the
 stage shown, ``refresh_bindings``), and each rebuild before the first paint delayed it.
 Here a rebuild already waiting takes the later changes along (it reads the bindings when
-it runs), so one rebuild shows them all.
+it runs), so one rebuild shows them all; and a rebuild that would show the same keys as
+shown (focus moved between widgets with no keys of their own in the footer) is skipped.
 """
 
 from __future__ import annotations
@@ -25,6 +26,22 @@ NARROW = 100  # columns: below this the footer is compact
 
 class KeysFooter(Footer):
     _rebuild_waiting = False
+    _shown_keys: tuple | None = None  # what the keys shown were built from (None: none yet)
+
+    def _keys_now(self) -> tuple:
+        """What compose builds the keys from: the shown bindings, their state, the palette key."""
+        bindings = tuple(
+            (b.key, self.app.get_key_display(b), b.action, b.description, b.group, enabled, tooltip)
+            for (_, b, enabled, tooltip) in self.screen.active_bindings.values() if b.show
+        )
+        return bindings, bool(self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE)
+
+    def compose(self):
+        built = False
+        for widget in super().compose():
+            built = True
+            yield widget
+        self._shown_keys = self._keys_now() if built else None
 
     def bindings_changed(self, screen: Screen) -> None:
         if self._rebuild_waiting and screen is self.screen:
@@ -34,6 +51,8 @@ class KeysFooter(Footer):
 
     async def recompose(self) -> None:
         self._rebuild_waiting = False
+        if self._shown_keys is not None and self.is_attached and self._keys_now() == self._shown_keys:
+            return  # the same keys as shown: nothing to rebuild
         await super().recompose()
 
     def on_mount(self) -> None:
