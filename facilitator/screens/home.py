@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import threading
 from pathlib import Path
 
 from rich.text import Text
@@ -184,7 +185,11 @@ class HomeScreen(SessionOps, Screen):
         try:
             early = store.newest_as_indexed(HOME_SESSIONS) if as_indexed else None
             if early is not None:
-                self.app.call_from_thread(self._show_sessions, *early, final=False)
+                painted = threading.Event()
+                self.app.call_from_thread(self._show_early, early, painted)
+                # The look at every file waits for the rows' frame: both want the one core
+                # Python gives the two threads (at most a second: a frame may never come).
+                painted.wait(1.0)
             fresh = store.newest(HOME_SESSIONS)
         except StoreError as e:
             self.app.call_from_thread(self.query_one("#sessions-hint", Static).update, Text(str(e)))
@@ -193,6 +198,10 @@ class HomeScreen(SessionOps, Screen):
             self.app.call_from_thread(self._show_sessions, *fresh)
         else:
             self.app.call_from_thread(self._sessions_fresh)
+
+    def _show_early(self, early, painted) -> None:
+        self._show_sessions(*early, final=False)
+        self.call_after_refresh(painted.set)
 
     def _sessions_fresh(self) -> None:
         """The rows shown were up to date: the progress poll may stop."""
