@@ -173,13 +173,15 @@ class MeetingScreen(Screen):
             yield StageList(id="stages")
             # Only the pane of the stage shown is on the first frame; the others (each with
             # its text box, timer or form) are mounted just after it (_mount_panes).
-            shown = pane_id(self.stage.kind)
+            shown = pane_id(self.stage.kind) if self.stages else "pane-entries"
             with ContentSwitcher(id="panes", initial=shown):
                 yield PANES[shown](id=shown)
         yield KeysFooter()
 
     async def _mount_panes(self) -> None:
         """Mount the panes not on the first frame (hidden), then show a stage asked for meanwhile."""
+        if not self.is_attached:  # closed before its first frames
+            return
         switcher = self.query_one(ContentSwitcher)
         missing = [cls(id=name) for name, cls in PANES.items() if self._pane(name) is None]
         for pane in missing:
