@@ -10,7 +10,6 @@ and changes nothing.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +51,8 @@ def read_keymap(path: Path, known_ids: set[str] | None = None) -> Keymap:
     except (OSError, UnicodeDecodeError) as e:
         result.problems.append(f"{path}: cannot be read ({e})")
         return result
+    import tomllib  # here: the app asks for keymap_path at every start, most have no file
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:

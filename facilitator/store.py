@@ -1135,6 +1135,27 @@ class SessionStore:
         idx, broken = self._refreshed()
         if not self.root.exists():
             return ScanResult([], []), 0
+        return self._rows(idx, limit, broken)
+
+    def newest_as_indexed(self, limit: int | None) -> tuple[ScanResult, int] | None:
+        """:meth:`newest` as the index last saw the files, without listing the directory
+        (at 10,000 sessions that listing is most of the wait); None without an index file
+        holding sessions. Stale-while-revalidate: show these, then :meth:`newest`."""
+        import sqlite3
+
+        from facilitator.index import INDEX_NAME, index_for
+
+        if not (self.root / INDEX_NAME).is_file():
+            return None
+        try:
+            idx = index_for(self.root)
+            if idx.count() == 0:
+                return None
+            return self._rows(idx, limit, [])
+        except (OSError, sqlite3.Error):
+            return None  # the fresh read reports what is wrong
+
+    def _rows(self, idx, limit: int | None, broken: list[BrokenFile]) -> tuple[ScanResult, int]:
         root = self.root
         sessions = [
             SessionSummary(sid, date, heading, title, template, status, attendees, agenda_items,

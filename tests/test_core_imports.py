@@ -56,8 +56,10 @@ def test_core_modules_do_not_import_textual() -> None:
 
 def test_the_app_and_home_import_without_the_data_layer() -> None:
     """The first frame comes before the store, model and TOML writer are imported (app.py
-    makes the store on first use); a screen module importing them at the top undoes that."""
-    loads_none_of("import facilitator.app, facilitator.screens.home", ("facilitator.store", "facilitator.model", "tomli_w"))
+    makes the store on first use); a screen module importing them at the top undoes that.
+    Nor tomllib: the keymap's path is looked up at every start, its file rarely exists."""
+    loads_none_of("import facilitator.app, facilitator.screens.home, facilitator.keymap; facilitator.keymap.keymap_path()",
+                  ("facilitator.store", "facilitator.model", "tomli_w", "tomllib"))
 
 
 def test_starting_the_app_builds_no_other_commands_parsers() -> None:

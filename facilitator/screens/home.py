@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import threading
 from pathlib import Path
 
 from rich.text import Text
@@ -71,6 +72,8 @@ class HomeScreen(SessionOps, Screen):
         self._poll = None  # the timer showing an index build's progress
         self._sessions_shown = False
         self._hints: tuple[str, str] | None = None  # the sessions hint: wide and narrow forms
+        self._early_rows = False  # the rows shown are the index's, before its look at the files
+        self._left = False  # another screen was pushed over home since it was last shown
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="home"):
@@ -121,8 +124,14 @@ class HomeScreen(SessionOps, Screen):
             wide, short = self._hints
             self.query_one("#sessions-hint", Static).update(Text(short if self.has_class("-narrow") else wide))
 
+    def on_screen_suspend(self) -> None:
+        self._left = True
+
     def on_screen_resume(self) -> None:
-        if self._lists_loaded:  # back from a meeting; on first show load_lists does it
+        # Back from a meeting (or any screen over home): its file may have changed. Not on
+        # the first show (load_lists does it): a second load would race the first.
+        if self._lists_loaded and self._left:
+            self._left = False
             self.load_sessions()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
@@ -131,6 +140,8 @@ class HomeScreen(SessionOps, Screen):
         return True
 
     def load_lists(self) -> None:
+        # The sessions first: their thread reads the index while the templates load here.
+        self.load_sessions(as_indexed=True)
         ts = self.app.templates
         from facilitator.templates import DEFAULT_TEMPLATE
 
@@ -150,29 +161,52 @@ class HomeScreen(SessionOps, Screen):
             lst.highlighted = 0
         for err in ts.errors:
             self.app.notify(err, title="Template skipped", severity="warning", timeout=8, markup=False)
-        self.load_sessions()
         lst.focus()
 
-    def load_sessions(self, select: str | int | None = None) -> None:
+    def load_sessions(self, select: str | int | None = None, as_indexed: bool = False) -> None:
         """Fill the sessions list from the index, in a thread (a first index build of
-        thousands of sessions must not freeze the screen); ``select`` is highlighted."""
+        thousands of sessions must not freeze the screen); ``select`` is highlighted.
+
+        With ``as_indexed`` (the first load) the rows the index holds are shown at once and
+        again once it has looked at every file, if a file changed meanwhile: listing
+        10,000 files is most of the wait. Back from a meeting (whose file just changed)
+        only the fresh rows are shown."""
         self._select = select
         self._sessions_shown = False
         if self._poll is None:
             self._poll = self.set_interval(0.2, self._poll_progress)
-        self._load_sessions_worker()
+        self._load_sessions_worker(as_indexed)
 
     @work(thread=True, exclusive=True, group="home-sessions")
-    def _load_sessions_worker(self) -> None:
+    def _load_sessions_worker(self, as_indexed: bool = False) -> None:
         from facilitator.store import StoreError
 
         store = self.app.store
         try:
-            result, total = store.newest(HOME_SESSIONS)
+            early = store.newest_as_indexed(HOME_SESSIONS) if as_indexed else None
+            if early is not None:
+                painted = threading.Event()
+                self.app.call_from_thread(self._show_early, early, painted)
+                # The look at every file waits for the rows' frame: both want the one core
+                # Python gives the two threads (at most a second: a frame may never come).
+                painted.wait(1.0)
+            fresh = store.newest(HOME_SESSIONS)
         except StoreError as e:
             self.app.call_from_thread(self.query_one("#sessions-hint", Static).update, Text(str(e)))
             return
-        self.app.call_from_thread(self._show_sessions, result, total)
+        if early is None or fresh != early:
+            self.app.call_from_thread(self._show_sessions, *fresh)
+        else:
+            self.app.call_from_thread(self._sessions_fresh)
+
+    def _show_early(self, early, painted) -> None:
+        self._show_sessions(*early, final=False)
+        self.call_after_refresh(painted.set)
+
+    def _sessions_fresh(self) -> None:
+        """The rows shown were up to date: the progress poll may stop."""
+        self._sessions_shown = True
+        self._select = None
 
     def _poll_progress(self) -> None:
         """An index build of many sessions (in whichever thread or process) shows as a bar
@@ -202,12 +236,16 @@ class HomeScreen(SessionOps, Screen):
             self._poll.stop()
             self._poll = None
 
-    def _show_sessions(self, result, total: int) -> None:
+    def _show_sessions(self, result, total: int, final: bool = True) -> None:
+        """The rows; ``final`` when the index had looked at every file first."""
         from facilitator.store import shown_id
 
-        self._sessions_shown = True
+        self._sessions_shown = final
         lst = self.query_one("#sessions", OptionList)
         options = []
+        at = lst.highlighted
+        on_row = self.session_ids[at] if self._early_rows and at is not None and at < len(self.session_ids) else None
+        self._early_rows = not final
         self.session_ids = []
         self.session_rows = []
         # The newest few: an OptionList of 10,000 two-line options would cost seconds;
@@ -240,7 +278,9 @@ class HomeScreen(SessionOps, Screen):
             options.append(Option(label))
         previous = lst.highlighted or 0
         lst.set_options(options)
-        select, self._select = self._select, None
+        select = self._select if self._select is not None else on_row  # the fresh rows keep the row the user is on
+        if final:
+            self._select = None
         if options:
             if isinstance(select, int):  # after a delete: the row that took its place
                 lst.highlighted = min(previous, len(options) - 1)

@@ -41,6 +41,16 @@ if TYPE_CHECKING:
 SAVE_DELAY = 0.4
 REFRESH_INTERVAL = 0.25
 LIST_STAGES = (StageKind.CHECKIN, StageKind.LIST, StageKind.ROLES)
+# The pane of each kind of stage, by id, in the switcher's order.
+PANES = {"pane-entries": EntryPane, "pane-agenda": AgendaPane, "pane-item": ItemPane,
+         "pane-raw": RawPane, "pane-room": RoomPane}
+
+
+def pane_id(kind: StageKind) -> str:
+    """The id of the pane that shows a stage of this kind."""
+    if kind in LIST_STAGES:
+        return "pane-entries"
+    return {StageKind.AGENDA: "pane-agenda", StageKind.ITEM: "pane-item", StageKind.ROOM: "pane-room"}.get(kind, "pane-raw")
 
 
 class MeetingScreen(Screen):
@@ -137,6 +147,7 @@ class MeetingScreen(Screen):
         self._save_timer = None
         self._closed = False
         self._follow_current = False
+        self._stage_waiting = False  # a stage whose pane is not mounted yet was asked for
         self.engine.subscribe(self._engine_changed)
 
     # The engine under the names the screen's readers know.
@@ -160,15 +171,41 @@ class MeetingScreen(Screen):
         yield Static("", id="meeting-share", markup=False)
         with Horizontal(id="meeting-body"):
             yield StageList(id="stages")
-            with ContentSwitcher(id="panes", initial="pane-entries"):
-                yield EntryPane(id="pane-entries")
-                yield AgendaPane(id="pane-agenda")
-                yield ItemPane(id="pane-item")
-                yield RawPane(id="pane-raw")
-                yield RoomPane(id="pane-room")
+            # Only the pane of the stage shown is on the first frame; the others (each with
+            # its text box, timer or form) are mounted just after it (_mount_panes).
+            shown = pane_id(self.stage.kind) if self.stages else "pane-entries"
+            with ContentSwitcher(id="panes", initial=shown):
+                yield PANES[shown](id=shown)
         yield KeysFooter()
 
+    async def _mount_panes(self) -> None:
+        """Mount the panes not on the first frame (hidden), then show a stage asked for meanwhile."""
+        if not self.is_attached:  # closed before its first frames
+            return
+        switcher = self.query_one(ContentSwitcher)
+        missing = [cls(id=name) for name, cls in PANES.items() if self._pane(name) is None]
+        for pane in missing:
+            pane.display = False
+        # In the switcher's order (the first frame's pane is already among them).
+        for pane in missing:
+            later = [p for p in PANES if list(PANES).index(p) > list(PANES).index(pane.id)]
+            before = next((self._pane(p) for p in later if self._pane(p) is not None), None)
+            await switcher.mount(pane, before=before)
+        if self._stage_waiting:
+            self._stage_waiting = False
+            self.watch_stage_index(self.stage_index)
+
+    def _pane(self, name: str):
+        """The pane with this id, or None until it is mounted (just after the first frame)."""
+        switcher = self.query_one(ContentSwitcher)
+        for child in switcher.children:
+            if child.id == name:
+                return child
+        return None
+
     def on_mount(self) -> None:
+        # Two refreshes on: the footer's keys (rebuilt after the first) are painted first.
+        self.call_after_refresh(self.call_after_refresh, self._mount_panes)
         if self._host_request is not None:
             self.start_hosting(*self._host_request)
             self._host_request = None
@@ -219,7 +256,9 @@ class MeetingScreen(Screen):
     def update_suggestions(self) -> None:
         if self.stage.kind == StageKind.CHECKIN:
             names = self.suggestions()
-            pane = self.query_one(EntryPane)
+            pane = self._pane("pane-entries")
+            if pane is None:
+                return
             pane.suggestions = names
             pane.query_one("#entry-input", Input).suggester = SuggestFromList(names, case_sensitive=False)
 
@@ -354,8 +393,8 @@ class MeetingScreen(Screen):
         if after is not None and after is not before and self.stage.kind == StageKind.ITEM and self.stage.item is before:
             self.show_stage(self._index_of_item(after), focus=False)
         kind = self.stage.kind
-        if kind in LIST_STAGES:
-            self.query_one(EntryPane).refresh_list()
+        if kind in LIST_STAGES and (pane := self._pane("pane-entries")) is not None:
+            pane.refresh_list()
         self._refresh_panes()
         self.tick()
         self.refresh_bindings()
@@ -438,25 +477,20 @@ class MeetingScreen(Screen):
     def watch_stage_index(self, index: int) -> None:
         st = self.stages[index]
         switcher = self.query_one(ContentSwitcher)
+        name = pane_id(st.kind)
+        pane = self._pane(name)
+        if pane is None:  # asked for before the panes are mounted: shown once they are
+            self._stage_waiting = True
+            self._refresh_sidebar()
+            return
+        switcher.current = name
         if st.kind in LIST_STAGES:
-            switcher.current = "pane-entries"
-            pane = self.query_one(EntryPane)
             pane.load(st, self.engine, self.suggestions())
         elif st.kind == StageKind.AGENDA:
-            switcher.current = "pane-agenda"
-            pane = self.query_one(AgendaPane)
             pane.load(st, self.engine)
         elif st.kind == StageKind.ITEM:
-            switcher.current = "pane-item"
-            pane = self.query_one(ItemPane)
             pane.load(st.item)
-        elif st.kind == StageKind.ROOM:
-            switcher.current = "pane-room"
-            pane = self.query_one(RoomPane)
-            pane.load(st.section)
         else:
-            switcher.current = "pane-raw"
-            pane = self.query_one(RawPane)
             pane.load(st.section)
         self._link_pane(st, pane)
         if getattr(self, "_focus_on_show", True):
@@ -477,11 +511,11 @@ class MeetingScreen(Screen):
         if e.rooms_open:
             line = f"rooms {e.rooms_view().text} · " + line
         self.query_one("#meeting-clock", Static).update(Text(line))
-        kind = self.stage.kind
-        if kind == StageKind.ITEM:
-            self.query_one(ItemPane).show_timer(e.timer_view(self.stage.item))
-        elif kind == StageKind.ROOM:
-            self.query_one(RoomPane).show_timer(e.rooms_view())
+        kind, pane = self.stage.kind, self._shown_pane()
+        if kind == StageKind.ITEM and isinstance(pane, ItemPane):
+            pane.show_timer(e.timer_view(self.stage.item))
+        elif kind == StageKind.ROOM and isinstance(pane, RoomPane):
+            pane.show_timer(e.rooms_view())
         self._refresh_sidebar()
 
     def timer_view(self, item: AgendaItem | None) -> tuple[str, str, str, bool]:
@@ -607,8 +641,8 @@ class MeetingScreen(Screen):
         self._refresh_entries(event.section, event.index)
 
     def _refresh_entries(self, section: Section, highlight: int) -> None:
-        pane = self.query_one(EntryPane)
-        if pane.stage is not None and pane.stage.section is section:
+        pane = self._pane("pane-entries")
+        if pane is not None and pane.stage is not None and pane.stage.section is section:
             pane.refresh_list(highlight)
 
     @on(AgendaPane.Submitted)
@@ -685,6 +719,8 @@ class MeetingScreen(Screen):
         self.tick()
 
     def action_defer(self) -> None:
+        if self._stage_waiting and self.stage.kind == StageKind.AGENDA:
+            return  # its pane is not there yet: nothing highlighted to defer
         item = self.current_item() if self.stage.kind != StageKind.AGENDA else (
             self.query_one(AgendaPane).highlighted_item() or self.engine.current
         )
@@ -710,6 +746,8 @@ class MeetingScreen(Screen):
     def action_move(self, delta: int) -> None:
         delta = int(delta)
         kind = self.stage.kind
+        if self._stage_waiting:  # its pane is not there yet: nothing selected to move
+            return
         if kind in LIST_STAGES:
             pane = self.query_one(EntryPane)
             idx = pane.highlighted()
@@ -843,6 +881,8 @@ class MeetingScreen(Screen):
 
     # -- agenda editing ------------------------------------------------------------
     def _refresh_panes(self) -> None:
+        if self._stage_waiting:  # the pane loads the stage when it is mounted
+            return
         kind = self.stage.kind
         if kind == StageKind.AGENDA:
             self.query_one(AgendaPane).refresh_list()
