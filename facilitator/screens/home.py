@@ -208,10 +208,11 @@ class HomeScreen(SessionOps, Screen):
         # the history browser (ctrl+b) lists them all.
         for s in result.sessions:
             label = Text()
-            if s.status == "live":
-                label.append("● live ", style="bold green")
-            elif s.status == "planned":
-                label.append("○ planned ", style="yellow")
+            # The mark on the first line, the word on the second: "○ planned " before the
+            # date and title would wrap the first line at 80 columns.
+            state = {"live": ("● ", "bold green"), "planned": ("○ ", "yellow")}.get(s.status)
+            if state:
+                label.append(*state)
             label.append(s.date, style="bold")
             label.append(f"  {s.title or s.heading}")
             # A second meeting of a day (or a renamed one) shows its id: never two rows alike.
@@ -220,10 +221,13 @@ class HomeScreen(SessionOps, Screen):
             if s.status == "cancelled":
                 detail += "cancelled" + (f": {s.cancelled}" if s.cancelled else "")
             else:
-                detail += f"{s.template} · {s.attendees} people · {s.agenda_items} items"
+                people = f" · {s.attendees} people" if s.attendees or not state else ""
+                detail += f"{s.template}{people} · {s.agenda_items} items"
             if s.archived_in:
                 detail += " · archived"
             label.append(detail, style="dim")
+            if state:
+                label.append(f" · {s.status}", style=state[1])
             options.append(Option(label))
             self.session_ids.append(s.id)
             self.session_rows.append(s)
