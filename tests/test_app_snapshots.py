@@ -167,3 +167,19 @@ def test_presenter(snap_compare, sessions_dir, size):
         await pilot.pause(0.35)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_rooms_dialog_80x24(snap_compare, sessions_dir):
+    """The rooms dialog fills an 80x24 terminal: every suggested room and its topic readable."""
+    sid = seed(sessions_dir)
+    app = make_app(sessions_dir, snapshot_clock(), sid)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        m = pilot.app.screen
+        m.show_stage(next(i for i, st in enumerate(m.stages) if st.kind == "agenda"))
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert type(pilot.app.screen).__name__ == "OpenRoomsScreen"
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

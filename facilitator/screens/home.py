@@ -209,7 +209,7 @@ class HomeScreen(SessionOps, Screen):
         for s in result.sessions:
             label = Text()
             # The mark on the first line, the word on the second: "○ planned " before the
-            # date and title would wrap the first line at 80 columns.
+            # date and title wrapped the first line at 80 columns.
             state = {"live": ("● ", "bold green"), "planned": ("○ ", "yellow")}.get(s.status)
             if state:
                 label.append(*state)
@@ -217,17 +217,18 @@ class HomeScreen(SessionOps, Screen):
             label.append(f"  {s.title or s.heading}")
             # A second meeting of a day (or a renamed one) shows its id: never two rows alike.
             shown = shown_id(s.id, s.date)
-            detail = f"\n  {shown} · " if shown else "\n  "
-            if s.status == "cancelled":
-                detail += "cancelled" + (f": {s.cancelled}" if s.cancelled else "")
+            label.append(f"\n  {shown} · " if shown else "\n  ", style="dim")
+            if state:  # "planned · collab-cafe · 3 items", "live · 4 people · 3 items": fits 80 columns
+                label.append(s.status, style=state[1])
+                label.append(f" · {s.attendees} people" if s.status == "live" else f" · {s.template}", style="dim")
+                detail = f" · {s.agenda_items} items"
+            elif s.status == "cancelled":
+                detail = "cancelled" + (f": {s.cancelled}" if s.cancelled else "")
             else:
-                people = f" · {s.attendees} people" if s.attendees or not state else ""
-                detail += f"{s.template}{people} · {s.agenda_items} items"
+                detail = f"{s.template} · {s.attendees} people · {s.agenda_items} items"
             if s.archived_in:
                 detail += " · archived"
             label.append(detail, style="dim")
-            if state:
-                label.append(f" · {s.status}", style=state[1])
             options.append(Option(label))
             self.session_ids.append(s.id)
             self.session_rows.append(s)
