@@ -1,6 +1,8 @@
 """History at an organisation's scale (not tests): every figure as a ratio to its floor.
 
     .venv/bin/python benchmarks/scale.py [N]     # N sessions, default 10,000; run by `make bench`
+    SCALE_ONLY=live .venv/bin/python benchmarks/scale.py   # only the echo and filter figures
+    SCALE_DIR=/tmp/many ...                      # reuse (or write once) the N sessions there
 
 Builds its own directory of N sessions (the meetings of tests/fixtures, dates shifted a
 week apart, TOML written straight to disk), then measures each figure and its floor in
@@ -179,16 +181,25 @@ async def filter_keystrokes(root: Path, queries: list[str]) -> list[float]:
     times: list[float] = []
     app = Host()
     async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(600):
+        # Up to 10 minutes: after the echo figure killed an app mid-build, this is a cold
+        # build of N in-process (a loaded machine takes minutes); timing an empty table
+        # would measure nothing.
+        for _ in range(12_000):
             if isinstance(app.screen, BrowseScreen) and app.screen.loaded:
                 break
             await pilot.pause(0.05)
         browse = app.screen
         table = browse.query_one(SessionTable)
+        if not table.row_count:
+            raise RuntimeError(f"the history list of {root} did not load: no filter figure")
         filt = browse.query_one("#browse-filter", Input)
         for query in queries:
             for k in range(1, len(query) + 1):
-                filt.value = query[:k]
+                # The keystroke's new text, without the filter run it would start: that
+                # run is the one timed (a second run of the same text could be served
+                # from what the first found).
+                with filt.prevent(Input.Changed):
+                    filt.value = query[:k]
                 await pilot.pause()
                 t0 = time.perf_counter()
                 browse.apply_filter()
@@ -199,17 +210,61 @@ async def filter_keystrokes(root: Path, queries: list[str]) -> list[float]:
     return times
 
 
+def sessions_dir(tmp: Path, n: int) -> tuple[Path, list[str]]:
+    """The N sessions: written into ``tmp``, or into ``$SCALE_DIR`` once and reused there."""
+    reuse = os.environ.get("SCALE_DIR")
+    many = Path(reuse) if reuse else tmp / "many"
+    if reuse and many.is_dir() and len(list(many.glob("*.toml"))) == n:
+        ids = sorted((p.stem for p in many.glob("*.toml")), reverse=True)
+        print(f"  reusing {n:,} sessions in {many}")
+        return many, ids
+    t0 = time.perf_counter()
+    ids = write_sessions(many, n)
+    plant(many)
+    print(f"  wrote {n:,} sessions in {time.perf_counter() - t0:.1f} s ({sum(f.stat().st_size for f in many.glob('*.toml')) / 1e6:.0f} MB)")
+    return many, ids
+
+
+FILTER_QUERIES = ["finished 2029-1", "collab nov", "hackmd team"]
+
+
+def live_figures(many: Path, tmp: Path, n: int) -> None:
+    """The app's responsiveness: keystroke echo during an index build, filter keystrokes."""
+    rebuild, still_building = rebuild_keystrokes(many, tmp)
+    keys = asyncio.run(filter_keystrokes(many, FILTER_QUERIES))
+    small = tmp / "fifty"
+    if not small.is_dir():
+        write_sessions(small, 50)
+    keys50 = asyncio.run(filter_keystrokes(small, FILTER_QUERIES))
+    print_live(n, rebuild, still_building, keys, keys50)
+
+
+def print_live(n: int, rebuild: list[float], still_building: bool, keys: list[float], keys50: list[float]) -> None:
+    k_min, k_med = stats_of(keys)
+    k50_min, k50_med = stats_of(keys50)
+    k_p95 = sorted(keys)[int(len(keys) * 0.95)]
+    print(f"  {'filter keystroke at ' + format(n, ',') + ' (goal <= 16 ms)':<46} median {k_med * 1e3:.1f} ms, p95 {k_p95 * 1e3:.1f} ms, "
+          f"min {k_min * 1e3:.1f} ms, max {max(keys) * 1e3:.1f} ms (n={len(keys)}); at 50 sessions median {k50_med * 1e3:.1f} ms "
+          f"({k_med / k50_med:.2f}x): {'holds' if k_p95 <= 0.016 else 'does NOT hold'}")
+    ordered = sorted(rebuild)
+    print(f"  {'keystroke echo during a ' + format(n, ',') + ' index build':<46} median {statistics.median(rebuild) * 1e3:.0f} ms, "
+          f"p90 {ordered[int(len(ordered) * 0.9)] * 1e3:.0f} ms, max {max(rebuild) * 1e3:.0f} ms (n={len(rebuild)}; "
+          f"first key {rebuild[0] * 1e3:.0f} ms; build {'still running' if still_building else 'done'} after the last key) "
+          f"(goal: no frame later than 100 ms: {'holds' if max(rebuild) <= 0.1 else 'does NOT hold'})")
+
+
 def main() -> int:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     load = os.getloadavg()
     print(f"scale benchmark: {n:,} sessions, {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        many = tmp / "many"
-        t0 = time.perf_counter()
-        ids = write_sessions(many, n)
-        plant(many)
-        print(f"  wrote {n:,} sessions in {time.perf_counter() - t0:.1f} s ({sum(f.stat().st_size for f in many.glob('*.toml')) / 1e6:.0f} MB)")
+        many, ids = sessions_dir(tmp, n)
+        if os.environ.get("SCALE_ONLY") == "live":
+            live_figures(many, tmp, n)
+            load = os.getloadavg()
+            print(f"  load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+            return 0
         demo = tmp / "demo"
         demo.mkdir()
         for f in DEMO.glob("*.toml"):
@@ -285,11 +340,10 @@ def main() -> int:
         rebuild, still_building = rebuild_keystrokes(many, tmp)
 
         # -- filter as you type -----------------------------------------------------------
-        keys = asyncio.run(filter_keystrokes(many, ["finished 2029-1", "collab nov", "hackmd team"]))
-        keys50: list[float] = []
+        keys = asyncio.run(filter_keystrokes(many, FILTER_QUERIES))
         small = tmp / "fifty"
         write_sessions(small, 50)
-        keys50 = asyncio.run(filter_keystrokes(small, ["finished 2029-1", "collab nov", "hackmd team"]))
+        keys50 = asyncio.run(filter_keystrokes(small, FILTER_QUERIES))
 
         # -- where the first frame goes ---------------------------------------------------
         imp_textual = [run_time([PYTHON, "-c", "import textual.app"], tmp) for _ in range(ROUNDS)]
@@ -306,15 +360,7 @@ def main() -> int:
     for k, times in after_edit.items():
         print(line(f"{k} after one file changed, at {n:,}", times, sqlite_floor, 99.0).replace(" (goal <= 99.0x: holds)", " (no goal)"))
     print(line(f"cold list (no index) at {n:,} vs tomllib reads", cold, toml_floor, 1.1))
-    k_min, k_med = stats_of(keys)
-    k50_min, k50_med = stats_of(keys50)
-    k_p95 = sorted(keys)[int(len(keys) * 0.95)]
-    print(f"  {'filter keystroke at ' + format(n, ',') + ' (goal <= 16 ms)':<46} median {k_med * 1e3:.1f} ms, p95 {k_p95 * 1e3:.1f} ms, "
-          f"min {k_min * 1e3:.1f} ms (n={len(keys)}); at 50 sessions median {k50_med * 1e3:.1f} ms "
-          f"({k_med / k50_med:.2f}x): {'holds' if k_p95 <= 0.016 else 'does NOT hold'}")
-    print(f"  {'keystroke echo during a ' + format(n, ',') + ' index build':<46} median {statistics.median(rebuild) * 1e3:.0f} ms, "
-          f"max {max(rebuild) * 1e3:.0f} ms (n={len(rebuild)}; build {'still running' if still_building else 'done'} after the last key) "
-          f"(goal: no frame later than 100 ms: {'holds' if max(rebuild) <= 0.1 else 'does NOT hold'})")
+    print_live(n, rebuild, still_building, keys, keys50)
     r_rss = statistics.median(rss_app) / statistics.median(rss_bare)
     print(f"  {'RSS, history open at ' + format(n, ','):<46} {r_rss:5.2f}x (goal <= 2x: {'holds' if r_rss <= 2 else 'does NOT hold'})  "
           f"ours n=3 median {statistics.median(rss_app) / 1024:.0f} MiB, bare {statistics.median(rss_bare) / 1024:.0f} MiB")

@@ -101,10 +101,23 @@ class FacilitatorApp(App[int]):
     def store(self):
         """The sessions directory's ``SessionStore``."""
         if self._store is None:
+            from facilitator.index_child import ChildBuild
             from facilitator.store import SessionStore
 
             self._store = SessionStore(self.sessions_dir)
+            # A big index build runs in a child process: parsing here would take the GIL
+            # from the event loop (see facilitator.index_child).
+            self._store.index_builder = ChildBuild(on_fallback=self._index_fallback)
         return self._store
+
+    def _index_fallback(self, message: str) -> None:
+        """The child could not build the index (called from the refreshing thread)."""
+        try:
+            self.call_from_thread(self.notify, message, title="Session index", severity="warning",
+                                  timeout=12, markup=False)
+        except RuntimeError:  # on the app's own thread, or the app is no longer running
+            if self.is_running:
+                self.notify(message, title="Session index", severity="warning", timeout=12, markup=False)
 
     @property
     def templates(self):

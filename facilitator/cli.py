@@ -8,21 +8,22 @@ when it is started, so the scriptable commands start fast.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
 import gc
-import importlib
 import os
 import re
 import sys
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, Callable, Iterator, NoReturn, Sequence
 
 from facilitator import paths
 
+# typing, contextlib and importlib are not imported at run time: a warm command's
+# imports are a third of its time (the annotations are strings, PEP 563).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from typing import Any, Callable, NoReturn, Sequence
 
     from facilitator import store
     from facilitator.model import Session
@@ -345,6 +346,8 @@ def cmd_list(args: argparse.Namespace, st: SessionStore) -> int:
     for name, reason in broken:
         _warn(f"{os.path.join(root, name)}: {reason}")
     version = _list_version()
+    from facilitator.sanitize import clean
+
     if args.json:
         if not exists:
             _write_stdout("[]\n")
@@ -354,16 +357,31 @@ def cmd_list(args: argparse.Namespace, st: SessionStore) -> int:
         # can be put in afterwards.
         from json.encoder import encode_basestring as enc
 
-        text = idx.derived("list --json", version, lambda: _summaries_json(idx.summaries(), _ROOT_MARK))
-        prefix = enc(os.path.join(root, "x"))[1:-2]
-        _write_stdout(text.replace(_ROOT_MARK + os.sep, prefix))
+        # Cleaned once, when computed; the directory's JSON text is cleaned on its own (the
+        # policy goes character by character, and JSON escapes every CR and newline).
+        data = idx.derived_utf8("list --json", version, lambda: clean(_summaries_json(idx.summaries(), _ROOT_MARK)))
+        prefix = clean(enc(os.path.join(root, "x"))[1:-2])
+        try:
+            _write_kept(data.replace((_ROOT_MARK + os.sep).encode("utf-8"), prefix.encode("utf-8")))
+        except UnicodeEncodeError:  # a directory name that is no text (undecodable bytes)
+            _write_stdout(data.decode("utf-8").replace(_ROOT_MARK + os.sep, prefix))
         return 0
-    text = idx.derived("list", version, lambda: _list_text(idx.summaries())) if exists else ""
-    if not text:
+    data = idx.derived_utf8("list", version, lambda: clean(_list_text(idx.summaries()))) if exists else b""
+    if not data:
         print(f"no sessions in {st.root}", file=sys.stderr)
         return 0
-    _write_stdout(text)
+    _write_kept(data)
     return 0
+
+
+def _write_kept(data: bytes) -> None:
+    """Write a result the index keeps (UTF-8), cleaned when it was computed, as it is."""
+    from facilitator.sanitize import CleanStream, write_cleaned_utf8
+
+    if isinstance(sys.stdout, CleanStream):
+        write_cleaned_utf8(sys.stdout, data)
+    else:
+        _write_stdout(data.decode("utf-8"))
 
 
 # Private use: never in a session's file name (ids are lowercase letters, digits and '-').
@@ -698,12 +716,34 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, SessionStore], int]] = {
 def _history_module() -> Any:
     """The history commands (search, stats, people, next), if that module is installed."""
     try:
-        history_cli = importlib.import_module("facilitator.history_cli")
+        __import__("facilitator.history_cli")
+        history_cli = sys.modules["facilitator.history_cli"]
     except ImportError:
         return None
     if callable(getattr(history_cli, "add_commands", None)) and callable(getattr(history_cli, "run", None)):
         return history_cli
     return None
+
+
+def _leading_options(argv: Sequence[str]) -> tuple[dict[str, Any], list[str]] | None:
+    """The global options at the front of ``argv`` as the full parser reads them, and the
+    rest; None when one is not plain (an abbreviation, a value that looks like an option)."""
+    opts: dict[str, Any] = {"sessions": None, "templates": None, "demo": False}
+    rest = list(argv)
+    while rest:
+        token = rest[0]
+        if token == "--demo":
+            opts["demo"], rest = True, rest[1:]
+        elif token in ("--sessions", "--templates"):
+            if len(rest) < 2 or rest[1].startswith("-"):
+                return None
+            opts[token[2:]], rest = rest[1], rest[2:]
+        elif token.startswith(("--sessions=", "--templates=")):
+            name, _, value = token[2:].partition("=")
+            opts[name], rest = value, rest[1:]
+        else:
+            break
+    return opts, rest
 
 
 def _app_only(argv: Sequence[str]) -> bool:
@@ -714,38 +754,88 @@ def _app_only(argv: Sequence[str]) -> bool:
     (help, version, an abbreviated option, a value that looks like an option) gets the
     full parser, so its errors and help are unchanged.
     """
-    rest = list(argv)
-    while rest:
-        token = rest[0]
-        if token == "--demo":
-            rest = rest[1:]
-        elif token in ("--sessions", "--templates"):
-            if len(rest) < 2 or rest[1].startswith("-"):
-                return False
-            rest = rest[2:]
-        elif token.startswith(("--sessions=", "--templates=")):
-            rest = rest[1:]
-        else:
-            break
+    lead = _leading_options(argv)
+    if lead is None:
+        return False
+    rest = lead[1]
     return not rest or (len(rest) == 2 and rest[0] == "open" and not rest[1].startswith("-"))
 
 
 def _app_args(argv: Sequence[str]) -> Any:
     """What the full parser makes of an ``argv`` that _app_only accepts, without argparse."""
-    args = SimpleNamespace(sessions=None, templates=None, demo=False, command=None)
-    rest = list(argv)
-    while rest and rest[0].startswith("--"):
-        name, eq, value = rest[0][2:].partition("=")
-        if name == "demo":
-            args.demo, rest = True, rest[1:]
-        elif eq:
-            setattr(args, name, value)
-            rest = rest[1:]
-        else:
-            setattr(args, name, rest[1])
-            rest = rest[2:]
+    lead = _leading_options(argv)
+    assert lead is not None
+    opts, rest = lead
+    args = SimpleNamespace(command=None, **opts)
     if rest:
         args.command, args.id = rest
+    return args
+
+
+# The commands a warm run answers from the index, read without argparse (_read_args):
+# each one's flags, and how many words it takes (min, max; None: any number).
+_READ_COMMANDS: dict[str, tuple[tuple[str, ...], int, int | None]] = {
+    "list": (("--json",), 0, 0),
+    "people": (("--json",), 0, 0),
+    "stats": ((), 0, 1),
+    "search": (("--all",), 1, None),
+}
+
+
+def _read_args(argv: Sequence[str]) -> Any:
+    """What the full parser makes of ``list [--json]``, ``people [--json]``, ``stats [ID]``
+    and ``search WORD... [--limit N | --all]`` (after plain global options), or None for
+    anything else: building ~30 commands' parsers (and importing argparse, gettext,
+    shutil) was a quarter of a warm ``search``. Help, abbreviations, a word that starts
+    with ``-`` and every error go to the full parser, so they read as before."""
+    lead = _leading_options(argv)
+    if lead is None or not lead[1] or lead[1][0] not in _READ_COMMANDS:
+        return None
+    opts, (command, *rest) = lead
+    flags, least, most = _READ_COMMANDS[command]
+    seen: set[str] = set()
+    words: list[str] = []
+    limit: int | None = None
+    after_words = False  # argparse takes the words as one run (nargs='+')
+    i = 0
+    while i < len(rest):
+        token = rest[i]
+        i += 1
+        if not token.startswith("-"):
+            if after_words:
+                return None
+            words.append(token)
+            continue
+        after_words = bool(words)
+        if token in flags:
+            seen.add(token)
+            continue
+        if command != "search" or not (token == "--limit" or token.startswith("--limit=")):
+            return None
+        if token == "--limit":
+            if i == len(rest):
+                return None
+            value, i = rest[i], i + 1
+        else:
+            value = token[len("--limit="):]
+        if not (value.isascii() and value.isdigit()):
+            return None
+        limit = int(value)
+    if len(words) < least or (most is not None and len(words) > most):
+        return None
+    args = SimpleNamespace(command=command, **opts)
+    if command in ("list", "people"):
+        args.json = "--json" in seen
+    elif command == "stats":
+        args.id, args.date_from, args.date_to = (words[0] if words else None), None, None
+    else:
+        if limit is not None and "--all" in seen:
+            return None  # the full parser says they do not go together
+        default = getattr(_history_module(), "SEARCH_LIMIT", None)  # the command's own default
+        if not isinstance(default, int):
+            return None
+        args.words, args.all = words, "--all" in seen
+        args.limit = default if limit is None else limit
     return args
 
 
@@ -854,10 +944,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     argv = list(argv) if argv is not None else sys.argv[1:]
-    if _app_only(argv):
-        args: Any = _app_args(argv)
-        history = None
-    else:
+    args: Any = _app_args(argv) if _app_only(argv) else _read_args(argv)
+    history = None
+    if args is not None and args.command in ("search", "stats", "people"):
+        history = _history_module()
+        if history is None:
+            args = None
+    if args is None:
         history = _history_module()
         parser = build_parser(history)
         args = parser.parse_args(argv)
@@ -870,10 +963,11 @@ def _main(argv: Sequence[str] | None) -> int:
             return _run_app(args, root)
         if command == "open":
             return cmd_app(args, IndexedDir(root))
-        from facilitator import follow_cli
+        if command not in COMMANDS and command not in getattr(history, "COMMANDS", ()):
+            from facilitator import follow_cli
 
-        if command in follow_cli.COMMANDS:  # a Textual app too: not under the output guard
-            return follow_cli.run(args, root)
+            if command in follow_cli.COMMANDS:  # a Textual app too: not under the output guard
+                return follow_cli.run(args, root)
         if command in ("host", "join"):
             from facilitator import share_cli
 
@@ -904,22 +998,23 @@ def _main(argv: Sequence[str] | None) -> int:
         raise
 
 
-@contextlib.contextmanager
-def _clean_output() -> Iterator[None]:
+class _clean_output:
     """The last guard: while a command runs, stdout and stderr pass through the control policy.
 
     Results and messages hold user data (titles, names, notes, file names); whatever
     reached them by another way than import or a session file still never reaches the
     terminal raw. The app is not run under it (Textual writes escape codes on purpose).
+    (A class, not ``contextlib.contextmanager``: contextlib is not imported for it.)
     """
-    from facilitator.sanitize import CleanStream
 
-    old_out, old_err = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = CleanStream(old_out), CleanStream(old_err)
-    try:
-        yield
-    finally:
-        sys.stdout, sys.stderr = old_out, old_err
+    def __enter__(self) -> None:
+        from facilitator.sanitize import CleanStream
+
+        self.old = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = CleanStream(sys.stdout), CleanStream(sys.stderr)
+
+    def __exit__(self, *exc: object) -> None:
+        sys.stdout, sys.stderr = self.old
 
 
 def _data_errors() -> tuple[type[Exception], ...]:

@@ -7,23 +7,30 @@ them on their own (with ``--sessions DIR``).
 
 from __future__ import annotations
 
-import argparse
 import sys
-from typing import TYPE_CHECKING, Any, TextIO
 
+TYPE_CHECKING = False  # typing is not imported at run time (PEP 563 annotations)
 if TYPE_CHECKING:
+    import argparse
+    from typing import Any, TextIO
+
     from facilitator.store import SessionStore
 
 # The data layer (store and the history modules) is imported by the commands, not here:
 # ``facilitator.cli`` imports this module to build its parser, also when it starts the app.
 
 COMMANDS = {"search", "stats", "people", "next"}
+# ``search`` shows this many hits, best first, unless told otherwise (--limit N, --all).
+SEARCH_LIMIT = 20
 
 
 def add_commands(subparsers: Any) -> None:
-    p = subparsers.add_parser("search", help="find words in past sessions", description="Find past sessions' lines holding all the words (prefixes match, case and accents ignored; \"quoted words\" match as a phrase).")
+    p = subparsers.add_parser("search", help="find words in past sessions", description="Find past sessions' lines holding all the words (prefixes match, case and accents ignored; \"quoted words\" match as a phrase), best match first.")
     p.add_argument("words", nargs="+", help="words to find (all must occur in one item or section)")
-    p.add_argument("--limit", type=int, default=0, help="show at most this many hits")
+    many = p.add_mutually_exclusive_group()
+    many.add_argument("--limit", type=int, default=SEARCH_LIMIT, metavar="N",
+                      help=f"show the best N hits (default {SEARCH_LIMIT}; 0: all)")
+    many.add_argument("--all", action="store_true", help="show every hit")
 
     p = subparsers.add_parser("stats", help="planned vs actual time per item", description="Time review: each item's planned and actual minutes; overruns marked.")
     p.add_argument("id", nargs="?", help="one session (default: every session in the range, newest first)")
@@ -96,12 +103,17 @@ def _one_line(text: str) -> str:
 
 
 def _search(args: argparse.Namespace, store: SessionStore, out: TextIO) -> int:
-    from facilitator.search import query_words, search
+    """The best hits first (FTS5's bm25), ``--limit`` of them (a word said in every meeting
+    has ~17,000: a person reads the first few); a last line on stderr says how many more."""
+    from facilitator.search import count_hits, query_words, search
 
     query = " ".join(args.words)
     if not query_words(query):
         raise ValueError("nothing to search for (give at least one word)")
-    hits = search(store, query, args.limit or None, snippets=False)
+    if args.limit < 0:
+        raise ValueError(f"--limit must be 0 (every hit) or more, not {args.limit}")
+    limit = None if args.all or args.limit == 0 else args.limit
+    hits = search(store, query, limit, ranked=True, snippets=False)
     lines = []
     for h in hits:
         where = h.section + (f"/{_one_line(h.item_title)}" if h.item_id else "")
@@ -112,6 +124,11 @@ def _search(args: argparse.Namespace, store: SessionStore, out: TextIO) -> int:
 
         print(clean(f"no session mentions {query!r}"), file=sys.stderr)
         return 1
+    if limit is not None and len(hits) == limit:
+        total = count_hits(store, query)
+        if total > limit:
+            print(f"{total - limit:,} more hits (the best {limit:,} of {total:,} shown): "
+                  f"--limit N shows N, --all shows every one", file=sys.stderr)
     return 0
 
 
@@ -132,19 +149,31 @@ def _stats(args: argparse.Namespace, store: SessionStore, out: TextIO, err: Text
         _write_lines(out, _stats_lines(times))
         return 0
     # Every session: ~9,000 tables at 10,000 sessions, ~0.5 s to format; the index keeps
-    # the text until a session file (or this code) changes.
+    # the text (cleaned once) until a session file (or this code) changes.
     idx = store.index()
 
     def compute() -> str:
+        from facilitator.sanitize import clean
         from facilitator.stats import summary_of_index
 
-        return "\n".join(_stats_lines(summary_of_index(idx)))
+        lines = _stats_lines(summary_of_index(idx))
+        return clean("\n".join(lines) + "\n") if lines else ""
 
-    text = idx.derived("stats", _code_version("history_cli.py", "stats.py", "model.py"), compute)
+    text = idx.derived_utf8("stats", _code_version("history_cli.py", "stats.py", "model.py"), compute)
     if not text:
         raise ValueError("no sessions in that range")
-    _write_lines(out, [text])
+    _write_kept(out, text)
     return 0
+
+
+def _write_kept(out: TextIO, data: bytes) -> None:
+    """A result the index keeps (UTF-8), cleaned when it was computed: written as it is."""
+    from facilitator.sanitize import CleanStream, clean, write_cleaned_utf8
+
+    if isinstance(out, CleanStream):
+        write_cleaned_utf8(out, data)
+    else:  # run() always gives a CleanStream; anything else is cleaned here
+        out.write(clean(data.decode("utf-8")))
 
 
 def _code_version(*names: str) -> str:
@@ -174,20 +203,33 @@ def _stats_lines(times: list[Any]) -> list[str]:
 
 
 def _people(args: argparse.Namespace, store: SessionStore, out: TextIO) -> int:
-    from facilitator import people
-
-    if args.json:
-        import json
-
-        json.dump(people.as_json(people.attendance(store)), out, ensure_ascii=False, indent=2)
-        print(file=out)
-        return 0
-    rows = [("NAME", "HANDLE", "SESSIONS", "FIRST", "LAST")]
-    rows += [(name, f"@{handle}" if handle else "", str(count), first, last)
-             for name, handle, count, first, last in people.attendance_table(store)]
-    widths = [max(len(r[c]) for r in rows) for c in range(5)]
-    _write_lines(out, ["  ".join(r[c].ljust(widths[c]) for c in range(5)).rstrip() for r in rows])
+    """The table (or ``--json``) over every session: kept by the index as the text printed,
+    so a warm run reads it and writes it (no grouping, no JSON, not even the people module)."""
+    idx = store.index()
+    name, compute = ("people --json", _people_json) if args.json else ("people table", _people_table)
+    text = idx.derived_utf8(name, _code_version("history_cli.py", "people.py", "model.py"), lambda: compute(idx))
+    _write_kept(out, text)
     return 0
+
+
+def _people_json(idx: Any) -> str:
+    import json
+
+    from facilitator import people
+    from facilitator.sanitize import clean
+
+    return clean(json.dumps(people.as_json(people.attendance_of_index(idx)), ensure_ascii=False, indent=2) + "\n")
+
+
+def _people_table(idx: Any) -> str:
+    from facilitator import people
+    from facilitator.sanitize import clean
+
+    rows = [("NAME", "HANDLE", "SESSIONS", "FIRST", "LAST")]
+    rows += [(p.name, f"@{p.handle}" if p.handle else "", str(p.count), p.first_seen, p.last_seen)
+             for p in people.attendance_of_index(idx)]
+    widths = [max(len(r[c]) for r in rows) for c in range(5)]
+    return clean("\n".join("  ".join(r[c].ljust(widths[c]) for c in range(5)).rstrip() for r in rows) + "\n")
 
 
 def _templates(args: argparse.Namespace) -> Any:
@@ -218,6 +260,8 @@ def _next(args: argparse.Namespace, store: SessionStore, out: TextIO) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import argparse
+
     from facilitator.paths import resolve_sessions_dir
     from facilitator.store import SessionStore
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 if TYPE_CHECKING:
     from facilitator.model import Session
@@ -138,6 +138,12 @@ def attendance_table(store: SessionStore) -> list[tuple[str, str, int, str, str]
 
     return [(name, handle, count, first, last)
             for _key, name, handle, _aff, count, first, last, *_rest in json.loads(_grouped(store))]
+
+
+def attendance_of_index(idx: Any) -> list[Person]:
+    """People over every session in the index ``idx`` as it is (for a value the index keeps:
+    no refresh, no kept value of its own)."""
+    return _attendance(idx.attendee_rows())
 
 
 def _grouped(store: SessionStore) -> str:

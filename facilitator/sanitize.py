@@ -19,7 +19,10 @@ Nothing here imports Textual.
 from __future__ import annotations
 
 import re
-from typing import Any
+
+TYPE_CHECKING = False  # typing is not imported at run time (the CLI imports this)
+if TYPE_CHECKING:
+    from typing import Any
 
 # C0 less tab and newline, DEL, C1. A CR is matched unless it starts a CRLF.
 CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
@@ -102,6 +105,25 @@ def toml_may_hold_controls(text: str) -> bool:
     return has_controls(text) or _TOML_CONTROL_ESCAPE_RE.search(text) is not None
 
 
+def write_cleaned_utf8(stream: Any, data: bytes) -> None:
+    """Write the UTF-8 ``data`` of a text that went through :func:`clean` already.
+
+    To the stream's byte buffer when the stream writes UTF-8 with POSIX line ends (the
+    same bytes, without decoding and encoding megabytes again), else as text.
+    """
+    import os
+
+    buffer = getattr(stream, "buffer", None)
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+    if buffer is not None and encoding in ("utf-8", "utf8") and os.linesep == "\n":
+        stream.flush()
+        buffer.write(data)
+        buffer.flush()
+        return
+    text = data.decode("utf-8")
+    (stream.write_cleaned if isinstance(stream, CleanStream) else stream.write)(text)
+
+
 class CleanStream:
     """A text stream that applies the policy to everything written through it.
 
@@ -114,6 +136,13 @@ class CleanStream:
 
     def write(self, text: str) -> int:
         self._stream.write(clean(text))
+        return len(text)
+
+    def write_cleaned(self, text: str) -> int:
+        """Write ``text`` that went through :func:`clean` already: a result the index keeps
+        is cleaned once, when computed (checking 6 MB of ``stats`` again each time it is
+        served cost more than reading it)."""
+        self._stream.write(text)
         return len(text)
 
     def writelines(self, lines: Any) -> None:

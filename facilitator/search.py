@@ -15,9 +15,12 @@ matches best and a snippet around the match.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Iterable, NamedTuple
+from collections import namedtuple
 
+TYPE_CHECKING = False  # typing is not imported at run time (a warm ``search`` imports this)
 if TYPE_CHECKING:
+    from typing import Iterable
+
     from facilitator.store import SessionStore
 
 from facilitator.index import SNIPPET_CLOSE, SNIPPET_OPEN, Unit, fts_query, session_units  # noqa: F401 (re-exported)
@@ -25,19 +28,14 @@ from facilitator.index import SNIPPET_CLOSE, SNIPPET_OPEN, Unit, fts_query, sess
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-class Hit(NamedTuple):
-    """One matching unit. (A NamedTuple, not a dataclass: importing ``dataclasses`` is a
-    fifth of a warm ``facilitator search``.)"""
+class Hit(namedtuple("Hit", "session_id date title section item_id line item_title snippet", defaults=("", ""))):
+    """One matching unit: the session's id and date, the meeting's title, the section's
+    heading, the agenda item's id (None outside one), the line that matched (as written,
+    without its bullet), the item's title, and text around the match with the matched
+    words between SNIPPET_OPEN and SNIPPET_CLOSE. (A named tuple, not a dataclass:
+    importing ``dataclasses`` was a fifth of a warm ``facilitator search``.)"""
 
-    session_id: str
-    date: str
-    title: str  # the meeting's title
-    section: str  # the section's heading, for display
-    item_id: str | None  # the agenda item, if the match is in one
-    line: str  # the line that matched (as written, without its bullet)
-    item_title: str = ""
-    # Text around the match, the matched words between SNIPPET_OPEN and SNIPPET_CLOSE.
-    snippet: str = ""
+    __slots__ = ()
 
     @property
     def snippet_text(self) -> str:
@@ -84,6 +82,16 @@ def search(store: SessionStore, query: str, limit: int | None = None, ranked: bo
     for sid, date, title, section, item_id, item_title, body, snippet in store.index().search(query, limit, ranked, snippets):
         hits.append(Hit(sid, date, title, section, item_id or None, _best_line(body, patterns), item_title, snippet))
     return hits
+
+
+def count_hits(store: SessionStore, query: str) -> int:
+    """How many units the last :func:`search` of ``query`` matched in all (the index as it
+    is, not refreshed again)."""
+    from facilitator.index import index_for
+
+    if not store.root.is_dir():
+        return 0
+    return index_for(store.root).count_matches(query)
 
 
 def count_sessions(store: SessionStore) -> int:

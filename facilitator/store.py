@@ -811,6 +811,8 @@ class SessionStore:
         self._root_made = False
         # Ids this store moved to the trash, the last one last: an app's undo goes back through them.
         self.deleted_here: list[str] = []
+        # The app's ``index_child.ChildBuild``: a big refresh parses in a child process.
+        self.index_builder: Any = None
 
     # -- single sessions --------------------------------------------------------------
     def path_for(self, session_id: str) -> Path:
@@ -974,7 +976,10 @@ class SessionStore:
         if not self.root.exists():
             return idx, []
         try:
-            unlisted = idx.refresh(self._parse_for_index, progress)
+            if self.index_builder is None:
+                unlisted = idx.refresh(self._parse_for_index, progress)
+            else:
+                unlisted = self.index_builder.refresh(idx, self._parse_for_index, progress)
         except PermissionError as e:
             raise StoreError(f"cannot list {self.root}: {e.strerror or e}") from None
         except OSError as e:

@@ -133,26 +133,21 @@ def test_rows_from_the_index_are_the_rows_from_a_scan(many: SessionStore) -> Non
     assert rows_of(scan)[-1].broken is not None
 
 
-async def test_index_build_shows_a_progress_bar(many: SessionStore) -> None:
-    """Whichever thread builds the index, the list shows its progress (polled, not pushed)."""
-    from textual.widgets import ProgressBar
+def test_filter_as_you_type_finds_what_the_index_finds(many_dir: Path) -> None:
+    """Each keystroke narrows the last results in memory (``RowFilter``); typing on,
+    backspacing and starting again give exactly the rows a fresh filter gives, and for
+    sessions exactly what the index's own filter finds."""
+    from facilitator.screens.browse import RowFilter, filter_rows, rows_of_index
 
-    from facilitator.index import index_for
-
-    app = HostApp(many, BrowseScreen)
-    async with app.run_test(size=(100, 30)) as pilot:
-        browse = await _browse(pilot)
-        bar = browse.query_one("#browse-progress", ProgressBar)
-        assert not bar.display
-        idx = index_for(many.root)
-        browse.loaded = False  # as while a first build of many files runs
-        idx.progress = (2500, 10_000)
-        browse._poll_progress()
-        await pilot.pause()
-        assert bar.display and bar.progress == 2500 and bar.total == 10_000
-        assert "2,500 of 10,000" in str(browse.query_one("#browse-status").render())
-        idx.progress = None
-        browse.loaded = True
-        browse._poll_progress()
-        await pilot.pause()
-        assert not bar.display
+    idx = SessionStore(many_dir).index()  # read only: the module's directory, its index built once
+    rows = rows_of_index(idx.summaries(), [])
+    typed = RowFilter(rows)
+    queries = [q[:k] for q in ("collab nov", "finished 2029-1") for k in range(1, len(q) + 1)]
+    queries += ["collab no", "collab n", "", "NOV", "nov collab", "2029 hackmd", "zzz", "archived", "cafe 2030"]
+    for query in queries:
+        got = typed(query)
+        assert got == filter_rows(rows, query), query
+        if query.split():
+            assert {r.key for r in got} == idx.filter_ids(query.split()), query
+    assert typed("nov") and all(r.cells[0][5:7] == "11" for r in typed("nov"))  # the month's name matches
+    assert typed("zzz") == []

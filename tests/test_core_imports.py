@@ -33,15 +33,25 @@ def test_the_core_is_what_we_think() -> None:
         assert mod in CORE_MODULES
 
 
-@pytest.mark.parametrize("mod", ["facilitator", *CORE_MODULES])
-def test_core_module_does_not_import_textual(mod: str) -> None:
+def _imports_textual(mods: list[str]) -> str:
+    """The stderr of a fresh interpreter importing ``mods`` if it loaded Textual, else ""."""
     code = (
-        f"import sys, {mod}; "
+        f"import sys, {', '.join(mods)}; "
         "assert not any(m == 'textual' or m.startswith('textual.') for m in sys.modules), "
         "sorted(m for m in sys.modules if m.startswith('textual'))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
+    return proc.stderr if proc.returncode else ""
+
+
+def test_core_modules_do_not_import_textual() -> None:
+    """All of them in one interpreter (what a module imports alone it imports with the
+    others too, so none loading Textual together means none alone); one each only to
+    name the culprit (a process per module was ~15 s of the suite)."""
+    mods = ["facilitator", *CORE_MODULES]
+    if _imports_textual(mods):
+        culprits = {m: err for m in mods if (err := _imports_textual([m]))}
+        assert not culprits, culprits
 
 
 def test_the_app_and_home_import_without_the_data_layer() -> None:
@@ -84,6 +94,33 @@ def test_anything_else_gets_the_full_parser(argv: list[str]) -> None:
     from facilitator import cli
 
     assert not cli._app_only(argv)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["list"], ["list", "--json"], ["--sessions", "d", "people"], ["people", "--json"], ["stats"], ["stats", "2024-12-17"],
+     ["--templates=t", "search", "a"], ["search", "a", "b", "--limit", "3"], ["search", "--limit=0", "a"],
+     ["search", "--all", "a", "b"], ["search", "a", "--all"], ["--demo", "search", "x", "y"]],
+)
+def test_the_warm_read_commands_are_read_without_argparse_as_the_full_parser_reads_them(argv: list[str]) -> None:
+    from facilitator import cli
+
+    fast = cli._read_args(argv)
+    assert fast is not None
+    assert vars(fast) == vars(cli.build_parser(cli._history_module()).parse_args(argv))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["list", "-h"], ["list", "--js"], ["list", "x"], ["people", "--json", "x"], ["stats", "a", "b"], ["stats", "--from", "2024"],
+     ["search"], ["search", "-x"], ["search", "a", "--limit"], ["search", "a", "--limit", "-1"], ["search", "a", "--limit", "x"],
+     ["search", "a", "--all", "b"], ["search", "a", "--all", "--limit", "2"], ["search", "--", "-a"], ["--sess", "d", "list"],
+     ["search", "a", "--json"], ["next", "x"], ["--help"]],
+)
+def test_other_forms_of_the_read_commands_get_the_full_parser(argv: list[str]) -> None:
+    from facilitator import cli
+
+    assert cli._read_args(argv) is None
 
 
 def test_opening_a_meeting_does_not_import_the_markdown_reader() -> None:

@@ -306,10 +306,10 @@ def test_cli_search_stats_people_next(seeded) -> None:
     store, _ = seeded
     code, out, _ = run_cli(store, "search", "traefik")
     assert code == 0
-    assert out.splitlines()[0] == (
+    assert (
         "2024-09-17  Collaboration Cafe  Agenda/Configurable HTTP proxy running out of ephemeral ports: "
         "Proposal to try switching to traefik again: <https://github.com/jupyterhub/zero-to-jupyterhub-k8s/issues/3497>"
-    )
+    ) in out.splitlines()
     code, out, _ = run_cli(store, "stats", "2024-11-19")
     assert code == 0 and "Adopting JupyterHealth" in out and "—" in out
     code, out, _ = run_cli(store, "people", "--json")
@@ -334,3 +334,26 @@ def test_cli_errors_are_one_line(seeded, argv, needle) -> None:
     assert code == 1
     assert err.startswith("facilitator: error: ") and needle in err
     assert err.count("\n") == 1
+
+
+def test_cli_search_shows_the_best_hits_and_says_how_many_more(seeded) -> None:
+    """A word said in many meetings: the best few, ranked, and a last line (stderr) on how
+    to see the rest; ``--all`` prints every hit, the same ones ``search.search`` finds."""
+    from tests.conftest import run_cli as run_facilitator
+
+    store, _ = seeded
+    every = search.search(store, "the", ranked=True, snippets=False)
+    assert len(every) > 5
+    rc, out, err = run_facilitator("--sessions", store.root, "search", "the", "--limit", "3")
+    assert rc == 0 and len(out.splitlines()) == 3
+    assert out.splitlines()[0].startswith(f"{every[0].date}  ")
+    assert err.strip() == (f"{len(every) - 3:,} more hits (the best 3 of {len(every):,} shown): "
+                           "--limit N shows N, --all shows every one")
+    rc, out, err = run_facilitator("--sessions", store.root, "search", "the", "--all")
+    assert rc == 0 and len(out.splitlines()) == len(every) and err == ""
+    rc, out, err = run_facilitator("--sessions", store.root, "search", "the")
+    assert len(out.splitlines()) == min(len(every), history_cli.SEARCH_LIMIT)
+    rc, out, err = run_facilitator("--sessions", store.root, "search", "traefik", "--limit", "50")
+    assert rc == 0 and err == "" and len(out.splitlines()) == len(search.search(store, "traefik"))
+    rc, _, err = run_facilitator("--sessions", store.root, "search", "the", "--limit", "-2")
+    assert rc == 1 and "--limit must be 0" in err

@@ -186,6 +186,34 @@ def test_hand_edit_in_place_deletion_and_addition_are_seen(sessions_dir: Path, c
     assert added.stem in {x.id for x in s.scan().sessions}
 
 
+def test_listing_entry_by_entry_still_sees_edits_and_skips_what_is_no_file(
+        sessions_dir: Path, table_reads: list[int], counted: list[str]) -> None:
+    """A name that cannot be stat-ed (a dangling symlink) sends the listing entry by entry;
+    a directory named like a session is no session. Edits are still seen, and an
+    unchanged directory is still trusted on its key."""
+    s = SessionStore(sessions_dir)
+    for i in range(1, 3):
+        s.save(make_session(f"2024-0{i}-01", f"2024-0{i}-01"))
+    (sessions_dir / "ghost.toml").symlink_to(sessions_dir / "nowhere")
+    (sessions_dir / "folder.toml").mkdir()
+    assert [x.id for x in s.scan().sessions] == ["2024-02-01", "2024-01-01"]
+    fresh_process(s)
+    table_reads.clear()
+    assert search.search(s, "shipped") and table_reads == []
+    fresh_process(s)
+    _edit_in_place(sessions_dir / "2024-01-01.toml", "shipped", "quokkas")
+    counted.clear()
+    assert [h.session_id for h in search.search(s, "quokkas")] == ["2024-01-01"]
+    assert counted == ["2024-01-01.toml"]
+    (sessions_dir / "ghost.toml").unlink()  # now every name stats at once: one comparison, same tables
+    fresh_process(s)
+    counted.clear()
+    assert [h.session_id for h in search.search(s, "quokkas")] == ["2024-01-01"] and counted == []
+    fresh_process(s)
+    table_reads.clear()
+    assert search.search(s, "quokkas") and table_reads == []
+
+
 def test_unreadable_file_is_tried_again_every_time(sessions_dir: Path, monkeypatch, counted: list[str]) -> None:
     s = SessionStore(sessions_dir)
     s.save(make_session("2024-01-01", "2024-01-01"))
@@ -412,22 +440,42 @@ def test_cli_list_json_is_what_the_files_say(sessions_dir: Path) -> None:
     assert first[:3] == [expected[0]["id"], expected[0]["date"], "finished"]
 
 
+# One child process runs these in turn and checks, after each, what it has imported so far.
+_WARM_CHILD = """
+import json as _j, sys
+from facilitator.cli import main
+heavy = ['facilitator.store', 'facilitator.model', 'tomli_w', 'tomllib', 'textual', 'markdown_it', 'dateutil',
+         'argparse', 'gettext', 'facilitator.share_cli', 'facilitator.follow_cli']
+served = ['facilitator.people', 'facilitator.stats', 'dataclasses']
+for argv in _j.loads(sys.argv[1]):
+    sys.modules.pop('json', None)  # a kept value is served without the json module (list --json escapes its path)
+    rc = main(['--sessions', sys.argv[2], *argv])
+    sys.stdout.write('\\0\\n')
+    sys.stdout.flush()
+    bad = [m for m in heavy + (served if argv[0] != 'search' else []) + (['json'] if argv != ['list', '--json'] else [])
+           if m in sys.modules]
+    assert rc == 0 and not bad, (argv, bad)
+"""
+
+
 def test_cli_commands_read_the_index_without_the_store(sessions_dir: Path) -> None:
-    """A warm ``list``/``search``/``people`` never imports the store, the model, the TOML
-    reader or writer, nor Textual, markdown-it or dateutil."""
+    """A warm ``list``/``search``/``people``/``stats`` never imports the store, the model, the
+    TOML reader or writer, nor Textual, markdown-it, dateutil or a parser (argparse); a kept
+    result is written as it is (not grouped, formatted or encoded again)."""
     write_sessions(sessions_dir, 5, seeds=1)
-    people.attendance(SessionStore(sessions_dir))  # grouped once; the index keeps the result
-    for argv in (["list", "--json"], ["search", "collaboration"], ["list"], ["people"]):
-        code = (
-            "import sys; from facilitator.cli import main; rc = main(sys.argv[1:]); "
-            "heavy = [m for m in ('facilitator.store', 'facilitator.model', 'tomli_w', 'tomllib', 'textual', "
-            "'markdown_it', 'dateutil') if m in sys.modules]; "
-            "assert not heavy, heavy; sys.exit(rc)"
-        )
-        proc = subprocess.run([sys.executable, "-c", code, "--sessions", str(sessions_dir), *argv],
-                              capture_output=True, text=True)
-        assert proc.returncode == 0, (argv, proc.stderr)
-        assert proc.stdout.strip()
+    kept = (["people"], ["people", "--json"], ["stats"], ["list"], ["list", "--json"])
+    printed = []
+    for argv in kept:  # computed once; the index keeps the text
+        rc, out, _ = run_cli("--sessions", sessions_dir, *argv)
+        assert rc == 0 and out.strip()
+        printed.append(out)
+    proc = subprocess.run([sys.executable, "-c", _WARM_CHILD, json.dumps([*kept, ["search", "collaboration"]]),
+                           str(sessions_dir)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    outs = proc.stdout.split("\0\n")
+    # Served as bytes to a UTF-8 stdout: what the text path (a StringIO) prints.
+    assert outs[: len(kept)] == printed
+    assert "Collaboration" in outs[len(kept)]
 
 
 def test_list_kept_by_the_index_names_the_directory_as_given(tmp_path: Path) -> None:

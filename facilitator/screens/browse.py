@@ -1,10 +1,11 @@
 """The sessions list: every past and planned session, newest first, filtered as you type.
 
 The list loads after the screen's first frame, in a thread: the SQLite index is brought
-up to date (a first build of thousands of sessions shows a progress bar, the app staying
-responsive), then read. The table draws only the rows on screen (``SessionTable``), and
-a filter keystroke asks the index for the matching ids, so 10,000 sessions cost what 50
-do. Every printable key types into the filter; the commands are ctrl keys, so typing
+up to date (a first build of thousands of sessions runs in a child process and shows a
+progress bar, the app staying responsive: ``facilitator.index_child``), then read. The
+table draws only the rows on screen (``SessionTable``), and a filter keystroke narrows
+the rows of the keystroke before it in memory (``RowFilter``: no query waits on the
+index's lock), so 10,000 sessions cost little more than 50. Every printable key types into the filter; the commands are ctrl keys, so typing
 ``nov`` or ``finished`` filters and never fires one. Files that cannot be read are
 listed as "unreadable: REASON" rows; opening one shows the reason and touches nothing.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,6 +27,7 @@ from facilitator.paths import styles_dir
 from facilitator.screens.session_ops import SessionOps
 from facilitator.widgets.footer import KeysFooter
 from facilitator.widgets.inputs import LineInput
+from facilitator.index import session_haystack
 from facilitator.store import BrokenFile, ScanResult, SessionStore, StoreError, id_suffix
 from facilitator.widgets.session_table import SessionTable
 
@@ -38,13 +41,14 @@ WIDTHS = (10, 24, 12, 6, 5, 22, 8)  # the Title column takes the room left over
 class Row:
     key: str  # the session id, or "!<file name>" for an unreadable file
     cells: tuple[str, ...]
-    haystack: str
+    haystack: str  # what the filter matches (a session's: ``index.session_haystack``)
     broken: BrokenFile | None = None
 
 
 def _session_row(sid: str, date: str, heading: str, title: str, template: str, status: str,
                  attendees: int, agenda_items: int, archived_in: str, cancelled: str) -> Row:
     title = title or heading or ""
+    haystack = session_haystack(sid, date, title, template, status, cancelled, archived_in)
     shown = id_suffix(sid, date)
     if shown:  # a second meeting of a day (#2), or a renamed one: never two rows alike
         title = f"{shown} · {title}" if title else shown
@@ -53,7 +57,7 @@ def _session_row(sid: str, date: str, heading: str, title: str, template: str, s
         people = items = ""
         status = "cancelled" + (f": {shorten(cancelled)}" if cancelled else "")
     cells = (date or "?", title, template, people, items, status, "yes" if archived_in else "no")
-    return Row(sid, cells, " ".join((sid,) + cells + (cancelled,)).casefold())
+    return Row(sid, cells, haystack)
 
 
 def _broken_rows(broken: list[BrokenFile]) -> list[Row]:
@@ -88,10 +92,59 @@ def shorten(text: str, width: int = CANCELLED_NOTE_WIDTH) -> str:
 
 
 def filter_rows(rows: list[Row], query: str) -> list[Row]:
+    """The rows holding every word of ``query`` (substrings, case ignored), in order."""
     words = query.casefold().split()
     if not words:
         return rows
     return [r for r in rows if all(w in r.haystack for w in words)]
+
+
+class RowFilter:
+    """Filter-as-you-type: each query narrows the results of a recent one it implies.
+
+    Typing adds to a word, so the rows matching ``collab n`` are among those matching
+    ``collab``: only those are looked at again, one substring test per row and word
+    (longest word first), and a backspace finds its query among the recent ones. The
+    first letter scans every row once; each later one, what the one before left.
+    """
+
+    RECENT = 8
+
+    def __init__(self, rows: list[Row]) -> None:
+        self.rows = rows
+        self._recent: list[tuple[tuple[str, ...], list[Row]]] = []
+
+    def __call__(self, query: str) -> list[Row]:
+        words = tuple(sorted(set(query.casefold().split()), key=len, reverse=True))
+        if not words:
+            return self.rows
+        base, done = self.rows, ()
+        for seen, result in self._recent:
+            if seen == words:
+                return result
+            # Every row matching ``words`` matches ``seen`` when each seen word is part of one of them.
+            if len(result) < len(base) and all(any(s in w for w in words) for s in seen):
+                base, done = result, seen
+        for w in words:
+            if w not in done:
+                base = [r for r in base if w in r.haystack]
+        self._recent = [(words, base)] + self._recent[: self.RECENT - 1]
+        return base
+
+
+class _Cells:
+    """The cells of each row, for the table, without a list of 10,000 tuples per keystroke."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: list[Row]) -> None:
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index: int) -> tuple[str, ...]:
+        return self.rows[index].cells
 
 
 class BrokenFileScreen(ModalScreen[None]):
@@ -140,8 +193,10 @@ class BrowseScreen(SessionOps, Screen):
         self.rows: list[Row] = []
         self.shown: list[Row] = []
         self.loaded = False
-        self._index = None  # the SessionIndex the rows came from (filters query it)
+        self._filter = RowFilter([])
+        self._sessions = 0  # how many rows are sessions (the others: unreadable files, last)
         self._poll = None
+        self._status = ""  # the status line's text
 
     def compose(self) -> ComposeResult:
         yield Static("Sessions", id="browse-title")
@@ -156,10 +211,11 @@ class BrowseScreen(SessionOps, Screen):
     def on_mount(self) -> None:
         self.query_one("#browse-filter", Input).cursor_blink = False
         self.query_one("#browse-progress", ProgressBar).display = False
-        self.query_one("#browse-status", Static).update("Loading sessions…")
+        self._status = ""
+        self.show_status("Loading sessions…")
         self.query_one("#browse-table", SessionTable).focus()
         self.call_after_refresh(self.refresh_sessions)  # after the first frame
-        self._poll = self.set_interval(0.1, self._poll_progress)
+        self._poll = self.set_interval(0.2, self._poll_progress)
 
     # -- loading --------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="browse-scan")
@@ -171,68 +227,73 @@ class BrowseScreen(SessionOps, Screen):
         except StoreError as e:
             self.app.call_from_thread(self._scan_failed, str(e))
             return
-        self.app.call_from_thread(self._loaded, rows, select, index)
+        self.app.call_from_thread(self._loaded, rows, select)
 
     def _poll_progress(self) -> None:
-        """Show the index build's progress, whichever thread runs it (the app may have started it)."""
+        """Show the index build's progress, whichever thread or process runs it (the app
+        may have started it); nothing is drawn again while it has not moved."""
         from facilitator.index import index_for
 
         state = None if self.loaded else index_for(self.store.root).progress
         bar = self.query_one("#browse-progress", ProgressBar)
         if state is None or state[1] < 50:  # a few changed files need no bar
-            bar.display = False
+            if bar.display:
+                bar.display = False
             if self.loaded and self._poll is not None:
                 self._poll.stop()
                 self._poll = None
             return
         done, total = state
-        bar.display = True
-        bar.update(total=total, progress=done)
-        self.query_one("#browse-status", Static).update(Text(f"Indexing sessions: {done:,} of {total:,}…"))
+        if not bar.display:
+            bar.display = True
+        if (bar.progress, bar.total) != (done, total):
+            bar.update(total=total, progress=done)
+        self.show_status(f"Indexing sessions: {done:,} of {total:,}…")
 
     def _scan_failed(self, message: str) -> None:
-        self.query_one("#browse-status", Static).update(Text(f"cannot list sessions: {message}"))
+        self.show_status(f"cannot list sessions: {message}")
         self.loaded = True
 
-    def _loaded(self, rows: list[Row], select: str | None, index=None) -> None:
+    def _loaded(self, rows: list[Row], select: str | None) -> None:
         self.rows = rows
-        self._index = index
+        self._filter = RowFilter(rows)
+        self._sessions = sum(1 for r in rows if r.broken is None)
         self.loaded = True
         self.query_one("#browse-progress", ProgressBar).display = False
         self.apply_filter(select=select)
 
-    def _matching(self, query: str) -> list[Row]:
-        """The rows matching the filter: sessions by the index, unreadable files by their row."""
-        words = query.casefold().split()
-        if not words or self._index is None:
-            return filter_rows(self.rows, query)
-        try:
-            ids = self._index.filter_ids(words)
-        except Exception:  # the index went away under us: filter the rows in memory
-            return filter_rows(self.rows, query)
-        return [
-            r for r in self.rows
-            if (r.key in ids if r.broken is None else all(w in r.haystack for w in words))
-        ]
-
     def apply_filter(self, select: str | None = None) -> None:
+        """Show the rows matching the filter; every step is as small as the rows shown
+        (no pass over all 10,000 rows but the filter's own, see ``RowFilter``)."""
         table = self.query_one("#browse-table", SessionTable)
         query = self.query_one("#browse-filter", Input).value
         current = select or self.current_key()
-        self.shown = self._matching(query)
-        keys = [r.key for r in self.shown]
-        cursor = keys.index(current) if current in keys else 0
-        alerts = {n for n, r in enumerate(self.shown) if r.broken is not None}
-        table.set_rows([r.cells for r in self.shown], alerts, cursor=cursor)
-        n_sessions = sum(1 for r in self.rows if r.broken is None)
+        shown = self.shown = self._filter(query)
+        cursor = next((n for n, r in enumerate(shown) if r.key == current), 0) if current is not None else 0
+        broken = 0  # the unreadable files are the last rows
+        while broken < len(shown) and shown[-1 - broken].broken is not None:
+            broken += 1
+        table.set_rows(_Cells(shown), set(range(len(shown) - broken, len(shown))), cursor=cursor)
+        n_sessions = self._sessions
         n_broken = len(self.rows) - n_sessions
-        status = f"{len(self.shown)} of {n_sessions} sessions" if query.strip() else f"{n_sessions} sessions"
+        status = f"{len(shown)} of {n_sessions} sessions" if query.strip() else f"{n_sessions} sessions"
         if n_broken:
             status += f" · {n_broken} unreadable file{'s' if n_broken != 1 else ''} (listed in red, left untouched)"
         elif n_sessions:  # the footer has no room for these at 80 columns
             status += (f" · {self.key_of('rename_session')} rename · {self.key_of('delete_session')} delete"
                        f" · {self.key_of('trash')} trash")
-        self.query_one("#browse-status", Static).update(Text(status))
+        self.show_status(status)
+
+    def show_status(self, text: str) -> None:
+        """The status line, laid out again only when its height may change: a layout of
+        the whole screen per keystroke (or per progress tick) was most of its cost."""
+        if text == self._status:
+            return
+        widget = self.query_one("#browse-status", Static)
+        width = widget.content_region.width
+        one_line = 0 < cell_len(text) <= width and 0 < cell_len(self._status) <= width
+        self._status = text
+        widget.update(Text(text), layout=not one_line)
 
     @on(Input.Changed, "#browse-filter")
     def _filter_changed(self, event: Input.Changed) -> None:

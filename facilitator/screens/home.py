@@ -159,7 +159,7 @@ class HomeScreen(SessionOps, Screen):
         self._select = select
         self._sessions_shown = False
         if self._poll is None:
-            self._poll = self.set_interval(0.1, self._poll_progress)
+            self._poll = self.set_interval(0.2, self._poll_progress)
         self._load_sessions_worker()
 
     @work(thread=True, exclusive=True, group="home-sessions")
@@ -175,14 +175,20 @@ class HomeScreen(SessionOps, Screen):
         self.app.call_from_thread(self._show_sessions, result, total)
 
     def _poll_progress(self) -> None:
-        """An index build of many sessions (in whichever thread) shows as a bar and a count."""
+        """An index build of many sessions (in whichever thread or process) shows as a bar
+        and a count; a tick that changes nothing draws nothing, and no layout is redone
+        for the count's one line (a whole-screen layout per tick slowed typing meanwhile)."""
         from facilitator.index import index_for
 
         state = index_for(self.app.store.root).progress
         bars = self.query("#sessions-progress")
         if state is not None and state[1] >= 50:
             done, total = state
-            self.query_one("#sessions-hint", Static).update(Text(f"Indexing sessions: {done:,} of {total:,}…"))
+            if bars and (bars.first().progress, bars.first().total) == (done, total):
+                return
+            hint = self.query_one("#sessions-hint", Static)
+            text = f"Indexing sessions: {done:,} of {total:,}…"
+            hint.update(Text(text), layout=not bars or len(text) > hint.content_region.width)
             if not bars:  # mounted only when needed: not a widget of the first frame
                 from textual.widgets import ProgressBar
 

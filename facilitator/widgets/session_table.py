@@ -21,6 +21,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+LINE_CACHE = 512  # row texts kept (~10 screens); all dropped when full
+
 # Terminal control characters (C0, DEL, C1) never reach the screen from user text.
 _CONTROL = {c: " " for c in (*range(0x00, 0x20), *range(0x7F, 0xA0))}
 
@@ -82,8 +84,10 @@ class SessionTable(ScrollView, can_focus=True):
         self.columns = list(columns)
         self.flex = flex
         self.shrink = list(shrink)
-        self.rows: list[tuple[str, ...]] = []
+        self.rows: Sequence[tuple[str, ...]] = []
         self.alerts: set[int] = set()  # rows drawn in the alert style (unreadable files)
+        self._styles: tuple[Style, Style, Style, Style, Style] | None = None
+        self._texts: dict[tuple, str] = {}  # (widths, cells) -> the line's text
 
     # -- data -----------------------------------------------------------------------
     @property
@@ -93,7 +97,7 @@ class SessionTable(ScrollView, can_focus=True):
     def get_row_at(self, index: int) -> tuple[str, ...]:
         return self.rows[index]
 
-    def set_rows(self, rows: list[tuple[str, ...]], alerts: set[int] | None = None, cursor: int = 0) -> None:
+    def set_rows(self, rows: Sequence[tuple[str, ...]], alerts: set[int] | None = None, cursor: int = 0) -> None:
         self.rows = rows
         self.alerts = alerts or set()
         self.virtual_size = Size(self._total_width(), len(rows) + 1)
@@ -113,10 +117,11 @@ class SessionTable(ScrollView, can_focus=True):
         self.refresh()
 
     # -- drawing --------------------------------------------------------------------
-    def _widths(self) -> list[int]:
+    def _widths(self, width: int | None = None) -> list[int]:
+        """Each column's width in ``width`` cells (the table's own width by default)."""
         widths = [w for _, w in self.columns]
         gaps = len(widths) + 1
-        room = self.scrollable_content_region.width - gaps - sum(widths)
+        room = (self.scrollable_content_region.width if width is None else width) - gaps - sum(widths)
         if room > 0:
             widths[self.flex] += room
         for index, least in self.shrink:
@@ -135,6 +140,18 @@ class SessionTable(ScrollView, can_focus=True):
         self.refresh()
 
     def _line(self, cells: Sequence[str], widths: list[int]) -> str:
+        """A row's text at these widths; the rows drawn lately are kept (a filter keystroke
+        mostly shows rows the keystroke before showed: each was cut to width once)."""
+        key = (tuple(widths), cells)
+        text = self._texts.get(key)
+        if text is None:
+            if len(self._texts) >= LINE_CACHE:
+                self._texts.clear()
+            text = self._texts[key] = self._cut(cells, widths)
+        return text
+
+    @staticmethod
+    def _cut(cells: Sequence[str], widths: list[int]) -> str:
         out = [" "]
         for text, w in zip(cells, widths):
             text = clean(text)
@@ -144,24 +161,37 @@ class SessionTable(ScrollView, can_focus=True):
             out.append(" ")
         return "".join(out)
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
+
+    def _line_styles(self) -> tuple[Style, Style, Style, Style, Style]:
+        """The widget's style and its parts', computed once until the CSS changes: each
+        ``rich_style`` walks the ancestors (~0.5 ms), per line that was most of a frame."""
+        if self._styles is None:
+            part = self.get_component_rich_style
+            self._styles = (self.rich_style, part("session-table--header"), part("session-table--even"),
+                            part("session-table--alert"), part("session-table--cursor"))
+        return self._styles
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        widths = self._widths()
-        base = self.rich_style
+        widths = self._widths(width)
+        base, header, even, alert, cursor = self._line_styles()
         if y == 0:
-            style = base + self.get_component_rich_style("session-table--header")
-            text = self._line([name for name, _ in self.columns], widths)
+            style = base + header
+            text = self._line(tuple(name for name, _ in self.columns), widths)
         else:
             index = round(self.scroll_y) + y - 1
             if index >= len(self.rows):
                 return Strip.blank(width, base)
             style = base
             if index % 2:
-                style += self.get_component_rich_style("session-table--even")
+                style += even
             if index in self.alerts:
-                style += self.get_component_rich_style("session-table--alert")
+                style += alert
             if index == self.cursor_row:
-                style += self.get_component_rich_style("session-table--cursor")
+                style += cursor
             text = self._line(self.rows[index], widths)
         x = round(self.scroll_x)
         strip = Strip([Segment(text, style)]).crop(x, x + width)
