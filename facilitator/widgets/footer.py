@@ -40,6 +40,7 @@ def _key_width(key: Widget, compact: bool) -> int:
 
 class KeysFooter(Footer):
     _shown: tuple | None = None  # what the keys showed when last built
+    _composed: int | None = None  # the width the keys were last fitted to
 
     def __init__(self, drop: Callable[[], tuple[str, ...]] | None = None) -> None:
         """``drop``: the screen's actions in the order they leave the footer when the keys
@@ -73,11 +74,13 @@ class KeysFooter(Footer):
         self.show_command_palette = not narrow
         if self.drop is not None and width != self._width:
             self._width = width
-            self.refresh(recompose=True)
+            if self._composed not in (None, width):  # built for another width: fit again
+                self.refresh(recompose=True)
 
     def compose(self) -> ComposeResult:
         keys = list(super().compose())
         width = self._width or self.app.size.width
+        self._composed = width
         if self.drop is not None:
             compact = width < NARROW
             shown = [k for k in keys if _action(k) is not None and not k.has_class("-command-palette")]
