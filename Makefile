@@ -13,7 +13,7 @@ run: $(VENV)/.installed
 	$(VENV)/bin/facilitator --sessions sessions --demo
 
 test: $(VENV)/.installed
-	$(PY) -m pytest -n 2
+	$(PY) -m pytest -n 2 --dist worksteal
 
 wheel-test: $(VENV)/.installed
 	set -e; \

@@ -66,14 +66,15 @@ class FakeClock:
 
     WALL0 = 1_737_460_800.0  # 2025-01-21 12:00 UTC
 
-    def __init__(self) -> None:
-        self.t = 1000.0
+    def __init__(self, start: float = 1000.0, wall0: float = WALL0) -> None:
+        self.t = start
+        self.wall0 = wall0  # the wall clock reads wall0 + t
 
     def now(self) -> float:
         return self.t
 
     def wall(self) -> float:
-        return self.WALL0 + self.t
+        return self.wall0 + self.t
 
     def advance(self, seconds: float) -> None:
         self.t += seconds

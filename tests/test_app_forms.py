@@ -15,7 +15,8 @@ from textual import events
 from textual.widgets import Input, OptionList
 
 from facilitator.store import SessionStore
-from tests.test_app_meeting import FakeClock, go_to_item, open_with_item, shown
+from tests.conftest import FakeClock
+from tests.test_app_meeting import go_to_item, open_with_item, shown
 
 CHARS = {"space": " "}
 NAMED = re.compile(r"^(f\d+|(ctrl|alt|shift)\+.+)$")  # keys with no character

@@ -17,7 +17,8 @@ from facilitator.screens.search import SearchScreen
 from facilitator.store import SessionStore
 from facilitator.templates import get_template, new_session
 from tests.test_app_history import HostApp, add_timed, import_seed, settle, until
-from tests.test_app_meeting import FakeClock, go_to_item, make_app, open_with_item, shown, type_text
+from tests.conftest import FakeClock
+from tests.test_app_meeting import go_to_item, make_app, open_with_item, shown, type_text
 
 
 def option_texts(lst: OptionList) -> list[str]:

@@ -12,24 +12,7 @@ from facilitator.clipboard import CopyResult
 from facilitator.model import Attendee
 from facilitator.store import SessionStore
 from facilitator.templates import get_template, new_session
-
-WALL0 = 1_737_460_800.0  # 2025-01-21 12:00 UTC
-
-
-class FakeClock:
-    """Monotonic and wall clocks that move only when told to."""
-
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def now(self) -> float:
-        return self.t
-
-    def wall(self) -> float:
-        return WALL0 + self.t
-
-    def advance(self, seconds: float) -> None:
-        self.t += seconds
+from tests.conftest import FakeClock
 
 
 def make_app(sessions_dir: Path, clock: FakeClock, tmp_path: Path, **kw) -> FacilitatorApp:

@@ -69,7 +69,8 @@ def test_the_paste_handlers_we_run_before_exist() -> None:
 
 async def test_home_paste_says_why_in_one_line_and_cleans_what_it_pastes(sessions_dir, tmp_path, monkeypatch) -> None:
     from facilitator import clipboard
-    from tests.test_app_meeting import FakeClock, make_app
+    from tests.conftest import FakeClock
+    from tests.test_app_meeting import make_app
 
     board: dict[str, object] = {"value": (None, clipboard.NO_TOOL)}
     monkeypatch.setattr(clipboard, "paste_text", lambda: board["value"])
@@ -188,7 +189,8 @@ async def test_a_paste_of_every_control_into_every_filter_and_search_field_shows
 async def test_a_paste_into_the_home_fields_shows_no_control(sessions_dir, tmp_path) -> None:
     from textual.widgets import Input
 
-    from tests.test_app_meeting import FakeClock, make_app
+    from tests.conftest import FakeClock
+    from tests.test_app_meeting import make_app
 
     app = make_app(sessions_dir, FakeClock(), tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -11,7 +11,8 @@ from facilitator.screens.prepare import PrepareScreen
 from facilitator.store import SessionStore
 from facilitator.templates import get_template, new_session
 from tests.test_app_history import settle, until
-from tests.test_app_meeting import FakeClock, make_app
+from tests.conftest import FakeClock
+from tests.test_app_meeting import make_app
 
 
 def planned(sessions_dir: Path, checkin: str = "[b]Bob[/] / @bob / X") -> SessionStore:

@@ -21,7 +21,8 @@ from facilitator.screens.session_ops import TrashScreen
 from facilitator.store import SessionStore
 from facilitator.widgets.session_table import SessionTable
 from tests.test_app_history import HostApp, settle, until
-from tests.test_app_meeting import FakeClock, make_app
+from tests.conftest import FakeClock
+from tests.test_app_meeting import make_app
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from facilitator.screens.rooms import OpenRoomsScreen
 from facilitator.store import SessionStore
 from facilitator.templates import get_template, new_session
 from tests.test_app_forms import burst
-from tests.test_app_meeting import FakeClock, make_app, shown, type_text
+from tests.conftest import FakeClock
+from tests.test_app_meeting import make_app, shown, type_text
 
 
 def cafe_2026(sessions_dir: Path) -> None:

@@ -14,7 +14,8 @@ from facilitator.share_server import host_meeting
 from facilitator.share_session import HostPlan
 from facilitator.store import SessionStore
 from facilitator.widgets.notes import NotesArea
-from tests.test_app_meeting import FakeClock, make_app
+from tests.conftest import FakeClock
+from tests.test_app_meeting import make_app
 from tests.test_shared_doc import make_session
 
 DEADLINE = 10.0

@@ -15,9 +15,9 @@ from facilitator.clipboard import CopyResult
 from facilitator.model import AgendaItem, Attendee
 from facilitator.store import SessionStore
 from facilitator.templates import get_template, new_session
+from tests.conftest import FakeClock
 
 SIZES = [(120, 40), (80, 24)]
-WALL0 = 1_737_460_800.0  # 2025-01-21 12:00 UTC
 
 
 @pytest.fixture(autouse=True)
@@ -29,15 +29,9 @@ def utc(monkeypatch):
     time.tzset()
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.t = 500.0
-
-    def now(self) -> float:
-        return self.t
-
-    def wall(self) -> float:
-        return WALL0 + self.t
+def snapshot_clock() -> FakeClock:
+    """The clock every snapshot starts from (the shown times depend on it)."""
+    return FakeClock(start=500.0)
 
 
 def seed(sessions_dir: Path) -> str:
@@ -89,14 +83,14 @@ async def to_item(pilot, n: int = 0) -> None:
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_home(snap_compare, sessions_dir, size):
     seed(sessions_dir)
-    app = make_app(sessions_dir, FakeClock())
+    app = make_app(sessions_dir, snapshot_clock())
     assert snap_compare(app, terminal_size=size, run_before=settle)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_checkin(snap_compare, sessions_dir, size):
     sid = seed(sessions_dir)
-    app = make_app(sessions_dir, FakeClock(), sid)
+    app = make_app(sessions_dir, snapshot_clock(), sid)
 
     async def run_before(pilot):
         await settle(pilot)
@@ -109,7 +103,7 @@ def test_checkin(snap_compare, sessions_dir, size):
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_running_item(snap_compare, sessions_dir, size):
     sid = seed(sessions_dir)
-    clock = FakeClock()
+    clock = snapshot_clock()
     app = make_app(sessions_dir, clock, sid)
 
     async def run_before(pilot):
@@ -125,7 +119,7 @@ def test_running_item(snap_compare, sessions_dir, size):
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_overrun_item(snap_compare, sessions_dir, size):
     sid = seed(sessions_dir)
-    clock = FakeClock()
+    clock = snapshot_clock()
     app = make_app(sessions_dir, clock, sid)
     app.bell = lambda: None  # type: ignore[method-assign]
 
@@ -144,7 +138,7 @@ def test_overrun_item(snap_compare, sessions_dir, size):
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_export_preview(snap_compare, sessions_dir, size):
     sid = seed(sessions_dir)
-    clock = FakeClock()
+    clock = snapshot_clock()
     app = make_app(sessions_dir, clock, sid)
 
     async def run_before(pilot):
@@ -161,7 +155,7 @@ def test_export_preview(snap_compare, sessions_dir, size):
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_presenter(snap_compare, sessions_dir, size):
     sid = seed(sessions_dir)
-    clock = FakeClock()
+    clock = snapshot_clock()
     app = make_app(sessions_dir, clock, sid)
 
     async def run_before(pilot):
@@ -173,3 +167,19 @@ def test_presenter(snap_compare, sessions_dir, size):
         await pilot.pause(0.35)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_rooms_dialog_80x24(snap_compare, sessions_dir):
+    """The rooms dialog fills an 80x24 terminal: every suggested room and its topic readable."""
+    sid = seed(sessions_dir)
+    app = make_app(sessions_dir, snapshot_clock(), sid)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        m = pilot.app.screen
+        m.show_stage(next(i for i, st in enumerate(m.stages) if st.kind == "agenda"))
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert type(pilot.app.screen).__name__ == "OpenRoomsScreen"
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -8,27 +8,13 @@ from facilitator.engine import Change, Meeting, StageKind
 from facilitator.model import ItemStatus, SectionKind, Session, SessionStatus
 from facilitator.rooms import RoomPlan, room_host, room_info
 from facilitator.templates import get_template, new_session
+from tests.conftest import FakeClock
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.t = 1000.0
-        self.epoch = 1_780_000_000.0
-
-    def now(self) -> float:
-        return self.t
-
-    def wall(self) -> float:
-        return self.epoch + self.t
-
-    def advance(self, seconds: float) -> None:
-        self.t += seconds
-
-
-def cafe(template: str = "collab-cafe-2025") -> tuple[Meeting, Clock, list[Change], list[Session]]:
+def cafe(template: str = "collab-cafe-2025") -> tuple[Meeting, FakeClock, list[Change], list[Session]]:
     tpl = get_template(template)
     session = new_session(tpl, "2026-06-16", date="2026-06-16")
-    clock = Clock()
+    clock = FakeClock(wall0=1_780_000_000.0)  # 2026-05-28, before the 2026 cafe's date
     saved: list[Session] = []
     m = Meeting(session, tpl, clock.now, clock.wall, saver=saved.append)
     changes: list[Change] = []

@@ -49,9 +49,7 @@ def test_the_countdown_carries_on_from_the_saved_start_time(sessions_dir: Path) 
     m.save()  # saved 90 s into a 10 minute item
     saved = read_session_file(sessions_dir / f"{SID}.toml")
     # The follower reads it 30 s later on its own clocks (another process: other monotonic origin).
-    theirs = FakeClock()
-    theirs.t = clock.t + 30 - 5000.0
-    theirs.WALL0 = clock.WALL0 + 5000.0
+    theirs = FakeClock(start=clock.t + 30 - 5000.0, wall0=clock.wall0 + 5000.0)
     follower = reader_engine(saved, get_template("collab-cafe"), theirs.now, theirs.wall)
     assert follower.timer_view(follower.current).text == "08:00"  # 10:00 - 1:30 - 0:30
     theirs.advance(61)

@@ -14,7 +14,7 @@ import pytest
 from facilitator.model import AgendaItem, Attendee
 from facilitator.store import SessionStore
 from facilitator.templates import get_template, new_session
-from tests.test_app_snapshots import SIZES, FakeClock, make_app, settle, utc  # noqa: F401 - utc is autouse
+from tests.test_app_snapshots import SIZES, make_app, settle, snapshot_clock, utc  # noqa: F401 - utc is autouse
 from tests.test_padmerge import ETHERPAD
 
 ROOMS = "\nNotes for Breakout room 1: Jupyter Hub\n\n- 5.0 release checklist\n\nNotes for Pangeo\n\n- cloud costs\n"
@@ -32,7 +32,7 @@ def seed(sessions_dir: Path) -> str:
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_prepare_screen(snap_compare, sessions_dir, size):
     seed(sessions_dir)
-    app = make_app(sessions_dir, FakeClock())
+    app = make_app(sessions_dir, snapshot_clock())
 
     async def run_before(pilot):
         await settle(pilot)
@@ -48,7 +48,7 @@ def test_merge_pad_preview(snap_compare, sessions_dir, tmp_path, monkeypatch, si
     seed(sessions_dir)
     (tmp_path / "pad.txt").write_text(ETHERPAD + ROOMS, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    app = make_app(sessions_dir, FakeClock())
+    app = make_app(sessions_dir, snapshot_clock())
 
     async def run_before(pilot):
         await settle(pilot)

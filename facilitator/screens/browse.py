@@ -202,7 +202,9 @@ class BrowseScreen(SessionOps, Screen):
         yield Static("Sessions", id="browse-title")
         yield LineInput(placeholder="Filter: type words in date, title, template, status… (↓ to the list)", id="browse-filter")
         yield ProgressBar(id="browse-progress", show_eta=False)
-        yield SessionTable(list(zip(COLUMNS, WIDTHS)), flex=1, shrink=[(1, 14), (5, 12), (2, 8)], id="browse-table")
+        # At 80 columns the Status column gives way first ("cancelled…"), then Template:
+        # the Title is what a row is read by.
+        yield SessionTable(list(zip(COLUMNS, WIDTHS)), flex=1, shrink=[(5, 10), (2, 11), (1, 14)], id="browse-table")
         yield Static("", id="browse-status")
         yield KeysFooter()
 

@@ -252,19 +252,24 @@ class HomeScreen(SessionOps, Screen):
         # the history browser (ctrl+b) lists them all.
         for s in result.sessions:
             label = Text()
-            if s.status == "live":
-                label.append("● live ", style="bold green")
-            elif s.status == "planned":
-                label.append("○ planned ", style="yellow")
+            # The mark on the first line, the word on the second: "○ planned " before the
+            # date and title wrapped the first line at 80 columns.
+            state = {"live": ("● ", "bold green"), "planned": ("○ ", "yellow")}.get(s.status)
+            if state:
+                label.append(*state)
             label.append(s.date, style="bold")
             label.append(f"  {s.title or s.heading}")
             # A second meeting of a day (or a renamed one) shows its id: never two rows alike.
             shown = shown_id(s.id, s.date)
-            detail = f"\n  {shown} · " if shown else "\n  "
-            if s.status == "cancelled":
-                detail += "cancelled" + (f": {s.cancelled}" if s.cancelled else "")
+            label.append(f"\n  {shown} · " if shown else "\n  ", style="dim")
+            if state:  # "planned · collab-cafe · 3 items", "live · 4 people · 3 items": fits 80 columns
+                label.append(s.status, style=state[1])
+                label.append(f" · {s.attendees} people" if s.status == "live" else f" · {s.template}", style="dim")
+                detail = f" · {s.agenda_items} items"
+            elif s.status == "cancelled":
+                detail = "cancelled" + (f": {s.cancelled}" if s.cancelled else "")
             else:
-                detail += f"{s.template} · {s.attendees} people · {s.agenda_items} items"
+                detail = f"{s.template} · {s.attendees} people · {s.agenda_items} items"
             if s.archived_in:
                 detail += " · archived"
             label.append(detail, style="dim")

@@ -86,6 +86,11 @@ class MeetingScreen(Screen):
         Binding("f12", "host", "Share", key_display="F12", show=False, id="meeting.host"),
         Binding("question_mark", "app.help", "Help", show=False, id="meeting.help"),
     ]
+    # What leaves the footer first when the keys would not all fit (an item stage has 13,
+    # 80 columns hold 10): they still work, and F1 help lists them. In a breakout room the
+    # rooms' keys and +5m matter more than the agenda's.
+    FOOTER_DROP = ("quit", "stage(-1)", "extend(300)", "presenter", "stage(1)", "open_rooms")
+    FOOTER_DROP_ROOM = ("quit", "stage(-1)", "close", "open_rooms", "stage(1)", "next_item", "finish", "presenter")
     IN_ORDER_KEYS = frozenset(k.strip() for b in BINDINGS for k in b.key.split(",")) - {"question_mark"}
     ACTION_HELP = {
         "toggle_timer": "start, pause or resume the current item (on the overview: the next pending one); in a room, the rooms' timer",
@@ -176,7 +181,7 @@ class MeetingScreen(Screen):
             shown = pane_id(self.stage.kind) if self.stages else "pane-entries"
             with ContentSwitcher(id="panes", initial=shown):
                 yield PANES[shown](id=shown)
-        yield KeysFooter()
+        yield KeysFooter(drop=self.footer_drop)
 
     async def _mount_panes(self) -> None:
         """Mount the panes not on the first frame (hidden), then show a stage asked for meanwhile."""
@@ -553,6 +558,10 @@ class MeetingScreen(Screen):
         self.flush_panes()
         await self.app.run_action(active.binding.action, self)
         return True
+
+    def footer_drop(self) -> tuple[str, ...]:
+        """The footer's order for leaving out keys that do not fit (see KeysFooter)."""
+        return self.FOOTER_DROP_ROOM if self.stages and self.stage.kind == StageKind.ROOM else self.FOOTER_DROP
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """Which meeting keys apply on this stage: the others leave the footer (False;

@@ -40,6 +40,7 @@ class MembersSuggester(Suggester):
 class OpenRoomsScreen(ModalScreen[tuple[list[RoomPlan], int] | None]):
     """One row a suggestion: open it or not, its host, its members; the shared minutes."""
 
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # below 100 columns the topics get the room
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="rooms.cancel"),
         Binding("ctrl+r,ctrl+s", "open", "Open rooms", id="rooms.open", priority=True),

@@ -1,7 +1,10 @@
 """The footer of every screen: compact below 100 columns, so the first keys fit in 80.
 
 Screens list their bindings most important first; at 80 columns the footer drops its
-padding and the command-palette key (F1 help lists every key, ctrl+p still works).
+padding and the command-palette key (F1 help lists every key, ctrl+p still works). A
+screen with more keys than fit names, through ``drop``, the actions that leave the footer
+first when the keys would not fit whole (the keys still work; F1 help lists them), so
+no key is cut at the edge and the last ones (Rooms, F1 Help) stay in view.
 
 Textual's footer rebuilds its keys after the next refresh each time the screen's
 bindings change; a screen that opens changes them several times in a row (focus, the
@@ -14,35 +17,56 @@ shown (focus moved between widgets with no keys of their own in the footer) is s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from textual import events
+from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import Footer
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
 NARROW = 100  # columns: below this the footer is compact
+PALETTE_WIDTH = 13  # "▏^p palette " at the right of a wide footer
+
+
+def _action(widget: Widget) -> str | None:
+    """The action of a footer key (Textual's FooterKey keeps it public), else None."""
+    return getattr(widget, "action", None)
+
+
+def _key_width(key: Widget, compact: bool) -> int:
+    """Columns a footer key takes: compact "F5 Timer" and a margin, else " F5 Timer " padded."""
+    display, description = getattr(key, "key_display", ""), getattr(key, "description", "")
+    if compact:
+        return cell_len(display) + (cell_len(description) + 1 if description else 0) + 1
+    return cell_len(display) + 2 + (cell_len(description) + 1 if description else 0)
 
 
 class KeysFooter(Footer):
     _rebuild_waiting = False
     _shown_keys: tuple | None = None  # what the keys shown were built from (None: none yet)
+    _composed: int | None = None  # the width the keys were last fitted to
+
+    def __init__(self, drop: Callable[[], tuple[str, ...]] | None = None) -> None:
+        """``drop``: the screen's actions in the order they leave the footer when the keys
+        would not fit (asked at each recompose: the order may follow what is on screen)."""
+        super().__init__()
+        self.drop = drop
+        self._width = 0
 
     def _keys_now(self) -> tuple:
-        """What compose builds the keys from: the shown bindings, their state, the palette key."""
+        """What compose builds the keys from: the shown bindings, their state, the palette
+        key, and the width and drop order they are fitted to (when keys leave a narrow footer)."""
         bindings = tuple(
             (b.key, self.app.get_key_display(b), b.action, b.description, b.group, enabled, tooltip)
             for (_, b, enabled, tooltip) in self.screen.active_bindings.values() if b.show
         )
-        return bindings, bool(self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE)
-
-    def compose(self):
-        built = False
-        for widget in super().compose():
-            built = True
-            yield widget
-        self._shown_keys = self._keys_now() if built else None
+        fit = ((self._width or self.app.size.width), tuple(self.drop())) if self.drop is not None else None
+        return bindings, bool(self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE), fit
 
     def bindings_changed(self, screen: Screen) -> None:
         if self._rebuild_waiting and screen is self.screen:
@@ -66,3 +90,26 @@ class KeysFooter(Footer):
         narrow = width < NARROW
         self.compact = narrow
         self.show_command_palette = not narrow
+        if self.drop is not None and width != self._width:
+            self._width = width
+            if self._composed not in (None, width):  # built for another width: fit again
+                self.refresh(recompose=True)
+
+    def compose(self) -> ComposeResult:
+        keys = list(super().compose())
+        self._shown_keys = self._keys_now() if keys else None
+        width = self._width or self.app.size.width
+        self._composed = width
+        if self.drop is not None:
+            compact = width < NARROW
+            shown = [k for k in keys if _action(k) is not None and not k.has_class("-command-palette")]
+            if len(shown) < len(keys):  # the command-palette key, docked right with its border
+                width -= PALETTE_WIDTH
+            used = sum(_key_width(k, compact) for k in shown) - compact
+            for action in self.drop():
+                if used <= width:
+                    break
+                for k in [k for k in keys if _action(k) == action]:
+                    keys.remove(k)
+                    used -= _key_width(k, compact)
+        yield from keys

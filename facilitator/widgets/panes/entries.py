@@ -113,9 +113,10 @@ class EntryPane(Vertical):
         inp = self.query_one("#entry-input", Input)
         inp.value = ""
         if stage.kind == "checkin":
-            inp.placeholder = "Name / @github / Institution (note) — Enter adds, → accepts a suggestion"
+            # Short enough for the box at 80 columns; the keys are in the hint below it.
+            inp.placeholder = "Name / @github / Institution (note)"
             inp.suggester = SuggestFromList(suggestions, case_sensitive=False)
-            hint = "Enter: add · ↓ then e/Enter: edit · Del: remove · l: late · alt+↑/↓: move"
+            hint = "Enter: add · →: take the suggestion · ↓ then e/Enter: edit · Del: remove · l: late · alt+↑/↓: move"
         elif stage.kind == "roles":
             inp.placeholder = "Pick a role below (Enter), then type who takes it"
             inp.suggester = SuggestFromList(engine.people(), case_sensitive=False)
