@@ -189,13 +189,20 @@ def atomic_write_text(path: Path, text: str, *, sync_dir: bool = True) -> None:
         raise
 
 
-def _atomic_write(path: Path, target: Path, text: str, sync_dir: bool = True) -> None:
+def _replaced_mode(path: Path, target: Path) -> int | None:
+    """The mode of the file a write replaces (None: a new file), kept by the new one; a
+    directory, FIFO or device at ``path`` is refused, never written over."""
     try:
         mode: int | None = os.stat(target).st_mode
     except FileNotFoundError:
         mode = None
     if mode is not None and not stat.S_ISREG(mode):
         raise _not_regular(path, mode)
+    return mode
+
+
+def _atomic_write(path: Path, target: Path, text: str, sync_dir: bool = True) -> None:
+    mode = _replaced_mode(path, target)
     directory = target.parent
     _remove_stale_temps(directory, target.name)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
@@ -275,12 +282,7 @@ def _write_temp(path: Path, text: str, pool: Any) -> tuple[Path, Path, str, int,
     """A temp file beside ``path``'s target holding ``text``, its fsync submitted to ``pool``."""
     try:
         target = write_target(path)
-        try:
-            mode: int | None = os.stat(target).st_mode
-        except FileNotFoundError:
-            mode = None
-        if mode is not None and not stat.S_ISREG(mode):
-            raise _not_regular(path, mode)
+        mode = _replaced_mode(path, target)
         _remove_stale_temps(target.parent, target.name)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as e:
