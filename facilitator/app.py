@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import gc
+import sys
 import time
 from functools import partial
 from pathlib import Path
@@ -173,6 +174,23 @@ class FacilitatorApp(App[int]):
         else:
             self.set_timer(PAST_AFTER_START, self._start_past_worker)
         self.set_timer(GC_AFTER_START, self._enable_gc)
+        self._watch_terminal()
+
+    def _watch_terminal(self) -> None:
+        """Quit, saving, when the terminal goes away without a SIGHUP (``facilitator.terminal``)."""
+        stdin = sys.__stdin__
+        if self.is_headless or stdin is None or not stdin.isatty():
+            return
+        from facilitator.terminal import terminal_gone
+
+        fd = stdin.fileno()
+
+        def check() -> None:
+            if terminal_gone(fd):
+                self.save_all()
+                self.exit(self.exit_code)
+
+        self.set_interval(1.0, check, name="terminal-watch")
 
     def apply_user_keymap(self) -> None:
         """The user's ``keymap.toml`` (``facilitator.keymap``) over every binding id."""
