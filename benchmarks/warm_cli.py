@@ -26,17 +26,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from scale import WARM_COMMANDS as COMMANDS, plant  # noqa: E402  (the same commands and planted word)
 from tests.many_sessions import write_sessions  # noqa: E402
 
 PYTHON = sys.executable
-RARE_WORD = "zanzibarquokka"
-COMMANDS = {
-    "search": ["search", RARE_WORD],
-    "search binder": ["search", "binder"],
-    "people": ["people"],
-    "list --json": ["list", "--json"],
-    "stats": ["stats"],
-}
 CHILD_ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")}
 
 
@@ -54,18 +49,11 @@ def timed(argv: list[str], tree: Path | None = None) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def plant(root: Path) -> None:
-    files = sorted(root.glob("*.toml"))
-    victim = files[len(files) // 2]
-    text = victim.read_text(encoding="utf-8")
-    victim.write_text(text.replace('notes = """\n', f'notes = """\n- {RARE_WORD} came up\n', 1), encoding="utf-8")
-
-
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=10_000)
     ap.add_argument("--rounds", type=int, default=7)
-    ap.add_argument("--only", default="", help="comma-separated command names")
+    ap.add_argument("--only", default="", help="comma-separated command names, as scale.WARM_COMMANDS names them")
     ap.add_argument("--data", default="", help="keep the sessions here (made once)")
     ap.add_argument("trees", nargs="*")
     a = ap.parse_args()
