@@ -31,6 +31,8 @@ widgets home uses), the app's own modules, and the rest (CSS, compose, first lay
 
 ``SCALE_ONLY=frames`` runs only the three first-frame figures (after one ``list`` builds
 the index of the N sessions), for trying a start-up change in a few minutes.
+``SCALE_ONLY=import`` runs only the whole-import figure (no N sessions written; about a
+minute; ``BENCH_ROUNDS`` rounds as for every figure).
 """
 
 from __future__ import annotations
@@ -200,6 +202,21 @@ def import_vs_parse(tmp: Path, rounds: int) -> tuple[list[float], list[float], l
     return ours, ours_cpu, floor, floor_cpu, meetings, len(text.encode("utf-8"))
 
 
+def print_import(imp: list[float], imp_cpu: list[float], md: list[float], md_cpu: list[float], meetings: int,
+                 archive_bytes: int) -> None:
+    print(line(f"whole import ({meetings} meetings, {archive_bytes / 1e6:.1f} MB) vs markdown-it parse", imp, md, 1.0, unit="ms wall"))
+    print(f"  {'  the same, CPU time':<46} {statistics.median(imp_cpu) / statistics.median(md_cpu):5.2f}x  "
+          f"ours min/median {min(imp_cpu) * 1e3:.0f}/{statistics.median(imp_cpu) * 1e3:.0f} ms, "
+          f"floor {min(md_cpu) * 1e3:.0f}/{statistics.median(md_cpu) * 1e3:.0f} ms")
+
+
+def import_only(tmp: Path) -> None:
+    """``SCALE_ONLY=import``: only the whole-import figure (no N sessions written)."""
+    result = import_vs_parse(tmp, ROUNDS)
+    print(f"  load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print_import(*result)
+
+
 def rebuild_keystrokes(many: Path, cwd: Path) -> tuple[list[float], bool]:
     """Keystroke to echo in the history filter while the index of ``many`` is built from scratch.
 
@@ -357,6 +374,9 @@ def main() -> int:
     print(f"scale benchmark: {n:,} sessions, {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
+        if os.environ.get("SCALE_ONLY") == "import":
+            import_only(tmp)
+            return 0
         many, ids = sessions_dir(tmp, n)
         if os.environ.get("SCALE_ONLY") == "live":
             live_figures(many, tmp, n)
@@ -451,10 +471,7 @@ def main() -> int:
     print(line(f"cold list (no index) at {n:,} vs tomllib reads", cold, toml_floor, 1.1, unit="ms wall"))
     print(f"  {'  the same, CPU time of all its processes':<46} {statistics.median(cold_cpu) / statistics.median(toml_cpu):5.2f}x  "
           f"ours min/median {min(cold_cpu):.1f}/{statistics.median(cold_cpu):.1f} s, floor {min(toml_cpu):.1f}/{statistics.median(toml_cpu):.1f} s")
-    print(line(f"whole import ({meetings} meetings, {archive_bytes / 1e6:.1f} MB) vs markdown-it parse", imp, md, 1.0, unit="ms wall"))
-    print(f"  {'  the same, CPU time':<46} {statistics.median(imp_cpu) / statistics.median(md_cpu):5.2f}x  "
-          f"ours min/median {min(imp_cpu) * 1e3:.0f}/{statistics.median(imp_cpu) * 1e3:.0f} ms, "
-          f"floor {min(md_cpu) * 1e3:.0f}/{statistics.median(md_cpu) * 1e3:.0f} ms")
+    print_import(imp, imp_cpu, md, md_cpu, meetings, archive_bytes)
     print_live(n, rebuild, still_building, keys, keys50)
     r_rss = statistics.median(rss_app) / statistics.median(rss_bare)
     print(f"  {'RSS, history open at ' + format(n, ','):<46} {r_rss:5.2f}x (goal <= 2x: {'holds' if r_rss <= 2 else 'does NOT hold'})  "
