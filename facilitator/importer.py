@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from facilitator.sanitize import clean_counted
-from facilitator.store import NotARegularFile, SessionStore, check_session_values, file_lock, read_regular_bytes
+from facilitator.store import NotARegularFile, SessionLock, SessionStore, check_session_values, file_lock, read_regular_bytes
 from facilitator.templates import Template
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -163,6 +163,7 @@ def _import_text(
     ids: list[str] = []
     replaced = 0
     total = len(doc.sessions)
+    last_lock: SessionLock | None = None
     with contextlib.ExitStack() as locks:
         # Every session's lock before anything is written (a running app editing one
         # refuses the whole import); a new id's lock also keeps the next make_id off it.
@@ -173,7 +174,8 @@ def _import_text(
                 replaced += 1
             else:
                 session.id = st.make_id(session.date, session.title or path.stem)
-            locks.enter_context(st.lock(session.id))
+            # One lock file, linked under each id: what a lock says is the same for all.
+            last_lock = locks.enter_context(st.lock(session.id, like=last_lock))
             ids.append(session.id)
         # All written, then all renamed, one directory fsync (see store.atomic_write_many).
         st.save_all(doc.sessions, saved=lambda n: report("saving", n, total))

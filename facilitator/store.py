@@ -671,9 +671,30 @@ class SessionLock:
     def held(self) -> bool:
         return self._content is not None
 
-    def acquire(self) -> SessionLock:
+    def acquire(self, like: SessionLock | None = None) -> SessionLock:
+        """Take the lock; raises SessionLocked if a live facilitator holds it.
+
+        ``like``, a lock this process holds in the same directory (one import locking
+        many sessions), lends its file: this lock is a hard link to it, so it appears
+        whole at once (never empty) and costs no new file, which on a busy disk is
+        most of what creating a lock takes. Where a link cannot be made, a file of
+        its own as usual.
+        """
         if self.held:
             return self
+        if like is not None and like._content is not None and like.path.parent == self.path.parent:
+            for _ in range(5):
+                try:
+                    os.link(like.path, self.path)
+                except FileExistsError:
+                    self._check_existing()  # raises if held; removes it if stale
+                    continue
+                except OSError:
+                    break  # no hard links here (or ``like`` is gone): a file of its own
+                self._content = like._content
+                return self
+            else:
+                raise StoreError(f"could not lock session {self.session_id!r} ({self.path} keeps reappearing)")
         content = json.dumps(
             {
                 "pid": os.getpid(),
@@ -1081,11 +1102,14 @@ class SessionStore:
                 out[sid] = TrashedSession(sid, p, deleted)
         return sorted(out.values(), key=lambda t: (-t.deleted, t.session_id))
 
-    def lock(self, session_id: str) -> SessionLock:
-        """Lock a session for editing; raises SessionLocked if another live facilitator has it."""
+    def lock(self, session_id: str, like: SessionLock | None = None) -> SessionLock:
+        """Lock a session for editing; raises SessionLocked if another live facilitator has it.
+
+        ``like``: another lock held here, whose file this one links to (see ``SessionLock.acquire``).
+        """
         validate_id(session_id)
         self._ensure_root()
-        return SessionLock(self.root / f"{session_id}.lock", session_id).acquire()
+        return SessionLock(self.root / f"{session_id}.lock", session_id).acquire(like)
 
     # -- all sessions -----------------------------------------------------------------
     @property

@@ -7,6 +7,7 @@ one set of sessions; a lock held too long is a clear message naming the file.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -247,3 +248,54 @@ def test_import_refuses_before_writing_anything_when_one_session_is_open(session
     assert {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in sessions_dir.glob("*.toml")} == before
     assert not list(sessions_dir.glob(".*.tmp"))
     assert imported(sessions_dir) == ids  # once it is closed: the same sessions, replaced
+
+
+def test_an_imports_session_locks_are_one_file_linked_and_hold_like_any(sessions_dir: Path, monkeypatch) -> None:
+    """An import locks each session with a hard link to one lock file (no new file per
+    session); each still refuses another facilitator, and all are gone afterwards."""
+    seen: list[tuple[str, int, bytes]] = []
+    real_save_all = SessionStore.save_all
+
+    def save_all(self, sessions, saved=None):
+        for s in sessions:  # while the import holds its locks
+            p = self.root / f"{s.id}.lock"
+            seen.append((s.id, p.stat().st_ino, p.read_bytes()))
+        other = store.SessionLock(self.root / f"{sessions[-1].id}.lock", sessions[-1].id)
+        monkeypatch.setattr(store, "_pid_alive", lambda pid: True)  # as if another live process asked
+        with pytest.raises(SessionLocked):
+            other.acquire()
+        monkeypatch.undo()
+        return real_save_all(self, sessions, saved)
+
+    monkeypatch.setattr(SessionStore, "save_all", save_all)
+    ids = imported(sessions_dir)
+    assert [sid for sid, _, _ in seen] == ids and len(ids) > 2
+    assert len({ino for _, ino, _ in seen}) == 1 and len({raw for _, _, raw in seen}) == 1
+    assert store._parse_lock(seen[0][2])[0] == os.getpid()
+    assert not list(sessions_dir.glob("*.lock"))
+
+
+def test_without_hard_links_an_import_locks_each_session_with_its_own_file(sessions_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    def files_in(d: Path) -> dict[str, bytes]:  # agenda items' random ids aside
+        return {p.name: re.sub(rb'(?m)^id = "[0-9a-f]{10}"$', b"", p.read_bytes()) for p in d.glob("*.toml")}
+
+    linked = imported(sessions_dir)
+    files = files_in(sessions_dir)
+
+    def no_link(src, dst, *a, **k):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_link)
+    inodes: set[int] = set()
+    real_save_all = SessionStore.save_all
+
+    def save_all(self, sessions, saved=None):
+        inodes.update((self.root / f"{s.id}.lock").stat().st_ino for s in sessions)
+        return real_save_all(self, sessions, saved)
+
+    monkeypatch.setattr(SessionStore, "save_all", save_all)
+    other = tmp_path / "other"
+    assert importer.import_file(SessionStore(other), ARCHIVE).ids == linked
+    assert len(inodes) == len(linked)
+    assert files_in(other) == files
+    assert not list(other.glob("*.lock"))
