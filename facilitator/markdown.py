@@ -639,45 +639,177 @@ def parse_document(
                 break
         else:
             doc.preamble = _strip_blank(text_lines[:head_end])
-        for k, (start, level, heading) in enumerate(meetings):
-            end = meetings[k + 1][0] if k + 1 < len(meetings) else len(text_lines)
-            body = start + 1
-            if body < end and not text_lines[start].lstrip().startswith("#") and _SETEXT_UNDERLINE.match(text_lines[body]):
-                body += 1  # ``Aug 27, 2019`` over ``------------``: the underline is the heading's
-            chunk = text_lines[body:end]
-            blocks = _blocks(chunk)
-            spans: list[Span] = []
-            sections, cancelled = _sections(chunk, blocks, tpl, len(chunk), spans)
-            iso = _DATE_HEADING.match(heading)
-            date = iso.group(1) if iso and start not in problems else problems.get(start, "")
-            doc.sessions.append(
-                Session(
-                    id="",
-                    date=date,
-                    template=name,
-                    title=tpl.meeting_title,
-                    heading=heading,
-                    level=level,
-                    sections=sections,
-                    cancelled=cancelled,
-                    status="cancelled" if cancelled and not sections else "finished",
-                    slot_minutes=tpl.slot_minutes,
-                    source=source,
-                    form="yearly",
-                )
-            )
-            if raw is not None:
-                _keep_as_typed(doc.sessions[-1], raw, body, start, end, spans, tpl, final_newline)
-            if not date:
-                doc.date_problems[len(doc.sessions) - 1] = problems.get(-start - 1, "no date found")
-            if on_meeting is not None:
-                on_meeting(k + 1, len(meetings))
+        def meeting(k: int) -> Session:
+            return _meeting(text_lines, meetings, k, problems, tpl, name, source, raw, final_newline)
+
+        half = None
+        if len(meetings) >= PARALLEL_MEETINGS and len(text_lines) >= PARALLEL_LINES and _can_fork():
+            half = _ForkedHalf(meeting, [m[0] for m in meetings], len(text_lines))
+        forked: dict[int, Session] = {}
+        try:
+            for k, (start, _level, _heading) in enumerate(meetings):
+                if half is not None and k == half.split:
+                    forked = half.sessions()
+                session = forked.pop(k) if k in forked else meeting(k)
+                doc.sessions.append(session)
+                if not session.date:
+                    doc.date_problems[len(doc.sessions) - 1] = problems.get(-start - 1, "no date found")
+                if on_meeting is not None:
+                    on_meeting(k + 1, len(meetings))
+        finally:
+            if half is not None:
+                half.close()
         if tpl.document and len(doc.sessions) == 1 and any(ln.strip() for ln in text_lines[:head_end]):
             _as_document(doc.sessions[0], text_lines, raw, head_end, tpl)
     finally:
         if gc_was_enabled:
             gc.enable()
     return doc
+
+
+def _meeting(
+    text_lines: list[str], meetings: list[tuple[int, int, str]], k: int, problems: dict[int, str], tpl: Template,
+    name: str, source: str, raw: list[str] | None, final_newline: bool,
+) -> Session:
+    """The session of meeting ``k`` of an archive (its lines up to the next meeting's)."""
+    start, level, heading = meetings[k]
+    end = meetings[k + 1][0] if k + 1 < len(meetings) else len(text_lines)
+    body = start + 1
+    if body < end and not text_lines[start].lstrip().startswith("#") and _SETEXT_UNDERLINE.match(text_lines[body]):
+        body += 1  # ``Aug 27, 2019`` over ``------------``: the underline is the heading's
+    chunk = text_lines[body:end]
+    blocks = _blocks(chunk)
+    spans: list[Span] = []
+    sections, cancelled = _sections(chunk, blocks, tpl, len(chunk), spans)
+    iso = _DATE_HEADING.match(heading)
+    date = iso.group(1) if iso and start not in problems else problems.get(start, "")
+    session = Session(
+        id="",
+        date=date,
+        template=name,
+        title=tpl.meeting_title,
+        heading=heading,
+        level=level,
+        sections=sections,
+        cancelled=cancelled,
+        status="cancelled" if cancelled and not sections else "finished",
+        slot_minutes=tpl.slot_minutes,
+        source=source,
+        form="yearly",
+    )
+    if raw is not None:
+        _keep_as_typed(session, raw, body, start, end, spans, tpl, final_newline)
+    return session
+
+
+# An archive of at least this many meetings and lines is read by two processes: a fork of
+# this one parses the meetings of the second half (by lines) while this one parses the
+# first. Below it, the fork and the sessions' trip back cost more than half the parse.
+PARALLEL_MEETINGS = 64
+PARALLEL_LINES = 8000
+
+
+def _can_fork() -> bool:
+    """A fork is safe only in a process with no other thread (the CLI, not the app),
+    on Linux (macOS's system libraries are not fork-safe), with a second core to use."""
+    import os
+    import sys
+    import threading
+
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork") or threading.active_count() != 1:
+        return False
+    try:
+        return len(os.sched_getaffinity(0)) > 1
+    except (AttributeError, OSError):
+        return (os.cpu_count() or 1) > 1
+
+
+class _ForkedHalf:
+    """The meetings from ``split`` on, parsed in a forked child while this process parses
+    the ones before; ``sessions()`` gives them by meeting number, or ``{}`` when the child
+    failed in any way (those meetings are then parsed here, the same sessions: a
+    meeting's session depends on its lines alone). ``close()`` ends the child if still
+    running (an error in the parent) and reaps it."""
+
+    def __init__(self, meeting: Callable[[int], Session], starts: list[int], n_lines: int) -> None:
+        import os
+
+        self.pid = 0
+        self.fd = -1
+        # The second half by lines, not by meetings: the parse costs by the line.
+        half = n_lines // 2
+        self.split = next((k for k, line in enumerate(starts) if line >= half), len(starts))
+        if not 0 < self.split < len(starts):
+            return
+        try:
+            r, w = os.pipe()
+        except OSError:
+            return
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(r)
+            os.close(w)
+            return
+        if pid == 0:  # the child: parse, send the sessions, never return into the caller
+            code = 1
+            try:
+                os.close(r)
+                import pickle
+
+                data = pickle.dumps([meeting(k) for k in range(self.split, len(starts))], pickle.HIGHEST_PROTOCOL)
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(w, view):]
+                code = 0
+            except BaseException:  # noqa: BLE001 - whatever it is, the parent parses these itself
+                pass
+            finally:
+                os._exit(code)
+        os.close(w)
+        self.pid, self.fd, self.count = pid, r, len(starts)
+
+    def sessions(self) -> dict[int, Session]:
+        import os
+        import pickle
+
+        if not self.pid:
+            return {}
+        chunks: list[bytes] = []
+        try:
+            while chunk := os.read(self.fd, 1 << 20):
+                chunks.append(chunk)
+            read_all = True
+        except OSError:
+            read_all = False
+        status = self.close(read_all)
+        try:
+            got = pickle.loads(b"".join(chunks)) if status == 0 and read_all else None
+        except Exception:  # noqa: BLE001 - a torn message: parsed here instead
+            got = None
+        if not isinstance(got, list) or len(got) != self.count - self.split:
+            return {}
+        return {self.split + n: session for n, session in enumerate(got)}
+
+    def close(self, read_all: bool = False) -> int | None:
+        """Reap the child (ended first unless its sessions were read to the end: it is
+        exiting then); its exit status, or None."""
+        import os
+        import signal
+
+        if not self.pid:
+            return None
+        pid, self.pid = self.pid, 0
+        os.close(self.fd)
+        if not read_all:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        try:
+            return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        except (OSError, ValueError):
+            return None
 
 
 def _as_document(session: Session, text_lines: list[str], raw: list[str] | None, head_end: int, tpl: Template) -> None:
