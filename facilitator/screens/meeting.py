@@ -198,7 +198,13 @@ class MeetingScreen(Screen):
             shown = pane_id(self.stage.kind) if self.stages else "pane-entries"
             with ContentSwitcher(id="panes", initial=shown):
                 yield pane_class(shown)(id=shown)
-        yield KeysFooter(drop=self.footer_drop)
+        footer = KeysFooter(drop=self.footer_drop)
+        # The screen's keys are known now (the stages are): the footer builds them when it
+        # is mounted, so they are on the first frame, instead of after a first paint of the
+        # screen without them and a rebuild (Textual's Footer waits to be told). A change of
+        # keys after that (focus, the stage shown) rebuilds it as before.
+        footer.bindings_changed(self)
+        yield footer
 
     async def _mount_panes(self) -> None:
         """Mount the panes not on the first frame (hidden), then show a stage asked for meanwhile."""
