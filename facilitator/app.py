@@ -38,7 +38,7 @@ class _LaunchScreen(Screen):
     over it when it comes back to the top (the meeting closed, or could not be opened)."""
 
     def on_screen_resume(self) -> None:
-        if self.app.screen is self:
+        if self.app.screen is self and not getattr(self.app, "_opening", False):
             self.app.call_later(self.app.show_home)
 
 
@@ -164,8 +164,7 @@ class FacilitatorApp(App[int]):
     def on_mount(self) -> None:
         self.apply_user_keymap()
         if self.open_id:
-            if not self.open_session(self.open_id):
-                self.show_home()
+            self._open_at_start()
         # Check-in suggestions read every session's attendees. Straight into a meeting
         # they are wanted at once; on home, not while it is still filling its list
         # (the two threads would share the one core Python gives them).
@@ -175,6 +174,24 @@ class FacilitatorApp(App[int]):
             self.set_timer(PAST_AFTER_START, self._start_past_worker)
         self.set_timer(GC_AFTER_START, self._enable_gc)
         self._watch_terminal()
+
+    def _open_at_start(self) -> None:
+        """``open ID``: the meeting goes over the launch screen once the app has started.
+
+        Pushed from ``on_mount`` it would be mounted, laid out and rendered inside Textual's
+        start-up batch, that frame thrown away, and painted only after the next refresh
+        (its footer rebuilt in between); pushed just after start-up, its first frame is
+        the one painted (~70 ms sooner in a pty). Until then the launch screen does not
+        put home up.
+        """
+        self._opening = True
+
+        def open_now() -> None:
+            self._opening = False
+            if not self.open_session(self.open_id):
+                self.show_home()
+
+        self.call_later(open_now)
 
     def _watch_terminal(self) -> None:
         """Quit, saving, when the terminal goes away without a SIGHUP (``facilitator.terminal``)."""

@@ -8,18 +8,21 @@ reported with its file, line and reason and does not stop the others.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import os
 import re
 import string
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from facilitator import lines
 from facilitator.model import AgendaItem, Attendee, Section, Session
 from facilitator.paths import DEFAULT_TEMPLATE
-from facilitator.team import TeamSettings, team_from_dict
+
+if TYPE_CHECKING:
+    from facilitator.team import TeamSettings
 
 BUILTIN_DIR = Path(__file__).parent / "templates"
 LIST_KINDS = ("checkin", "celebrations", "list", "agenda", "roles", "raw")
@@ -83,9 +86,22 @@ class Template:
     # archive drops it (16 of 17 meetings), so the 2025-26 Cafe template says false.
     checkin_prompt_exported: bool = True
 
-    team: TeamSettings = field(default_factory=TeamSettings)
+    # The ``[team]`` table as the file has it (None: none); ``team`` reads and checks it.
+    team_table: Any = field(default=None, compare=False, repr=False)
     # Problems that do not stop the template (an unknown key): shown by ``templates``.
     warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    @functools.cached_property
+    def team(self) -> TeamSettings:
+        """The team's settings (``facilitator.team``), read from ``team_table`` on first use.
+
+        Checking them (the time zone, the schedule's words) imports zoneinfo and dateutil,
+        which a meeting opened with ``open ID`` does not need before its first frame; what
+        is found is the same whenever it is read (``problems``: the settings left out).
+        """
+        from facilitator.team import team_from_dict
+
+        return team_from_dict(self.team_table, self.path)
 
     @property
     def document(self) -> bool:
@@ -147,7 +163,7 @@ OTHER_KEYS = frozenset({"team", "document"})
 
 def known_keys() -> frozenset[str]:
     """Top-level keys a template file may hold; any other is warned about and ignored."""
-    return frozenset(f.name for f in fields(Template)) - {"path", "warnings"} | OTHER_KEYS
+    return frozenset(f.name for f in fields(Template)) - {"path", "warnings", "team_table"} | OTHER_KEYS
 
 
 def check_format(key: str, value: str) -> str | None:
@@ -276,7 +292,7 @@ def template_from_dict(data: dict[str, Any], path: str = "<template>") -> Templa
             raise _fail(path, f"section {n}: 'intro' must be a string")
         specs.append(SectionSpec(kind, heading, level, intro, tuple(items), tuple(aliases)))
     kwargs["sections"] = tuple(specs)
-    kwargs["team"] = team_from_dict(data.get("team"), path)  # the [team] table (facilitator.team)
+    kwargs["team_table"] = data.get("team")  # the [team] table, read on first use (Template.team)
     return Template(**kwargs)
 
 

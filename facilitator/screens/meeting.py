@@ -22,19 +22,16 @@ from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import ContentSwitcher, Input, OptionList, Static
 
-from facilitator import actions
 from facilitator.engine import Change, Meeting, Stage, StageKind, item_label
 from facilitator.model import AgendaItem, Section, Session
 from facilitator.widgets.footer import KeysFooter
-from facilitator.widgets.notes import NotesArea
-from facilitator.widgets.panes.agenda import AgendaPane
-from facilitator.widgets.panes.entries import EntryPane
-from facilitator.widgets.panes.item import ItemPane, NotesEdited
-from facilitator.widgets.panes.raw import RawPane, RoomPane
 from facilitator.widgets.stage_list import StageList
 
 if TYPE_CHECKING:
     from facilitator.share_session import HostPlan, HostShare, JoinShare
+    from facilitator.widgets.panes.agenda import AgendaPane
+    from facilitator.widgets.panes.entries import EntryPane
+    from facilitator.widgets.panes.item import NotesEdited
     from facilitator.shared_meeting import SharedMeeting
     from facilitator.store import SessionLock
 
@@ -42,8 +39,28 @@ SAVE_DELAY = 0.4
 REFRESH_INTERVAL = 0.25
 LIST_STAGES = (StageKind.CHECKIN, StageKind.LIST, StageKind.ROLES)
 # The pane of each kind of stage, by id, in the switcher's order.
-PANES = {"pane-entries": EntryPane, "pane-agenda": AgendaPane, "pane-item": ItemPane,
-         "pane-raw": RawPane, "pane-room": RoomPane}
+PANES = ("pane-entries", "pane-agenda", "pane-item", "pane-raw", "pane-room")
+
+
+def pane_class(name: str) -> type:
+    """The pane class with this id, imported on first use: the first frame imports only the
+    shown stage's pane (the item, raw and room panes bring TextArea, ~10 ms), the others
+    come with ``MeetingScreen._mount_panes`` just after it."""
+    if name == "pane-entries":
+        from facilitator.widgets.panes.entries import EntryPane
+
+        return EntryPane
+    if name == "pane-agenda":
+        from facilitator.widgets.panes.agenda import AgendaPane
+
+        return AgendaPane
+    if name == "pane-item":
+        from facilitator.widgets.panes.item import ItemPane
+
+        return ItemPane
+    from facilitator.widgets.panes.raw import RawPane, RoomPane
+
+    return RoomPane if name == "pane-room" else RawPane
 
 
 def pane_id(kind: StageKind) -> str:
@@ -180,20 +197,26 @@ class MeetingScreen(Screen):
             # its text box, timer or form) are mounted just after it (_mount_panes).
             shown = pane_id(self.stage.kind) if self.stages else "pane-entries"
             with ContentSwitcher(id="panes", initial=shown):
-                yield PANES[shown](id=shown)
-        yield KeysFooter(drop=self.footer_drop)
+                yield pane_class(shown)(id=shown)
+        footer = KeysFooter(drop=self.footer_drop)
+        # The screen's keys are known now (the stages are): the footer builds them when it
+        # is mounted, so they are on the first frame, instead of after a first paint of the
+        # screen without them and a rebuild (Textual's Footer waits to be told). A change of
+        # keys after that (focus, the stage shown) rebuilds it as before.
+        footer.bindings_changed(self)
+        yield footer
 
     async def _mount_panes(self) -> None:
         """Mount the panes not on the first frame (hidden), then show a stage asked for meanwhile."""
         if not self.is_attached:  # closed before its first frames
             return
         switcher = self.query_one(ContentSwitcher)
-        missing = [cls(id=name) for name, cls in PANES.items() if self._pane(name) is None]
+        missing = [pane_class(name)(id=name) for name in PANES if self._pane(name) is None]
         for pane in missing:
             pane.display = False
         # In the switcher's order (the first frame's pane is already among them).
         for pane in missing:
-            later = [p for p in PANES if list(PANES).index(p) > list(PANES).index(pane.id)]
+            later = PANES[PANES.index(pane.id) + 1 :]
             before = next((self._pane(p) for p in later if self._pane(p) is not None), None)
             await switcher.mount(pane, before=before)
         if self._stage_waiting:
@@ -442,6 +465,8 @@ class MeetingScreen(Screen):
         shared = self.shared
         if shared is None or pane is None:
             return
+        from facilitator.widgets.notes import NotesArea
+
         areas = pane.query(NotesArea)
         area = areas.first() if areas else None
         if area is not None:
@@ -517,9 +542,10 @@ class MeetingScreen(Screen):
             line = f"rooms {e.rooms_view().text} · " + line
         self.query_one("#meeting-clock", Static).update(Text(line))
         kind, pane = self.stage.kind, self._shown_pane()
-        if kind == StageKind.ITEM and isinstance(pane, ItemPane):
+        shown = pane.id if pane is not None else None
+        if kind == StageKind.ITEM and shown == "pane-item":
             pane.show_timer(e.timer_view(self.stage.item))
-        elif kind == StageKind.ROOM and isinstance(pane, RoomPane):
+        elif kind == StageKind.ROOM and shown == "pane-room":
             pane.show_timer(e.rooms_view())
         self._refresh_sidebar()
 
@@ -613,12 +639,11 @@ class MeetingScreen(Screen):
         return True
 
     # -- messages from the panes ---------------------------------------------------
-    @on(NotesEdited)
+    # The panes' messages, by handler name: the pane classes are imported when first shown.
     def notes_edited(self, event: NotesEdited) -> None:
         event.stop()
         self._apply_notes(event.target, event.text)
 
-    @on(EntryPane.Submitted)
     def entry_submitted(self, event: EntryPane.Submitted) -> None:
         event.stop()
         if event.index is None:
@@ -628,21 +653,18 @@ class MeetingScreen(Screen):
             idx = event.index
         self._refresh_entries(event.section, idx)
 
-    @on(EntryPane.QuestionSet)
     def entry_question(self, event: EntryPane.QuestionSet) -> None:
         event.stop()
         self.engine.set_intro(event.section, event.text)
         self._refresh_entries(event.section, 0)
         self.app.notify(f"Question: {event.section.intro}" if event.section.intro else "Question removed", timeout=3, markup=False)
 
-    @on(EntryPane.Removed)
     def entry_removed(self, event: EntryPane.Removed) -> None:
         event.stop()
         removed = self.engine.remove_entry(event.section, event.index)
         self._refresh_entries(event.section, event.index)
         self.app.notify(Text(f"Removed: {removed}").plain, timeout=3, markup=False)
 
-    @on(EntryPane.LateToggled)
     def entry_late(self, event: EntryPane.LateToggled) -> None:
         event.stop()
         if not self.engine.toggle_late(event.section, event.index):
@@ -654,7 +676,6 @@ class MeetingScreen(Screen):
         if pane is not None and pane.stage is not None and pane.stage.section is section:
             pane.refresh_list(highlight)
 
-    @on(AgendaPane.Submitted)
     def agenda_submitted(self, event: AgendaPane.Submitted) -> None:
         event.stop()
         if event.editing is not None:
@@ -662,20 +683,27 @@ class MeetingScreen(Screen):
             target = event.editing
         else:
             target = self.engine.add_item(event.text)
-        self.query_one(AgendaPane).refresh_list(target)
+        self.query_one("#pane-agenda").refresh_list(target)
 
-    @on(AgendaPane.Pasted)
     def agenda_pasted(self, event: AgendaPane.Pasted) -> None:
         event.stop()
         added, messages = self.engine.add_agenda_text(event.text)
-        self.query_one(AgendaPane).refresh_list(added[-1] if added else None)
+        self.query_one("#pane-agenda").refresh_list(added[-1] if added else None)
         word = f"Added {len(added)} item{'s' if len(added) != 1 else ''}"
         self.app.notify("\n".join([word, *messages]), timeout=6, markup=False)
 
-    @on(AgendaPane.RemoveRequested)
     def agenda_remove(self, event: AgendaPane.RemoveRequested) -> None:
         event.stop()
         self.remove_item(event.item)
+
+    on_notes_edited = notes_edited
+    on_entry_pane_submitted = entry_submitted
+    on_entry_pane_question_set = entry_question
+    on_entry_pane_removed = entry_removed
+    on_entry_pane_late_toggled = entry_late
+    on_agenda_pane_submitted = agenda_submitted
+    on_agenda_pane_pasted = agenda_pasted
+    on_agenda_pane_remove_requested = agenda_remove
 
     # -- actions -------------------------------------------------------------------
     def action_toggle_timer(self) -> None:
@@ -731,7 +759,7 @@ class MeetingScreen(Screen):
         if self._stage_waiting and self.stage.kind == StageKind.AGENDA:
             return  # its pane is not there yet: nothing highlighted to defer
         item = self.current_item() if self.stage.kind != StageKind.AGENDA else (
-            self.query_one(AgendaPane).highlighted_item() or self.engine.current
+            self.query_one("#pane-agenda").highlighted_item() or self.engine.current
         )
         if item is None:
             return
@@ -758,17 +786,17 @@ class MeetingScreen(Screen):
         if self._stage_waiting:  # its pane is not there yet: nothing selected to move
             return
         if kind in LIST_STAGES:
-            pane = self.query_one(EntryPane)
+            pane = self.query_one("#pane-entries")
             idx = pane.highlighted()
             if idx is not None and self.stage.section is not None:
                 j = self.engine.move_entry(self.stage.section, idx, delta)
                 if j is not None:
                     pane.refresh_list(j)
         elif kind == StageKind.AGENDA:
-            item = self.query_one(AgendaPane).highlighted_item()
+            item = self.query_one("#pane-agenda").highlighted_item()
             if item is not None:
                 self.engine.move_item(item, delta)
-                self.query_one(AgendaPane).refresh_list(item)
+                self.query_one("#pane-agenda").refresh_list(item)
         elif kind == StageKind.ITEM:
             self.engine.move_item(self.stage.item, delta)
 
@@ -874,6 +902,9 @@ class MeetingScreen(Screen):
         pane = switcher.get_child_by_id(switcher.current) if switcher.current else None
         if pane is None:
             return
+        from facilitator import actions
+        from facilitator.widgets.notes import NotesArea
+
         area = pane.query_one(NotesArea)
         row = area.cursor_location[0]
         line = area.document[row] if row < area.document.line_count else ""
@@ -894,9 +925,9 @@ class MeetingScreen(Screen):
             return
         kind = self.stage.kind
         if kind == StageKind.AGENDA:
-            self.query_one(AgendaPane).refresh_list()
+            self.query_one("#pane-agenda").refresh_list()
         elif kind == StageKind.ITEM:
-            self.query_one(ItemPane).refresh_header()
+            self.query_one("#pane-item").refresh_header()
 
     def add_item(self, text: str) -> AgendaItem:
         return self.engine.add_item(text)
