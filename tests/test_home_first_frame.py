@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from facilitator.app import FacilitatorApp
 from facilitator.index import INDEX_NAME, peek_newest
 from facilitator.screens.home import HOME_SESSIONS, HomeScreen
@@ -69,3 +71,98 @@ def test_home_rows_need_no_data_layer(two_on_a_day: SessionStore, sessions_dir: 
         ("facilitator.store", "facilitator.model", "tomli_w", "tomllib"),
     )
     assert HOME_SESSIONS >= 3
+
+
+STYLE_PROPS = ("color", "background", "border_top", "border_bottom", "border_left", "border_right", "text_style",
+               "tint", "background_tint", "text_opacity", "width", "min_width", "height", "content_align_horizontal",
+               "content_align_vertical", "text_align", "line_pad", "padding", "margin")
+
+
+def _look(widget) -> dict[str, str]:
+    return {p: str(getattr(widget.styles, p)) for p in STYLE_PROPS}
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light", "ansi-dark"])
+async def test_the_plain_button_looks_like_textuals_in_every_state(theme: str) -> None:
+    """PlainButton's own rules give what Button's give, state by state (a Textual upgrade
+    that restyles Button fails here, rather than making home's buttons look odd)."""
+    from textual.app import App
+    from textual.widgets import Button
+
+    from facilitator.widgets.buttons import PlainButton
+
+    class Both(App):
+        AUTO_FOCUS = None
+
+        def compose(self):
+            for variant in ("default", "primary"):
+                yield PlainButton("Label", variant, id=f"plain-{variant}")
+                yield Button("Label", variant, id=f"textual-{variant}")
+
+    app = Both()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.theme = theme
+        await pilot.pause()
+        for variant in ("default", "primary"):
+            ours, theirs = app.query_one(f"#plain-{variant}"), app.query_one(f"#textual-{variant}")
+            states = [("plain", lambda w: None), ("focus", lambda w: w.focus()),
+                      ("hover", lambda w: setattr(w, "mouse_hover", True)),
+                      ("active", lambda w: w.add_class("-active")), ("disabled", lambda w: setattr(w, "disabled", True))]
+            for state, make in states:
+                looks = []
+                for w in (ours, theirs):  # one at a time: only one can have the focus
+                    make(w)
+                    await pilot.pause()
+                    looks.append(_look(w))
+                    app.screen.set_focus(None)
+                    w.mouse_hover = False
+                    w.remove_class("-active")
+                    w.disabled = False
+                    await pilot.pause()
+                assert looks[0] == looks[1], (theme, variant, state)
+
+
+def _css_files(app) -> list[str]:
+    return sorted(Path(p).name for p, _ in app.stylesheet.source if p.endswith(".tcss"))
+
+
+async def test_the_other_screens_css_is_read_after_homes_first_frame_and_restyles_nothing_there(
+        two_on_a_day: SessionStore, sessions_dir: Path, tmp_path: Path, monkeypatch) -> None:  # noqa: F811
+    """Home's first frame parses app.tcss only; screens.tcss follows, and not one of its
+    rules changes a widget of home (so reading it restyles nothing shown)."""
+    read = FacilitatorApp.read_screens_css
+    monkeypatch.setattr(FacilitatorApp, "read_screens_css", lambda self: None)
+    monkeypatch.setattr(FacilitatorApp, "_start_past_worker", lambda self: None)
+    app = make_app(sessions_dir, FakeClock(), tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await on_home(pilot)
+        assert _css_files(app) == ["app.tcss"]
+        looks = {id(n): n.styles.base.css for n in app.screen.walk_children(with_self=True)}
+        read(app)
+        assert _css_files(app) == ["app.tcss", "screens.tcss"]
+        app.stylesheet.update(app.screen)
+        await pilot.pause()
+        assert {id(n): n.styles.base.css for n in app.screen.walk_children(with_self=True)} == looks
+
+
+async def test_a_screen_pushed_before_then_is_styled(two_on_a_day: SessionStore, sessions_dir: Path,  # noqa: F811
+                                                    tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(FacilitatorApp, "_start_past_worker", lambda self: None)
+    app = make_app(sessions_dir, FakeClock(), tmp_path)
+    monkeypatch.setattr(FacilitatorApp, "on_mount", lambda self: None)  # no read after the first frame
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert _css_files(app) == ["app.tcss"]
+        from facilitator.screens.help import HelpScreen
+
+        app.push_screen(HelpScreen(app.screen))
+        await pilot.pause()
+        assert _css_files(app) == ["app.tcss", "screens.tcss"]
+        box = app.screen.query_one("#help-box")
+        assert box.styles.border_top[0] == "thick"  # screens.tcss: #help-box { border: thick $primary; }
+
+
+async def test_opening_a_meeting_at_start_reads_every_stylesheet_first(sessions_dir: Path, tmp_path: Path) -> None:
+    app = make_app(sessions_dir, FakeClock(), tmp_path, open_id="2024-12-17")
+    assert [Path(p).name for p in app.css_path] == ["app.tcss", "screens.tcss"]
+    assert not app._screens_css

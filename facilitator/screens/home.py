@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from facilitator.widgets.buttons import PlainButton
 from facilitator.widgets.footer import KeysFooter
 from facilitator.widgets.inputs import LineInput
 from textual.widgets import Button, Input, OptionList, Static
@@ -104,8 +105,8 @@ class HomeScreen(SessionOps, Screen):
                 yield NotesArea("", continue_bullets=False, id="agenda-input")
                 with Horizontal(classes="field"):
                     yield LineInput(placeholder="…or a Markdown file (ctrl+l)", id="import-path")
-                    yield Button("Paste (ctrl+g)", id="paste")
-                yield Button("Create meeting (ctrl+s)", id="create", variant="primary")
+                    yield PlainButton("Paste (ctrl+g)", id="paste")
+                yield PlainButton("Create meeting (ctrl+s)", id="create", variant="primary")
             with Vertical(id="home-sessions"):
                 yield Static(Text("Sessions — newest first", style="bold"), classes="pane-title")
                 yield OptionList(id="sessions")
