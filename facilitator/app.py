@@ -50,7 +50,8 @@ class FacilitatorApp(App[int]):
     """
 
     TITLE = "facilitator"
-    CSS_PATH = [styles_dir() / "app.tcss"]
+    # app.tcss: shared rules and home's; screens.tcss: every other screen's (see read_screens_css).
+    CSS_PATH = [styles_dir() / "app.tcss", styles_dir() / "screens.tcss"]
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("f1", "help", "Help", priority=True, id="app.help"),
@@ -94,6 +95,7 @@ class FacilitatorApp(App[int]):
         self.past_attendees: list[str] = []
         self._past_loaded = False
         self.exit_code = 0
+        self._screens_css = self._defer_screens_css()
 
     # -- shared data ---------------------------------------------------------------
     # The store and the templates are made on first use, after the first frame: the
@@ -161,7 +163,38 @@ class FacilitatorApp(App[int]):
 
         return HomeScreen()
 
+    # -- stylesheets: home's first frame parses only app.tcss --------------------------
+    def _defer_screens_css(self) -> list[Path]:
+        """Starting on home, the other screens' stylesheet (screens.tcss, ~6 ms to parse)
+        is left out of the first frame and read right after it (:meth:`read_screens_css`).
+
+        Not a screen's own ``CSS_PATH``: Textual re-parses every source and restyles the
+        app when such a screen first shows (a 60-100 ms hitch, say on F4 in a meeting).
+        Reading one more file into the app's stylesheet parses just that file, and none
+        of its rules match a widget of home, so nothing shown is restyled."""
+        if self.open_id or self.join_request is not None:
+            return []
+        later, self.css_path = self.css_path[1:], self.css_path[:1]
+        return later
+
+    def read_screens_css(self) -> None:
+        """Read the stylesheets left out of home's first frame (once; before any push)."""
+        if not self._screens_css:
+            return
+        later, self._screens_css = self._screens_css, []
+        for path in later:
+            self.stylesheet.read(path)
+        self.css_path = [*self.css_path, *later]
+        self.stylesheet.parse()
+
+    def push_screen(self, *args, **kwargs):
+        """Every screen but home is styled by screens.tcss: read it first if still unread."""
+        self.read_screens_css()
+        return super().push_screen(*args, **kwargs)
+
     def on_mount(self) -> None:
+        if self._screens_css:
+            self.call_after_refresh(self.read_screens_css)
         self.apply_user_keymap()
         if self.open_id:
             self._open_at_start()

@@ -739,19 +739,12 @@ class SessionIndex:
         """(name, id, date, heading, title, template, status, attendees, agenda_items,
         archived_in, cancelled, mtime_ns, breakout_rooms) of every readable session (or the
         newest ``limit``), newest first (date, id)."""
-        sql = (
-            "SELECT f.name, s.id, s.date, s.heading, s.title, s.template, s.status, s.attendees,"
-            " s.agenda_items, s.archived_in, s.cancelled, f.mtime_ns, s.breakout_rooms"
-            " FROM sessions s JOIN files f USING (fid) ORDER BY s.date DESC, s.id DESC"
-        )
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
+        sql = _SUMMARIES_SQL if limit is None else f"{_SUMMARIES_SQL} LIMIT {int(limit)}"
         return self._run(lambda c: c.execute(sql).fetchall())
 
     def broken(self) -> list[tuple[str, str]]:
         """(file name, reason) of the files that cannot be read, by name."""
-        return self._run(lambda c: c.execute(
-            "SELECT name, broken FROM files WHERE broken IS NOT NULL ORDER BY name").fetchall())
+        return self._run(lambda c: c.execute(_BROKEN_SQL).fetchall())
 
     def imported_from(self, source: str) -> list[tuple[str, str, str]]:
         """(id, date, archived_in) of the readable sessions imported from a file named ``source``, by id."""
@@ -860,6 +853,52 @@ def code_version(*files: str | Path) -> str:
         except OSError:
             parts.append("?")
     return ",".join(parts)
+
+
+# -- a look at the index as it is, before anything else -----------------------------
+
+_SUMMARIES_SQL = (
+    "SELECT f.name, s.id, s.date, s.heading, s.title, s.template, s.status, s.attendees,"
+    " s.agenda_items, s.archived_in, s.cancelled, f.mtime_ns, s.breakout_rooms"
+    " FROM sessions s JOIN files f USING (fid) ORDER BY s.date DESC, s.id DESC"
+)
+_BROKEN_SQL = "SELECT name, broken FROM files WHERE broken IS NOT NULL ORDER BY name"
+
+
+def peek_newest(root: Path, limit: int) -> tuple[list[tuple], int, list[tuple[str, str]]] | None:
+    """:meth:`SessionIndex.summaries` of the newest ``limit`` sessions, how many sessions
+    the index holds and :meth:`SessionIndex.broken`, as the index file last saw the
+    files: no listing, no refresh, never a write. None when there is no index file of this
+    version holding sessions, or it cannot be read at once (then a refresh tells).
+
+    What home shows in its first frame (stale-while-revalidate: the fresh rows follow).
+    A read-only connection of its own, closed after: it cannot create, migrate or lock
+    anything, and waits for no writer (WAL readers do not)."""
+    path = Path(root) / INDEX_NAME
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=0.05,
+                               check_same_thread=False, isolation_level=None)
+    except (sqlite3.Error, ValueError):
+        return None
+    try:
+        if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            return None
+        row = conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+        if row is None or row[0] != f"{SCHEMA_VERSION}/{INDEXED_FORMAT_VERSION}":
+            return None
+        conn.execute("BEGIN")  # one snapshot for the three reads
+        total = conn.execute("SELECT count(*) FROM sessions").fetchone()[0]
+        if not total:
+            return None
+        rows = conn.execute(f"{_SUMMARIES_SQL} LIMIT {int(limit)}").fetchall()
+        broken = conn.execute(_BROKEN_SQL).fetchall()
+        return rows, total, broken
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
 
 
 # -- one index per directory in a process -----------------------------------------

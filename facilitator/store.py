@@ -18,7 +18,6 @@ import tempfile
 import threading
 import time
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
@@ -34,6 +33,7 @@ try:
 except ImportError:
     msvcrt = None  # type: ignore[assignment]
 
+from facilitator.ids import SAFE_ID_MAX, safe_id, shown_id  # noqa: F401 (re-exported)
 from facilitator.model import FORMAT_VERSION, Session
 from facilitator.sanitize import clean_data, toml_may_hold_controls
 
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     from facilitator.index import SessionIndex
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
-SAFE_ID_MAX = 60
 
 
 class StoreError(Exception):
@@ -345,13 +344,6 @@ def _fsync_dir(directory: Path) -> None:
 # -- ids ------------------------------------------------------------------------------
 
 
-def safe_id(text: str) -> str:
-    """A slug usable as a file name: ``a-z``, ``0-9`` and ``-`` only (may be empty)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:SAFE_ID_MAX].rstrip("-")
-
-
 def same_day_as(session_id: str, date: str) -> str | None:
     """The id of the day's first meeting when ``session_id`` is a later one (``2024-12-17``
     for ``2024-12-17-2``), else None: a second meeting on a day is worth a warning."""
@@ -359,12 +351,6 @@ def same_day_as(session_id: str, date: str) -> str | None:
     if base and session_id != base and re.fullmatch(re.escape(base) + r"-[0-9]+", session_id):
         return base
     return None
-
-
-def shown_id(session_id: str, date: str) -> str:
-    """The id to show beside a session's date in a list: empty when the id is just the
-    date, else the id itself (``2024-12-17-2``), so two meetings of one day never look alike."""
-    return "" if session_id == safe_id(date) else session_id
 
 
 def id_suffix(session_id: str, date: str) -> str:

@@ -108,7 +108,7 @@ class FollowerApp(App[int]):
     """A shell for ``FollowerScreen``: one key (quit), no command palette, no other screens."""
 
     TITLE = "facilitator follow"
-    CSS_PATH = [styles_dir() / "app.tcss"]
+    CSS_PATH = [styles_dir() / "app.tcss", styles_dir() / "screens.tcss"]
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [Binding("q,ctrl+q", "quit", "Quit", priority=True, id="follower.quit")]
 

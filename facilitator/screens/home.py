@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import threading
+from collections import namedtuple
 from pathlib import Path
 
 from rich.text import Text
@@ -12,16 +13,27 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from facilitator.widgets.buttons import PlainButton
 from facilitator.widgets.footer import KeysFooter
 from facilitator.widgets.inputs import LineInput
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from facilitator.ids import shown_id
 from facilitator.screens.session_ops import SessionOps
 from facilitator.widgets.notes import NotesArea
 
 
 HOME_SESSIONS = 100  # the newest sessions listed on home
+
+# The rows of the first frame, read from the index file as it is (``index.peek_newest``)
+# without the data layer: the fields of ``store.SessionSummary``, ``BrokenFile`` and
+# ``ScanResult``, in their order, so the rows compare with the fresh ones that follow.
+IndexedRow = namedtuple("IndexedRow", "id date heading title template status attendees agenda_items "
+                                      "archived_in path mtime cancelled breakout_rooms")
+IndexedBroken = namedtuple("IndexedBroken", "path reason")
+IndexedScan = namedtuple("IndexedScan", "sessions broken")
+_ROW_FIELDS = IndexedRow._fields
 
 
 def browse_available() -> bool:
@@ -73,6 +85,7 @@ class HomeScreen(SessionOps, Screen):
         self._sessions_shown = False
         self._hints: tuple[str, str] | None = None  # the sessions hint: wide and narrow forms
         self._early_rows = False  # the rows shown are the index's, before its look at the files
+        self._indexed: tuple[IndexedScan, int] | None = None  # the first frame's rows (peek_newest)
         self._left = False  # another screen was pushed over home since it was last shown
 
     def compose(self) -> ComposeResult:
@@ -92,8 +105,8 @@ class HomeScreen(SessionOps, Screen):
                 yield NotesArea("", continue_bullets=False, id="agenda-input")
                 with Horizontal(classes="field"):
                     yield LineInput(placeholder="…or a Markdown file (ctrl+l)", id="import-path")
-                    yield Button("Paste (ctrl+g)", id="paste")
-                yield Button("Create meeting (ctrl+s)", id="create", variant="primary")
+                    yield PlainButton("Paste (ctrl+g)", id="paste")
+                yield PlainButton("Create meeting (ctrl+s)", id="create", variant="primary")
             with Vertical(id="home-sessions"):
                 yield Static(Text("Sessions — newest first", style="bold"), classes="pane-title")
                 yield OptionList(id="sessions")
@@ -106,7 +119,29 @@ class HomeScreen(SessionOps, Screen):
     def on_mount(self) -> None:
         self._fit(self.app.size.width, self.app.size.height)
         self.query_one("#agenda-input", NotesArea).cursor_blink = self.app.blink
+        self._show_indexed()
         self.call_after_refresh(self.load_lists)
+
+    def _show_indexed(self) -> None:
+        """The newest rows as the index file holds them, in the first frame: a few ms of
+        SQLite (no store, model or TOML import, no look at the files); the look at every
+        file follows in a thread and replaces them only if a file changed."""
+        from facilitator.index import peek_newest
+
+        root = self.app.sessions_dir
+        peek = peek_newest(root, HOME_SESSIONS)
+        if peek is None:  # no index yet (or not of this version): the thread reads the files
+            return
+        rows, total, broken = peek
+        result = IndexedScan(
+            [IndexedRow(sid, date, heading, title, template, status, attendees, agenda_items,
+                        archived_in, root / name, mtime_ns / 1e9, cancelled, rooms)
+             for (name, sid, date, heading, title, template, status, attendees, agenda_items,
+                  archived_in, cancelled, mtime_ns, rooms) in rows],
+            [IndexedBroken(root / name, reason) for name, reason in broken],
+        )
+        self._indexed = (result, total)
+        self._show_sessions(result, total, final=False)
 
     def _fit(self, width: int, height: int) -> None:
         """At 24 rows the template list gives way, so the Create button stays on screen;
@@ -141,7 +176,8 @@ class HomeScreen(SessionOps, Screen):
 
     def load_lists(self) -> None:
         # The sessions first: their thread reads the index while the templates load here.
-        self.load_sessions(as_indexed=True)
+        # With rows in the first frame (from the index file) the thread only looks at the files.
+        self.load_sessions(as_indexed=self._indexed is None)
         ts = self.app.templates
         from facilitator.templates import DEFAULT_TEMPLATE
 
@@ -175,16 +211,17 @@ class HomeScreen(SessionOps, Screen):
         self._sessions_shown = False
         if self._poll is None:
             self._poll = self.set_interval(0.2, self._poll_progress)
-        self._load_sessions_worker(as_indexed)
+        shown, self._indexed = self._indexed, None  # the first frame's rows, compared once
+        self._load_sessions_worker(as_indexed, shown)
 
     @work(thread=True, exclusive=True, group="home-sessions")
-    def _load_sessions_worker(self, as_indexed: bool = False) -> None:
+    def _load_sessions_worker(self, as_indexed: bool = False, shown: tuple | None = None) -> None:
         from facilitator.store import StoreError
 
         store = self.app.store
         try:
-            early = store.newest_as_indexed(HOME_SESSIONS) if as_indexed else None
-            if early is not None:
+            early = store.newest_as_indexed(HOME_SESSIONS) if as_indexed else shown
+            if early is not None and early is not shown:
                 painted = threading.Event()
                 self.app.call_from_thread(self._show_early, early, painted)
                 # The look at every file waits for the rows' frame: both want the one core
@@ -194,19 +231,24 @@ class HomeScreen(SessionOps, Screen):
         except StoreError as e:
             self.app.call_from_thread(self.query_one("#sessions-hint", Static).update, Text(str(e)))
             return
-        if early is None or fresh != early:
+        if early is None or not _same_rows(fresh, early):
             self.app.call_from_thread(self._show_sessions, *fresh)
         else:
-            self.app.call_from_thread(self._sessions_fresh)
+            self.app.call_from_thread(self._sessions_fresh, fresh)
 
     def _show_early(self, early, painted) -> None:
         self._show_sessions(*early, final=False)
         self.call_after_refresh(painted.set)
 
-    def _sessions_fresh(self) -> None:
+    def _sessions_fresh(self, fresh) -> None:
         """The rows shown were up to date: the progress poll may stop."""
         self._sessions_shown = True
         self._select = None
+        self._early_rows = False
+        result, _total = fresh
+        if [s.id for s in result.sessions] == self.session_ids:  # the store's own rows from now on
+            self.session_rows = list(result.sessions)
+            self.broken = list(result.broken)
 
     def _poll_progress(self) -> None:
         """An index build of many sessions (in whichever thread or process) shows as a bar
@@ -238,8 +280,6 @@ class HomeScreen(SessionOps, Screen):
 
     def _show_sessions(self, result, total: int, final: bool = True) -> None:
         """The rows; ``final`` when the index had looked at every file first."""
-        from facilitator.store import shown_id
-
         self._sessions_shown = final
         lst = self.query_one("#sessions", OptionList)
         options = []
@@ -476,3 +516,14 @@ class HomeScreen(SessionOps, Screen):
 
     def sessions_changed(self, select: str | None = None, gone: str | None = None) -> None:
         self.load_sessions(select if select is not None or gone is None else -1)
+
+
+def _same_rows(a: tuple, b: tuple) -> bool:
+    """Whether two (scan, total) show the same: every field of every row (a store's
+    ``SessionSummary`` or an ``IndexedRow``), the unreadable files and the count."""
+    (scan_a, total_a), (scan_b, total_b) = a, b
+    if total_a != total_b or len(scan_a.sessions) != len(scan_b.sessions):
+        return False
+    if [(x.path, x.reason) for x in scan_a.broken] != [(x.path, x.reason) for x in scan_b.broken]:
+        return False
+    return all(getattr(x, f) == getattr(y, f) for x, y in zip(scan_a.sessions, scan_b.sessions) for f in _ROW_FIELDS)

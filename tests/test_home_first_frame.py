@@ -1,0 +1,168 @@
+"""Home's first frame: the index's newest rows are in it, read without the data layer."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from facilitator.app import FacilitatorApp
+from facilitator.index import INDEX_NAME, peek_newest
+from facilitator.screens.home import HOME_SESSIONS, HomeScreen
+from facilitator.store import SessionStore
+from tests.conftest import FakeClock
+from tests.test_app_meeting import make_app
+from tests.test_app_rename_delete import home_options, on_home, two_on_a_day  # noqa: F401 (fixture)
+from tests.test_core_imports import loads_none_of
+
+
+def test_peek_reads_what_the_store_would_show_as_indexed(two_on_a_day: SessionStore, sessions_dir: Path) -> None:  # noqa: F811
+    assert peek_newest(sessions_dir, 10) is None  # no index file yet
+    two_on_a_day.newest(10)
+    rows, total, broken = peek_newest(sessions_dir, 2)
+    indexed, indexed_total = two_on_a_day.newest_as_indexed(2)
+    assert total == indexed_total == 3 and broken == []
+    assert [r[1] for r in rows] == [s.id for s in indexed.sessions] == ["2024-12-17-2", "2024-12-17"]
+
+
+def test_peek_never_writes_and_leaves_another_version_alone(two_on_a_day: SessionStore, sessions_dir: Path) -> None:  # noqa: F811
+    two_on_a_day.newest(10)
+    index = sessions_dir / INDEX_NAME
+    with sqlite3.connect(index) as conn:
+        conn.execute("PRAGMA user_version = 999")  # as an older or newer release left it
+    before = index.read_bytes()
+    assert peek_newest(sessions_dir, 10) is None
+    assert index.read_bytes() == before  # not migrated: the store's refresh does that
+    index.write_bytes(b"garbage, not a database")
+    assert peek_newest(sessions_dir, 10) is None
+
+
+async def test_home_shows_the_indexed_rows_when_mounted(two_on_a_day: SessionStore, sessions_dir: Path,  # noqa: F811
+                                                        tmp_path: Path, monkeypatch) -> None:
+    """The rows are set before the first refresh (on mount, before the lists load), so
+    the first frame holds them; the fresh look at the files then finds them unchanged."""
+    two_on_a_day.newest(10)
+    seen: list[tuple[bool, bool, list[str]]] = []
+    original = HomeScreen._show_sessions
+
+    def spy(self, result, total, final=True):
+        seen.append((self._lists_loaded, final, [s.id for s in result.sessions]))
+        original(self, result, total, final=final)
+
+    monkeypatch.setattr(HomeScreen, "_show_sessions", spy)
+    monkeypatch.setattr(FacilitatorApp, "_start_past_worker", lambda self: None)
+    app = make_app(sessions_dir, FakeClock(), tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        home = await on_home(pilot)
+        await pilot.pause()
+        assert seen[0] == (False, False, ["2024-12-17-2", "2024-12-17", "2024-11-19"])
+        assert len(seen) == 1  # unchanged files: the rows stay, nothing drawn again
+        assert home._sessions_shown
+        assert type(home.session_rows[0]).__name__ == "SessionSummary"  # the store's rows from then on
+        assert "2024-12-17-2 ·" in home_options(app)[0]
+
+
+def test_home_rows_need_no_data_layer(two_on_a_day: SessionStore, sessions_dir: Path) -> None:  # noqa: F811
+    two_on_a_day.newest(10)
+    loads_none_of(
+        "from pathlib import Path; from facilitator.index import peek_newest; import facilitator.screens.home as h; "
+        f"assert peek_newest(Path({str(sessions_dir)!r}), h.HOME_SESSIONS)[1] == 3",
+        ("facilitator.store", "facilitator.model", "tomli_w", "tomllib"),
+    )
+    assert HOME_SESSIONS >= 3
+
+
+STYLE_PROPS = ("color", "background", "border_top", "border_bottom", "border_left", "border_right", "text_style",
+               "tint", "background_tint", "text_opacity", "width", "min_width", "height", "content_align_horizontal",
+               "content_align_vertical", "text_align", "line_pad", "padding", "margin")
+
+
+def _look(widget) -> dict[str, str]:
+    return {p: str(getattr(widget.styles, p)) for p in STYLE_PROPS}
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light", "ansi-dark"])
+async def test_the_plain_button_looks_like_textuals_in_every_state(theme: str) -> None:
+    """PlainButton's own rules give what Button's give, state by state (a Textual upgrade
+    that restyles Button fails here, rather than making home's buttons look odd)."""
+    from textual.app import App
+    from textual.widgets import Button
+
+    from facilitator.widgets.buttons import PlainButton
+
+    class Both(App):
+        AUTO_FOCUS = None
+
+        def compose(self):
+            for variant in ("default", "primary"):
+                yield PlainButton("Label", variant, id=f"plain-{variant}")
+                yield Button("Label", variant, id=f"textual-{variant}")
+
+    app = Both()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.theme = theme
+        await pilot.pause()
+        for variant in ("default", "primary"):
+            ours, theirs = app.query_one(f"#plain-{variant}"), app.query_one(f"#textual-{variant}")
+            states = [("plain", lambda w: None), ("focus", lambda w: w.focus()),
+                      ("hover", lambda w: setattr(w, "mouse_hover", True)),
+                      ("active", lambda w: w.add_class("-active")), ("disabled", lambda w: setattr(w, "disabled", True))]
+            for state, make in states:
+                looks = []
+                for w in (ours, theirs):  # one at a time: only one can have the focus
+                    make(w)
+                    await pilot.pause()
+                    looks.append(_look(w))
+                    app.screen.set_focus(None)
+                    w.mouse_hover = False
+                    w.remove_class("-active")
+                    w.disabled = False
+                    await pilot.pause()
+                assert looks[0] == looks[1], (theme, variant, state)
+
+
+def _css_files(app) -> list[str]:
+    return sorted(Path(p).name for p, _ in app.stylesheet.source if p.endswith(".tcss"))
+
+
+async def test_the_other_screens_css_is_read_after_homes_first_frame_and_restyles_nothing_there(
+        two_on_a_day: SessionStore, sessions_dir: Path, tmp_path: Path, monkeypatch) -> None:  # noqa: F811
+    """Home's first frame parses app.tcss only; screens.tcss follows, and not one of its
+    rules changes a widget of home (so reading it restyles nothing shown)."""
+    read = FacilitatorApp.read_screens_css
+    monkeypatch.setattr(FacilitatorApp, "read_screens_css", lambda self: None)
+    monkeypatch.setattr(FacilitatorApp, "_start_past_worker", lambda self: None)
+    app = make_app(sessions_dir, FakeClock(), tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await on_home(pilot)
+        assert _css_files(app) == ["app.tcss"]
+        looks = {id(n): n.styles.base.css for n in app.screen.walk_children(with_self=True)}
+        read(app)
+        assert _css_files(app) == ["app.tcss", "screens.tcss"]
+        app.stylesheet.update(app.screen)
+        await pilot.pause()
+        assert {id(n): n.styles.base.css for n in app.screen.walk_children(with_self=True)} == looks
+
+
+async def test_a_screen_pushed_before_then_is_styled(two_on_a_day: SessionStore, sessions_dir: Path,  # noqa: F811
+                                                    tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(FacilitatorApp, "_start_past_worker", lambda self: None)
+    app = make_app(sessions_dir, FakeClock(), tmp_path)
+    monkeypatch.setattr(FacilitatorApp, "on_mount", lambda self: None)  # no read after the first frame
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert _css_files(app) == ["app.tcss"]
+        from facilitator.screens.help import HelpScreen
+
+        app.push_screen(HelpScreen(app.screen))
+        await pilot.pause()
+        assert _css_files(app) == ["app.tcss", "screens.tcss"]
+        box = app.screen.query_one("#help-box")
+        assert box.styles.border_top[0] == "thick"  # screens.tcss: #help-box { border: thick $primary; }
+
+
+async def test_opening_a_meeting_at_start_reads_every_stylesheet_first(sessions_dir: Path, tmp_path: Path) -> None:
+    app = make_app(sessions_dir, FakeClock(), tmp_path, open_id="2024-12-17")
+    assert [Path(p).name for p in app.css_path] == ["app.tcss", "screens.tcss"]
+    assert not app._screens_css
