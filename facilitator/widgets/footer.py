@@ -73,12 +73,16 @@ class KeysFooter(Footer):
             self.set_reactive(ready, True)
 
     def _keys_now(self) -> tuple:
-        """What compose builds the keys from: the shown bindings, their state, the palette
-        key, and the width and drop order they are fitted to (when keys leave a narrow footer)."""
-        bindings = tuple(
-            (b.key, self.app.get_key_display(b), b.action, b.description, b.group, enabled, tooltip)
-            for (_, b, enabled, tooltip) in self.screen.active_bindings.values() if b.show
-        )
+        """What compose builds the keys from: each action's first shown binding (Textual's
+        footer shows one key per action), its state, the palette key, and the width and
+        drop order they are fitted to (when keys leave a narrow footer). A binding hidden by
+        the focused widget's own key (the filter's Delete over the list's f8,delete) leaves
+        the keys shown as they were: no rebuild."""
+        first: dict[str, tuple] = {}
+        for (_, b, enabled, tooltip) in self.screen.active_bindings.values():
+            if b.show and b.action not in first:
+                first[b.action] = (b.key, self.app.get_key_display(b), b.action, b.description, b.group, enabled, tooltip)
+        bindings = tuple(first.values())
         fit = ((self._width or self.app.size.width), tuple(self.drop())) if self.drop is not None else None
         return bindings, bool(self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE), fit
 
