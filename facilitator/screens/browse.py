@@ -206,7 +206,7 @@ class BrowseScreen(SessionOps, Screen):
         # the Title is what a row is read by.
         yield SessionTable(list(zip(COLUMNS, WIDTHS)), flex=1, shrink=[(5, 10), (2, 11), (1, 14)], id="browse-table")
         yield Static("", id="browse-status")
-        yield KeysFooter()
+        yield KeysFooter(eager=True)
 
     def on_mount(self) -> None:
         self.query_one("#browse-filter", Input).cursor_blink = False
@@ -215,6 +215,9 @@ class BrowseScreen(SessionOps, Screen):
         self.show_status("Loading sessions…")
         self.query_one("#browse-table", SessionTable).focus()
         self.call_after_refresh(self.refresh_sessions)  # after the first frame
+        # A build already running (home started it) has its bar in the first frame: shown
+        # by the first tick, it was a layout of the whole screen while the first keys typed.
+        self._poll_progress()
         self._poll = self.set_interval(0.2, self._poll_progress)
 
     # -- loading --------------------------------------------------------------------

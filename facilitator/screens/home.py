@@ -253,7 +253,12 @@ class HomeScreen(SessionOps, Screen):
     def _poll_progress(self) -> None:
         """An index build of many sessions (in whichever thread or process) shows as a bar
         and a count; a tick that changes nothing draws nothing, and no layout is redone
-        for the count's one line (a whole-screen layout per tick slowed typing meanwhile)."""
+        for the count's one line (a whole-screen layout per tick slowed typing meanwhile).
+        Nothing while another screen is on top (the history list, say): Textual passes a
+        change to the screen below on to the one on top as a repaint, the whole screen's
+        when a layout was redone, five times a second while typing there."""
+        if not self.is_active:  # (``is_current`` is true below any screen: Textual counts it visible)
+            return
         from facilitator.index import index_for
 
         state = index_for(self.app.store.root).progress

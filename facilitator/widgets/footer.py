@@ -13,6 +13,13 @@ stage shown, ``refresh_bindings``), and each rebuild before the first paint dela
 machine: the first key typed into the history filter echoed that late.) Here a rebuild already waiting takes the later changes along (it reads the bindings when
 it runs), so one rebuild shows them all; and a rebuild that would show the same keys as
 shown (focus moved between widgets with no keys of their own in the footer) is skipped.
+
+A screen opened while the app runs (the history list, search, people) asks for its keys
+with its first frame (``eager``): built after it, they were the next frame's work (a
+layout and a repaint of the whole screen) and the first key typed echoed behind them.
+Each key is built in the footer's own compact state: a Textual footer key starts compact
+and is then bound to the footer's state, each switch a restyle of the key (two per key
+at 120 columns, ~2 ms each on a loaded machine).
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
 from textual.widget import Widget
+from textual.reactive import Reactive
 from textual.widgets import Footer
 
 if TYPE_CHECKING:
@@ -51,20 +59,30 @@ class KeysFooter(Footer):
     _shown_keys: tuple | None = None  # what the keys shown were built from (None: none yet)
     _composed: int | None = None  # the width the keys were last fitted to
 
-    def __init__(self, drop: Callable[[], tuple[str, ...]] | None = None) -> None:
+    def __init__(self, drop: Callable[[], tuple[str, ...]] | None = None, *, eager: bool = False) -> None:
         """``drop``: the screen's actions in the order they leave the footer when the keys
-        would not fit (asked at each recompose: the order may follow what is on screen)."""
+        would not fit (asked at each recompose: the order may follow what is on screen).
+        ``eager``: the keys are in the screen's first frame, not built after it."""
         super().__init__()
         self.drop = drop
         self._width = 0
+        # Footer composes no keys until its bindings are "ready" (a flag it sets when the
+        # screen's bindings first change, after the first frame): ready from the start.
+        ready = getattr(Footer, "_bindings_ready", None)
+        if eager and isinstance(ready, Reactive):
+            self.set_reactive(ready, True)
 
     def _keys_now(self) -> tuple:
-        """What compose builds the keys from: the shown bindings, their state, the palette
-        key, and the width and drop order they are fitted to (when keys leave a narrow footer)."""
-        bindings = tuple(
-            (b.key, self.app.get_key_display(b), b.action, b.description, b.group, enabled, tooltip)
-            for (_, b, enabled, tooltip) in self.screen.active_bindings.values() if b.show
-        )
+        """What compose builds the keys from: each action's first shown binding (Textual's
+        footer shows one key per action), its state, the palette key, and the width and
+        drop order they are fitted to (when keys leave a narrow footer). A binding hidden by
+        the focused widget's own key (the filter's Delete over the list's f8,delete) leaves
+        the keys shown as they were: no rebuild."""
+        first: dict[str, tuple] = {}
+        for (_, b, enabled, tooltip) in self.screen.active_bindings.values():
+            if b.show and b.action not in first:
+                first[b.action] = (b.key, self.app.get_key_display(b), b.action, b.description, b.group, enabled, tooltip)
+        bindings = tuple(first.values())
         fit = ((self._width or self.app.size.width), tuple(self.drop())) if self.drop is not None else None
         return bindings, bool(self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE), fit
 
@@ -96,7 +114,16 @@ class KeysFooter(Footer):
                 self.refresh(recompose=True)
 
     def compose(self) -> ComposeResult:
+        if self._composed is None:  # fitted to the width before the first keys are built
+            self._fit(self.app.size.width)
         keys = list(super().compose())
+        for key in keys:  # each key in its final state from the start: no restyle
+            compact = getattr(type(key), "compact", None)
+            if isinstance(compact, Reactive) and not key.is_attached:
+                # The palette key is not bound to the footer: Textual leaves it compact.
+                state = True if key.has_class("-command-palette") else self.compact
+                key.set_reactive(compact, state)
+                key.set_class(state, "-compact", update=False)
         self._shown_keys = self._keys_now() if keys else None
         width = self._width or self.app.size.width
         self._composed = width
