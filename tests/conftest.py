@@ -80,6 +80,32 @@ class FakeClock:
         self.t += seconds
 
 
+async def settled(pilot, limit: float = 20.0) -> None:
+    """Pause until the screen shows what it is about to: the workers started done, a list
+    loading after the first frame loaded (``loaded``), the footer's keys those of the
+    bindings now (``KeysFooter.settled``), then one more frame for their layout.
+
+    What is waited for is a state, not a number of frames: on a loaded machine each step
+    takes more of them (two pauses were not always enough for a footer rebuild). ``limit``
+    seconds only bounds a wait that would never end; the test's asserts then say why.
+    """
+    import time
+
+    from facilitator.widgets.footer import KeysFooter
+
+    end = time.monotonic() + limit
+    await pilot.pause()  # what runs after the first frame has started (a list's worker)
+    while True:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = pilot.app.screen
+        footers = screen.query(KeysFooter)
+        ready = getattr(screen, "loaded", True) and (not footers or footers.first().settled())
+        if ready or time.monotonic() > end:
+            break
+    await pilot.pause()
+
+
 def footer_shown(screen) -> dict[str, bool]:
     """The keys a screen's Footer renders ("F5 Start/Pause") -> whether fully on screen.
 

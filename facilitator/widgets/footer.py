@@ -58,6 +58,7 @@ class KeysFooter(Footer):
     _rebuild_waiting = False
     _shown_keys: tuple | None = None  # what the keys shown were built from (None: none yet)
     _composed: int | None = None  # the width the keys were last fitted to
+    _rebuilding = False  # a rebuild is under way (its keys not all mounted yet)
 
     def __init__(self, drop: Callable[[], tuple[str, ...]] | None = None, *, eager: bool = False) -> None:
         """``drop``: the screen's actions in the order they leave the footer when the keys
@@ -96,7 +97,17 @@ class KeysFooter(Footer):
         self._rebuild_waiting = False
         if self._shown_keys is not None and self.is_attached and self._keys_now() == self._shown_keys:
             return  # the same keys as shown: nothing to rebuild
-        await super().recompose()
+        self._rebuilding = True
+        try:
+            await super().recompose()
+        finally:
+            self._rebuilding = False
+
+    def settled(self) -> bool:
+        """The keys shown are those of the screen's bindings now, none waiting to be built
+        or mounted (what a test waits for, rather than a number of frames)."""
+        return (not self._rebuild_waiting and not self._rebuilding and self.is_attached
+                and self._shown_keys is not None and self._shown_keys == self._keys_now())
 
     def on_mount(self) -> None:
         self._fit(self.app.size.width)
