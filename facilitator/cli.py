@@ -8,21 +8,20 @@ when it is started, so the scriptable commands start fast.
 
 from __future__ import annotations
 
-import datetime as _dt
 import gc
 import os
-import re
 import sys
-from pathlib import Path
 from types import SimpleNamespace
 
-from facilitator import paths
-
 # typing, contextlib and importlib are not imported at run time: a warm command's
-# imports are a third of its time (the annotations are strings, PEP 563).
+# imports are a third of its time (the annotations are strings, PEP 563). Nor are re,
+# pathlib (with urllib.parse and ipaddress) and facilitator.paths: a warm read (list,
+# search, people, stats) needs none of them (~8 ms of a ~60 ms run); the commands that
+# use them import them.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from pathlib import Path
     from typing import Any, Callable, NoReturn, Sequence
 
     from facilitator import store
@@ -34,8 +33,18 @@ if TYPE_CHECKING:
 # commands that use it, not here: the app's first frame needs none of it.
 
 PROG = "facilitator"
-DEMO_DIR = Path(__file__).parent / "demo"
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _demo_dir() -> Path:
+    from pathlib import Path
+
+    return Path(__file__).parent / "demo"
+
+
+def __getattr__(name: str) -> Any:
+    if name == "DEMO_DIR":  # the demo sessions (a Path, made on first use: see the imports)
+        return _demo_dir()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class CliError(Exception):
@@ -74,7 +83,9 @@ def _oserror_text(exc: OSError) -> str:
 
 
 def _load_templates(args: argparse.Namespace) -> TemplateSet:
-    from facilitator import templates
+    from pathlib import Path
+
+    from facilitator import paths, templates
 
     user_dir = Path(args.templates).expanduser() if args.templates else paths.user_templates_dir()
     return templates.load_templates(user_dir)
@@ -82,6 +93,10 @@ def _load_templates(args: argparse.Namespace) -> TemplateSet:
 
 def _get_template(tset: TemplateSet, name: str | None) -> Template:
     """The template asked for; if a broken user file is what would have defined it, say why."""
+    import re
+    from pathlib import Path
+
+    from facilitator import paths
     from facilitator.templates import TemplateError
 
     try:
@@ -115,7 +130,10 @@ def _warn(message: str) -> None:
 
 
 def _valid_day(text: str) -> str:
-    if not _ISO_DAY.match(text):
+    import datetime as _dt
+    import re
+
+    if not re.match(r"^\d{4}-\d{2}-\d{2}$", text):
         raise CliError(f"invalid date {text!r} (use YYYY-MM-DD)")
     try:
         _dt.date.fromisoformat(text)
@@ -132,10 +150,12 @@ def _save_locked(st: SessionStore, session: Session) -> Path:
 
 def seed_demo(sessions_dir: Path) -> int:
     """Copy the demo sessions into ``sessions_dir`` if it holds no session yet; how many were copied."""
+    from pathlib import Path
+
     sessions_dir = Path(sessions_dir)
     if sessions_dir.is_dir() and any(sessions_dir.glob("*.toml")):
         return 0
-    sources = sorted(DEMO_DIR.glob("*.toml"))
+    sources = sorted(_demo_dir().glob("*.toml"))
     if not sources:
         return 0
     from facilitator import store
@@ -193,6 +213,10 @@ def _run_app(
             from facilitator.app import run_app
         except ImportError as exc:
             raise CliError(f"cannot start the app: {exc}") from None
+        from pathlib import Path
+
+        from facilitator import paths
+
         user_dir = Path(args.templates).expanduser() if args.templates else paths.user_templates_dir()
         if open_id is not None or share:
             rc = run_app(sessions_dir, user_dir, open_id=open_id, **share)
@@ -220,6 +244,8 @@ def cmd_templates(args: argparse.Namespace, st: SessionStore) -> int:
 
 
 def cmd_new(args: argparse.Namespace, st: SessionStore) -> int:
+    from pathlib import Path
+
     from facilitator import markdown, templates
 
     tset = _load_templates(args)
@@ -262,6 +288,8 @@ TEAM_PATH = object()
 def _document_output(args: argparse.Namespace, session: Session, tpl: Template) -> Path | None:
     """Where ``-o`` writes: the file named, or for a bare ``-o`` the template's
     ``document_path`` (under the team's checkout when the template names one)."""
+    from pathlib import Path
+
     out = getattr(args, "output", None)
     if out is None:
         return None
@@ -292,6 +320,9 @@ def _write_document(args: argparse.Namespace, path: Path, text: str) -> None:
 
 
 def cmd_import(args: argparse.Namespace, st: SessionStore) -> int:
+    import datetime as _dt
+    from pathlib import Path
+
     from facilitator import importer
 
     name = None
@@ -340,8 +371,8 @@ def cmd_list(args: argparse.Namespace, st: SessionStore) -> int:
     # Straight from the index's rows (no SessionSummary, no Path per row), and the text of
     # all of them is kept by the index (``SessionIndex.derived``) until a file changes.
     idx, unlisted = st.refreshed_index() if isinstance(st, IndexedDir) else (st.index(), [])
-    root = str(st.root)
-    exists = st.root.exists()
+    root = st.dir if isinstance(st, IndexedDir) else str(st.root)
+    exists = _kind(root) is not None
     broken = sorted(unlisted + (idx.broken() if exists else []))
     for name, reason in broken:
         _warn(f"{os.path.join(root, name)}: {reason}")
@@ -355,12 +386,10 @@ def cmd_list(args: argparse.Namespace, st: SessionStore) -> int:
         # Kept with a stand-in for the directory (how it was named on the command line
         # is this run's): JSON escapes each character on its own, so the escaped prefix
         # can be put in afterwards.
-        from json.encoder import encode_basestring as enc
-
         # Cleaned once, when computed; the directory's JSON text is cleaned on its own (the
         # policy goes character by character, and JSON escapes every CR and newline).
         data = idx.derived_utf8("list --json", version, lambda: clean(_summaries_json(idx.summaries(), _ROOT_MARK)))
-        prefix = clean(enc(os.path.join(root, "x"))[1:-2])
+        prefix = clean(_json_text(os.path.join(root, "x"))[1:-2])
         try:
             _write_kept(data.replace((_ROOT_MARK + os.sep).encode("utf-8"), prefix.encode("utf-8")))
         except UnicodeEncodeError:  # a directory name that is no text (undecodable bytes)
@@ -372,6 +401,16 @@ def cmd_list(args: argparse.Namespace, st: SessionStore) -> int:
         return 0
     _write_kept(data)
     return 0
+
+
+def _json_text(text: str) -> str:
+    """``json.encoder.encode_basestring(text)``; a text it leaves as it is (no quote,
+    backslash or control character) without importing json (and with it re)."""
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    from json.encoder import encode_basestring
+
+    return encode_basestring(text)
 
 
 def _write_kept(data: bytes) -> None:
@@ -441,9 +480,20 @@ class IndexedDir:
     than the index (``next``, ``stats ID``): any other attribute is the store's.
     """
 
-    def __init__(self, root: Path) -> None:
-        self.root = Path(root)
+    def __init__(self, root: str | Path) -> None:
+        # The directory as text for the reads (no pathlib on a warm run: see the
+        # imports); ``root`` is the Path the store and the other commands use.
+        self.dir = os.fspath(root)
+        self._root = None if isinstance(root, str) else root
         self._store: SessionStore | None = None
+
+    @property
+    def root(self) -> Path:
+        if self._root is None:
+            from pathlib import Path
+
+            self._root = Path(self.dir)
+        return self._root
 
     @property
     def store(self) -> SessionStore:
@@ -466,10 +516,11 @@ class IndexedDir:
         """The index brought up to date, and the files that could not even be listed."""
         from facilitator.index import index_for
 
-        if self.root.exists() and not self.root.is_dir():
+        kind = _kind(self.dir)
+        if kind == "other":
             return self.store.index(progress), []  # the store's error
-        idx = index_for(self.root)
-        if not self.root.exists():
+        idx = index_for(self.dir)
+        if kind is None:
             return idx, []
         try:
             return idx, idx.refresh(self._parse, progress)
@@ -480,6 +531,23 @@ class IndexedDir:
 
     def index(self, progress: Callable[[int, int], None] | None = None) -> Any:
         return self.refreshed_index(progress)[0]
+
+
+def _kind(path: str) -> str | None:
+    """"dir", "other" (a file...) or None (nothing there), as ``Path.exists`` and
+    ``Path.is_dir`` say (one stat; the errors they raise, raised)."""
+    import errno
+    from stat import S_ISDIR
+
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        if e.errno in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP) or getattr(e, "winerror", 0) in (21, 123, 1921):
+            return None
+        raise
+    except ValueError:  # not representable as a path (a NUL in it)
+        return None
+    return "dir" if S_ISDIR(st.st_mode) else "other"
 
 
 def cmd_show(args: argparse.Namespace, st: SessionStore) -> int:
@@ -529,6 +597,8 @@ def cmd_export(args: argparse.Namespace, st: SessionStore) -> int:
 
 
 def cmd_archive(args: argparse.Namespace, st: SessionStore) -> int:
+    from pathlib import Path
+
     from facilitator import archive, store
 
     session_id = store.validate_id(args.id)
@@ -562,6 +632,8 @@ def cmd_archive(args: argparse.Namespace, st: SessionStore) -> int:
 
 
 def _archive_target(args: argparse.Namespace, session: Session, tpl: Template) -> Any:
+    from pathlib import Path
+
     from facilitator import repo
 
     try:
@@ -639,6 +711,8 @@ def cmd_remind(args: argparse.Namespace, st: SessionStore) -> int:
 
 def cmd_merge_pad(args: argparse.Namespace, st: SessionStore) -> int:
     """``merge-pad ID FILE|- [--apply]``: what the pad would add to the session; --apply adds it."""
+    from pathlib import Path
+
     from facilitator import clipboard, padmerge, prepare
 
     if args.file is None:
@@ -843,7 +917,7 @@ def _read_args(argv: Sequence[str]) -> Any:
 
 
 def build_parser(history: Any = None) -> argparse.ArgumentParser:
-    from facilitator import follow_cli
+    from facilitator import follow_cli, paths
 
     _Parser = _parser_class()
     parser = _Parser(
@@ -958,10 +1032,20 @@ def _main(argv: Sequence[str] | None) -> int:
         parser = build_parser(history)
         args = parser.parse_args(argv)
     try:
-        root = paths.resolve_sessions_dir(args.sessions)
-        if args.demo:
-            seed_demo(root)
         command = args.command
+        if command in _READ_COMMANDS and not args.demo:
+            root: Any = _read_root(args.sessions)
+            # A warm read is mostly the listing (a stat per file): this process starts no
+            # thread, so half of the stats may be done by a forked child.
+            from facilitator import listing
+
+            listing.share_stats()
+        else:
+            from facilitator import paths
+
+            root = paths.resolve_sessions_dir(args.sessions)
+            if args.demo:
+                seed_demo(root)
         if command is None:
             return _run_app(args, root)
         if command == "open":
@@ -999,6 +1083,42 @@ def _main(argv: Sequence[str] | None) -> int:
         if isinstance(exc, OSError):
             return _fail(_oserror_text(exc))
         raise
+    finally:
+        listing = sys.modules.get("facilitator.listing")
+        if listing is not None:
+            listing.share_stats(False)
+
+
+# ``paths.SESSIONS_ENV`` (facilitator.paths imports pathlib; a test keeps the two equal).
+_SESSIONS_ENV = "FACILITATOR_SESSIONS"
+
+
+def _read_root(arg: str | None) -> str | Path:
+    """``paths.resolve_sessions_dir(arg)`` for a read command: as the text ``str()`` of that
+    Path is, made without pathlib where that is plain (POSIX, ``--sessions`` or the
+    environment naming the directory), else the Path itself."""
+    text = arg or os.environ.get(_SESSIONS_ENV)
+    fast = _path_text(text) if text else None
+    if fast is not None:
+        return fast
+    from facilitator import paths
+
+    return paths.resolve_sessions_dir(arg)
+
+
+def _path_text(text: str) -> str | None:
+    """``str(Path(text).expanduser())`` on POSIX, without pathlib: the parts without empty
+    ones and ".", a root of one slash (two kept as two); None where that would need more
+    (another OS, a leading "~", a NUL)."""
+    if os.name != "posix" or "\0" in text:
+        return None
+    root = ""
+    if text.startswith("/"):
+        root = "//" if text.startswith("//") and not text.startswith("///") else "/"
+    parts = [p for p in text.split("/") if p and p != "."]
+    if not root and parts and parts[0].startswith("~"):
+        return None
+    return root + "/".join(parts) if root or parts else "."
 
 
 class _clean_output:

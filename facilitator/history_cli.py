@@ -177,12 +177,12 @@ def _write_kept(out: TextIO, data: bytes) -> None:
 
 
 def _code_version(*names: str) -> str:
-    from pathlib import Path
+    import os
 
     from facilitator.index import code_version
 
-    here = Path(__file__)
-    return code_version(*(here.with_name(n) for n in names))
+    here = os.path.dirname(__file__)  # (not pathlib: a warm run does not import it)
+    return code_version(*(os.path.join(here, n) for n in names))
 
 
 def _stats_lines(times: list[Any]) -> list[str]:

@@ -36,20 +36,18 @@ This module never imports the store (the store calls it, handing it a parser), n
 
 from __future__ import annotations
 
-import functools
-import operator
+import _thread
 import os
-import re
 import sqlite3
-import threading
-import zlib
 from collections import namedtuple
-from pathlib import Path
-from stat import S_ISREG
+
+from facilitator.listing import Listing, list_dir, listing_key  # noqa: F401 (listing_key: re-exported)
 
 # Not typing at run time (a warm CLI command imports this module; PEP 563 annotations).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import re
+    from pathlib import Path
     from typing import Any, Callable, Iterable, Iterator
 
     # What parse() returns for a file: a Session, or the reason it cannot be read.
@@ -72,11 +70,63 @@ BUSY_TIMEOUT_MS = 60_000
 SNIPPET_OPEN = "\ue000"  # private-use characters mark a snippet's match (never in notes)
 SNIPPET_CLOSE = "\ue001"
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 # A list marker at the start of a line ("- ", "3. ", "* [x] "), on every line of a text at
-# once ([^\S\n] is any white space but the line break).
-_BULLETS = re.compile(r"^[^\S\n]*(?:[-*+]|\d{1,9}[.)])[^\S\n]+(?:\[[ xX]\][^\S\n]+)?", re.MULTILINE)
-_QUERY_PART = re.compile(r'"([^"]*)"?|(\w+)', re.UNICODE)
+# once ([^\S\n] is any white space but the line break). Compiled when a file is parsed:
+# a warm command (which parses nothing) does not import re.
+_BULLETS = r"^[^\S\n]*(?:[-*+]|\d{1,9}[.)])[^\S\n]+(?:\[[ xX]\][^\S\n]+)?"
+_compiled: list[re.Pattern[str]] = []
+
+
+def _bullets() -> re.Pattern[str]:
+    if not _compiled:
+        import re
+
+        _compiled.append(re.compile(_BULLETS, re.MULTILINE))
+    return _compiled[0]
+
+
+def is_word_char(ch: str) -> bool:
+    """What ``\\w`` of a str pattern matches (every code point agrees: a test checks)."""
+    return ch.isalnum() or ch == "_"
+
+
+def words_of(text: str) -> list[str]:
+    """``re.findall(r"\\w+", text)``, without re."""
+    words: list[str] = []
+    start = -1
+    for i, ch in enumerate(text):
+        if ch.isalnum() or ch == "_":
+            if start < 0:
+                start = i
+        elif start >= 0:
+            words.append(text[start:i])
+            start = -1
+    if start >= 0:
+        words.append(text[start:])
+    return words
+
+
+def _query_parts(query: str) -> Iterator[tuple[str | None, str | None]]:
+    """What ``re.finditer(r'"([^"]*)"?|(\\w+)', query)`` gives as (group 1, group 2): a
+    quoted part (to the next quote or the end), or a run of word characters."""
+    i, n = 0, len(query)
+    while i < n:
+        ch = query[i]
+        if ch == '"':
+            end = query.find('"', i + 1)
+            if end < 0:
+                yield query[i + 1 :], None
+                return
+            yield query[i + 1 : end], None
+            i = end + 1
+        elif ch.isalnum() or ch == "_":
+            j = i + 1
+            while j < n and (query[j].isalnum() or query[j] == "_"):
+                j += 1
+            yield None, query[i:j]
+            i = j
+        else:
+            i += 1
 
 
 
@@ -98,7 +148,7 @@ def _lines(text: str) -> list[str]:
     """The non-blank lines of ``text``, stripped, each without its list marker."""
     if not text:
         return []
-    return [ln for ln in (raw.strip() for raw in _BULLETS.sub("", text).split("\n")) if ln]
+    return [ln for ln in (raw.strip() for raw in _bullets().sub("", text).split("\n")) if ln]
 
 
 def session_units(session: Any) -> list[Unit]:
@@ -134,15 +184,15 @@ def fts_query(query: str) -> str:
     Only word characters reach the expression, so no user text can be FTS5 syntax.
     """
     parts = []
-    for m in _QUERY_PART.finditer(query):
-        if m.group(1) is not None:
-            words = _WORD.findall(m.group(1))
+    for quoted, word in _query_parts(query):
+        if quoted is not None:
+            words = words_of(quoted)
             if len(words) == 1:
                 parts.append(f'"{words[0]}"*')
             elif words:
                 parts.append('"' + " ".join(words) + '"')
-        elif m.group(2):
-            parts.append(f'"{m.group(2)}"*')
+        elif word:
+            parts.append(f'"{word}"*')
     return " AND ".join(parts)
 
 
@@ -160,42 +210,6 @@ def sort_key(date: str) -> str:
 
     y, m, d = date_key(date)
     return f"{y:04d}-{m:02d}-{d:02d}"
-
-
-# What a listing key covers of each file's stat: (mtime_ns, size, inode, mode).
-_STAT_KEY = operator.attrgetter("st_mtime_ns", "st_size", "st_ino", "st_mode")
-
-
-def listing_key(names: list[str], stats: tuple[tuple[int, int, int, int], ...]) -> str:
-    """A digest of a directory listing: its names in order and each (mtime_ns, size, inode, mode).
-
-    Equal keys mean equal listings (the names' order ties each name to its stat). Ints
-    hash the same in every process; names, whose ``hash`` is salted per process, go
-    through CRC-32 of their UTF-8 text. The key is only ever compared with one written
-    on this machine, so a Python version hashing tuples otherwise costs one full refresh.
-    """
-    text = "/".join(names).encode("utf-8", "surrogateescape")
-    return f"{len(names)}:{zlib.crc32(text):08x}:{hash(stats) & 0xFFFFFFFFFFFFFFFF:016x}"
-
-
-class Listing:
-    """The ``*.toml`` names of the directory with their stats, as listed once.
-
-    The key is all a warm refresh needs; the (mtime_ns, size, inode) of each regular
-    file, what the ``files`` table is compared with, is worked out only when the key
-    differs from the stored one.
-    """
-
-    def __init__(self, names: list[str], stats: tuple[tuple[int, int, int, int], ...],
-                 unlisted: list[tuple[str, str]] | None = None, exists: bool = True) -> None:
-        self.names = names
-        self.stats = stats
-        self.unlisted = unlisted or []
-        self.key = listing_key(names, stats) if exists else ""  # no directory: nothing to keep
-
-    @property
-    def on_disk(self) -> dict[str, tuple[int, int, int]]:
-        return {name: st[:3] for name, st in zip(self.names, self.stats) if S_ISREG(st[3])}
 
 
 # -- the schema -------------------------------------------------------------------
@@ -240,6 +254,8 @@ def session_haystack(session_id: str, date: str, title: str, template: str, stat
                      cancelled: str, archived_in: str) -> str:
     """What the history filter matches: the words a user sees in a session's row, and the
     month's name (typing ``nov`` finds November's meetings)."""
+    import re
+
     month = ""
     m = re.match(r"\d{4}-(\d{2})", date.strip())
     if m and 1 <= int(m.group(1)) <= 12:
@@ -368,17 +384,32 @@ class SessionIndex:
     """The index of one sessions directory. Thread-safe: one connection behind a lock."""
 
     def __init__(self, root: Path) -> None:
-        self.root = Path(root)
-        self.path = self.root / INDEX_NAME
+        # The directory as text: a warm read (the CLI's) never needs pathlib; ``root`` and
+        # ``path`` are made on first use.
+        self.dir = os.fspath(root)
+        self.file = os.path.join(self.dir, INDEX_NAME)
         self.data_version = f"{SCHEMA_VERSION}/{INDEXED_FORMAT_VERSION}"
         self.in_memory = False
-        self._lock = threading.RLock()
+        self._lock = _thread.RLock()
         self._conn: sqlite3.Connection | None = None
         # (files indexed, files to index) while a refresh parses files, else None: any
         # thread may read it (the app's progress bar polls it). A build in a child
         # process (``facilitator.index_child``) reports here too.
         self.progress: tuple[int, int] | None = None
         self._until_root = False
+
+    @property
+    def root(self) -> Path:
+        from pathlib import Path
+
+        return Path(self.dir)
+
+    @property
+    def path(self) -> Path:
+        """The index's file."""
+        from pathlib import Path
+
+        return Path(self.file)
 
     # -- connecting -------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -399,14 +430,14 @@ class SessionIndex:
             self._create(conn)
             self.in_memory = True
             # A directory that does not exist yet gets its file once it does.
-            self._until_root = not self.root.is_dir()
+            self._until_root = not os.path.isdir(self.dir)
         self._conn = conn
         return conn
 
     def _open_file(self) -> sqlite3.Connection:
-        if not os.access(self.root, os.W_OK):
+        if not os.access(self.dir, os.W_OK):
             raise sqlite3.OperationalError("sessions directory is read-only")
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
+        conn = sqlite3.connect(self.file, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
                                isolation_level=None)
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -452,7 +483,7 @@ class SessionIndex:
     def _remove_files(self) -> None:
         for suffix in ("", "-wal", "-shm", "-journal"):
             try:
-                os.unlink(f"{self.path}{suffix}")
+                os.unlink(f"{self.file}{suffix}")
             except OSError:
                 pass
 
@@ -489,7 +520,7 @@ class SessionIndex:
         """
         listing = self._list()
         with self._lock:
-            if self._until_root and self.root.is_dir():
+            if self._until_root and os.path.isdir(self.dir):
                 self.close()
                 self.in_memory = self._until_root = False
             try:
@@ -515,48 +546,8 @@ class SessionIndex:
 
     def _list(self) -> Listing:
         """The ``*.toml`` files with their stats, the ones that could not be stat-ed, and
-        the listing key (see the module docstring)."""
-        # One listdir and one stat per name, each in C (map): at 10,000 files the Python
-        # around each entry (a DirEntry, a tuple, a dict item) cost as much as the stats.
-        # Listed through a descriptor of the directory where the OS allows it: each
-        # name's stat is then an fstatat, not a walk of the whole path.
-        by_fd = os.listdir in os.supports_fd and os.stat in os.supports_dir_fd
-        try:
-            where: Any = os.open(self.root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)) if by_fd else self.root
-        except FileNotFoundError:
-            return Listing([], (), exists=False)
-        try:
-            names = [n for n in os.listdir(where) if n.endswith(".toml") and n[0] != "."]
-            stat = functools.partial(os.stat, dir_fd=where) if by_fd else (
-                lambda n, root=str(self.root): os.stat(os.path.join(root, n)))
-            try:
-                return Listing(names, tuple(map(_STAT_KEY, map(stat, names))))
-            except OSError:  # one vanished or cannot be stat-ed: entry by entry, saying which
-                return self._list_each(where)
-        finally:
-            if by_fd:
-                os.close(where)
-
-    @staticmethod
-    def _list_each(where: Any) -> Listing:
-        names: list[str] = []
-        stats: list[tuple[int, int, int, int]] = []
-        unlisted: list[tuple[str, str]] = []
-        with os.scandir(where) as entries:
-            for entry in entries:
-                name = entry.name
-                if name[0] == "." or not name.endswith(".toml"):
-                    continue
-                try:
-                    if not entry.is_file():
-                        continue
-                    st = entry.stat()
-                except OSError as e:
-                    unlisted.append((name, f"cannot read: {e.strerror or e}"))
-                    continue
-                names.append(name)
-                stats.append(_STAT_KEY(st))
-        return Listing(names, tuple(stats), unlisted)
+        the listing key (see the module docstring and ``facilitator.listing``)."""
+        return list_dir(self.dir)
 
     @staticmethod
     def _known(conn: sqlite3.Connection) -> dict[str, tuple[int, tuple[int, int, int], str | None]]:
@@ -904,7 +895,7 @@ def peek_newest(root: Path, limit: int) -> tuple[list[tuple], int, list[tuple[st
 # -- one index per directory in a process -----------------------------------------
 
 _OPEN: dict[str, SessionIndex] = {}
-_OPEN_LOCK = threading.Lock()
+_OPEN_LOCK = _thread.allocate_lock()
 
 
 def index_for(root: Path) -> SessionIndex:
@@ -913,7 +904,7 @@ def index_for(root: Path) -> SessionIndex:
     with _OPEN_LOCK:
         idx = _OPEN.get(key)
         if idx is None:
-            idx = _OPEN[key] = SessionIndex(Path(root))
+            idx = _OPEN[key] = SessionIndex(root)
         return idx
 
 
