@@ -865,6 +865,8 @@ def peek_newest(root: Path, limit: int) -> tuple[list[tuple], int, list[tuple[st
     What home shows in its first frame (stale-while-revalidate: the fresh rows follow).
     A read-only connection of its own, closed after: it cannot create, migrate or lock
     anything, and waits for no writer (WAL readers do not)."""
+    from pathlib import Path  # the app has it already; the warm CLI path does not
+
     path = Path(root) / INDEX_NAME
     if not path.is_file():
         return None
