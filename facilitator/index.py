@@ -41,6 +41,7 @@ import os
 import sqlite3
 from collections import namedtuple
 
+from facilitator import cores
 from facilitator.listing import Listing, list_dir, listing_key  # noqa: F401 (listing_key: re-exported)
 
 # Not typing at run time (a warm CLI command imports this module; PEP 563 annotations).
@@ -306,13 +307,6 @@ def _parse_chunk(parse: Parser, root: Path, names: list[str]) -> list[tuple[str,
     return [(name, session_rows(parse(root / name, name[: -len(".toml")]))) for name in names]
 
 
-def _usable_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
 # A worker: reads all its input first (the parent's sys.path, then (parse, root, chunks of
 # names)), so the parent never waits on a full pipe while it imports; writes the rows of
 # each chunk as soon as it has them. Only the index module and what ``parse`` needs are
@@ -344,7 +338,7 @@ def parsed_rows(root: Path, names: list[str], parse: Parser, workers: int | None
     rows depend on the file alone.
     """
     done = 0
-    count = _usable_cores() if workers is None else workers
+    count = cores.usable() if workers is None else workers
     chunks = [names[i : i + PARSE_CHUNK] for i in range(0, len(names), PARSE_CHUNK)]
     count = min(count, len(chunks))
     if count > 1 and len(names) >= parallel_from:

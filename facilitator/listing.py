@@ -143,15 +143,14 @@ def _idle_core() -> bool:
     """Whether another core is likely free now: more than one may be used and the load
     average (over a minute) leaves one idle. On a busy machine the child would wait for a
     core while the parent copies pages it shares with it: ~5 ms more CPU, no sooner."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
+    from facilitator import cores
+
+    count = cores.usable()
     try:
         load = os.getloadavg()[0]
     except (AttributeError, OSError):
         return False
-    return cores > 1 and load <= cores - 1
+    return count > 1 and load <= count - 1
 
 
 def _shared_stats(names: list[str], fd: int) -> tuple[tuple[int, int, int, int], ...] | None:
@@ -164,7 +163,7 @@ def _shared_stats(names: list[str], fd: int) -> tuple[tuple[int, int, int, int],
     touched). None, for the caller to stat everything here, when sharing is off, not
     possible, not worth it (no idle core), or anything fails: the same stats either way.
     """
-    if not _sharing or not hasattr(os, "fork") or not _idle_core() or _threads_running():
+    if not _sharing or not _idle_core() or _fork_refused():
         return None
     import marshal
 
@@ -227,8 +226,8 @@ def _reap(pid: int) -> None:
         pass
 
 
-def _threads_running() -> bool:
-    import sys
+def _fork_refused() -> bool:
+    """Whether this process may not fork now (another thread runs, or no fork here)."""
+    from facilitator import cores
 
-    threading = sys.modules.get("threading")
-    return threading is not None and threading.active_count() > 1
+    return not cores.fork_safe()

@@ -710,18 +710,10 @@ PARALLEL_LINES = 8000
 
 
 def _can_fork() -> bool:
-    """A fork is safe only in a process with no other thread (the CLI, not the app),
-    on Linux (macOS's system libraries are not fork-safe), with a second core to use."""
-    import os
-    import sys
-    import threading
+    """Whether the second half may be parsed in a fork (see :func:`facilitator.cores.fork_safe`)."""
+    from facilitator import cores
 
-    if not sys.platform.startswith("linux") or not hasattr(os, "fork") or threading.active_count() != 1:
-        return False
-    try:
-        return len(os.sched_getaffinity(0)) > 1
-    except (AttributeError, OSError):
-        return (os.cpu_count() or 1) > 1
+    return cores.fork_safe()
 
 
 class _ForkedHalf:

@@ -34,7 +34,7 @@ def forking(monkeypatch) -> list[int]:
 
     monkeypatch.setattr(listing, "SHARE_FROM", 2)
     monkeypatch.setattr(listing, "_idle_core", lambda: True)
-    monkeypatch.setattr(listing, "_threads_running", lambda: False)
+    monkeypatch.setattr(listing, "_fork_refused", lambda: False)
     monkeypatch.setattr(listing.os, "fork", fork)
     listing.share_stats()
     yield forked
@@ -120,10 +120,10 @@ def test_no_fork_when_it_cannot_pay(sessions_dir: Path, forking: list[int], monk
     monkeypatch.setattr(listing, "_idle_core", lambda: False)  # a busy machine
     listing.list_dir(str(sessions_dir))
     monkeypatch.setattr(listing, "_idle_core", lambda: True)
-    monkeypatch.setattr(listing, "_threads_running", lambda: True)  # threads (the app)
+    monkeypatch.setattr(listing, "_fork_refused", lambda: True)  # threads (the app)
     listing.list_dir(str(sessions_dir))
     listing.share_stats(False)
-    monkeypatch.setattr(listing, "_threads_running", lambda: False)
+    monkeypatch.setattr(listing, "_fork_refused", lambda: False)
     listing.list_dir(str(sessions_dir))  # not asked for
     assert forking == []
 
