@@ -1035,11 +1035,6 @@ def _main(argv: Sequence[str] | None) -> int:
         command = args.command
         if command in _READ_COMMANDS and not args.demo:
             root: Any = _read_root(args.sessions)
-            # A warm read is mostly the listing (a stat per file): this process starts no
-            # thread, so half of the stats may be done by a forked child.
-            from facilitator import listing
-
-            listing.share_stats()
         else:
             from facilitator import paths
 
@@ -1083,10 +1078,6 @@ def _main(argv: Sequence[str] | None) -> int:
         if isinstance(exc, OSError):
             return _fail(_oserror_text(exc))
         raise
-    finally:
-        listing = sys.modules.get("facilitator.listing")
-        if listing is not None:
-            listing.share_stats(False)
 
 
 # ``paths.SESSIONS_ENV`` (facilitator.paths imports pathlib; a test keeps the two equal).

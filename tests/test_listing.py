@@ -1,4 +1,4 @@
-"""The directory listing the index trusts (facilitator.listing), its forked half, and the
+"""The directory listing the index trusts (facilitator.listing) and the
 warm reads' code that does without re and pathlib (each checked against what it replaces)."""
 
 from __future__ import annotations
@@ -19,52 +19,16 @@ from tests.conftest import run_cli
 from tests.many_sessions import write_sessions
 
 
-@pytest.fixture
-def forking(monkeypatch) -> list[int]:
-    """The fork path taken whatever the machine's load and this process's threads (pytest's
-    own); the pids of the children forked."""
-    forked: list[int] = []
-    real_fork = os.fork
-
-    def fork() -> int:
-        pid = real_fork()
-        if pid:
-            forked.append(pid)
-        return pid
-
-    monkeypatch.setattr(listing, "SHARE_FROM", 2)
-    monkeypatch.setattr(listing, "_idle_core", lambda: True)
-    monkeypatch.setattr(listing, "_fork_refused", lambda: False)
-    monkeypatch.setattr(listing.os, "fork", fork)
-    listing.share_stats()
-    yield forked
-    listing.share_stats(False)
-
-
-def _serial(root: Path) -> listing.Listing:
-    was = listing._sharing
-    listing.share_stats(False)
-    try:
-        return listing.list_dir(str(root))
-    finally:
-        listing.share_stats(was)
-
-
-def _same(a: listing.Listing, b: listing.Listing) -> None:
-    assert (a.names, a.stats, a.key, a.unlisted) == (b.names, b.stats, b.key, b.unlisted)
-
-
-def test_forked_listing_is_the_serial_one_and_sees_an_in_place_edit(sessions_dir: Path, forking: list[int]) -> None:
+def test_the_listing_sees_an_in_place_edit(sessions_dir: Path) -> None:
     write_sessions(sessions_dir, 9, seeds=1)
     (sessions_dir / "notes.txt").write_text("no session", encoding="utf-8")
     (sessions_dir / ".hidden.toml").write_text("", encoding="utf-8")
     first = listing.list_dir(str(sessions_dir))
-    assert len(forking) == 1
-    _same(first, _serial(sessions_dir))
     assert len(first.names) == 9 and first.key
+    assert listing.list_dir(str(sessions_dir)).key == first.key
 
     # Rewritten in place: same name, size and inode, same directory mtime; only the
-    # file's own mtime moves. The half the child stats and the half the parent stats.
+    # file's own mtime moves.
     for name in (first.names[0], first.names[-1]):
         target = sessions_dir / name
         before = target.stat()
@@ -74,69 +38,28 @@ def test_forked_listing_is_the_serial_one_and_sees_an_in_place_edit(sessions_dir
         os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000))
         assert target.stat().st_size == before.st_size and sessions_dir.stat().st_mtime_ns == dir_mtime
         again = listing.list_dir(str(sessions_dir))
-        assert again.key != first.key
+        assert again.key != first.key and again.names == first.names
         assert again.on_disk[name][0] == before.st_mtime_ns + 1_000
-        _same(again, _serial(sessions_dir))
         first = again
-    assert len(forking) == 3
 
 
-def test_forked_listing_falls_back_to_the_serial_one(sessions_dir: Path, forking: list[int], monkeypatch) -> None:
+def test_a_name_that_cannot_be_stated_lists_entry_by_entry(sessions_dir: Path) -> None:
     write_sessions(sessions_dir, 6, seeds=1)
-    want = _serial(sessions_dir)
-    parent = os.getpid()
-    real_stats = listing._stats
-
-    def stats_failing_in_the_child(names, fd):
-        if os.getpid() != parent:
-            raise FileNotFoundError("vanished meanwhile")
-        return real_stats(names, fd)
-
-    monkeypatch.setattr(listing, "_stats", stats_failing_in_the_child)
-    _same(listing.list_dir(str(sessions_dir)), want)  # the child sent nothing: stat-ed here
-    assert len(forking) == 1
-
-    def no_fork() -> int:
-        raise OSError("cannot fork")
-
-    monkeypatch.setattr(listing, "_stats", real_stats)
-    monkeypatch.setattr(listing.os, "fork", no_fork)
-    _same(listing.list_dir(str(sessions_dir)), want)
-
-    # A name that cannot be stat-ed (a dangling link, in the child's half) sends the
-    # listing entry by entry, as without a child: the link is no session file.
-    monkeypatch.undo()
+    want = listing.list_dir(str(sessions_dir))
+    # A dangling link: the one-stat-per-name pass fails, the entry-by-entry one skips it
+    # (it is no session file) and keeps every other name and stat.
     (sessions_dir / "zz-ghost.toml").symlink_to(sessions_dir / "nowhere")
     got = listing.list_dir(str(sessions_dir))
-    _same(got, _serial(sessions_dir))
-    assert got.names == want.names
+    assert sorted(got.names) == sorted(want.names)
+    assert dict(zip(got.names, got.stats)) == dict(zip(want.names, want.stats))
 
 
-def test_no_fork_when_it_cannot_pay(sessions_dir: Path, forking: list[int], monkeypatch) -> None:
-    write_sessions(sessions_dir, 3, seeds=1)
-    monkeypatch.setattr(listing, "SHARE_FROM", 4)  # too few names
-    listing.list_dir(str(sessions_dir))
-    monkeypatch.setattr(listing, "SHARE_FROM", 2)
-    monkeypatch.setattr(listing, "_idle_core", lambda: False)  # a busy machine
-    listing.list_dir(str(sessions_dir))
-    monkeypatch.setattr(listing, "_idle_core", lambda: True)
-    monkeypatch.setattr(listing, "_fork_refused", lambda: True)  # threads (the app)
-    listing.list_dir(str(sessions_dir))
-    listing.share_stats(False)
-    monkeypatch.setattr(listing, "_fork_refused", lambda: False)
-    listing.list_dir(str(sessions_dir))  # not asked for
-    assert forking == []
-
-
-def test_a_cli_read_shares_its_listing_and_still_sees_a_hand_edit(sessions_dir: Path, forking: list[int]) -> None:
-    """Through the CLI (as a warm run does it): the edit is found, and sharing is turned
-    off again when the command ends."""
-    listing.share_stats(False)
+def test_a_cli_read_sees_a_hand_edit(sessions_dir: Path) -> None:
+    """Through the CLI, as a warm run does it: an edit in place is found."""
     write_sessions(sessions_dir, 5, seeds=1)
     rc, out, _ = run_cli("--sessions", sessions_dir, "search", "governance")
     assert rc == 0 and "quokkas" not in out
     index.forget(sessions_dir)
-    assert forking and not listing._sharing
     target = sessions_dir / "2030-01-06.toml"
     text = target.read_text(encoding="utf-8")
     assert "governance" in text
@@ -145,10 +68,8 @@ def test_a_cli_read_shares_its_listing_and_still_sees_a_hand_edit(sessions_dir: 
         f.write(text.replace("governance", "quokkasxyz", 1))
     assert target.stat().st_size == before.st_size
     os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000))
-    n = len(forking)
     rc, out, _ = run_cli("--sessions", sessions_dir, "search", "quokkas")
     assert rc == 0 and "2030-01-06" in out
-    assert len(forking) == n + 1
     index.forget(sessions_dir)
 
 
