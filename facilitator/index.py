@@ -22,7 +22,9 @@ the index keeps a *listing key* (``meta.listing``): a digest of the names in lis
 order and of every (mtime_ns, size, inode). When the next listing gives the same key, the
 ``files`` table is known to say exactly that, and the refresh stops without reading it;
 any difference (a file added, removed, renamed, edited in place or replaced) changes the
-key and the table is compared file by file as before. A file that could not be opened
+key and the table is compared file by file as before. The names of the last listing are
+kept too (``meta.names``, under the directory's stamp), so while the directory itself is
+unchanged only the stats are taken, not the listdir. A file that could not be opened
 ("cannot read") keeps the key from being stored, so it is tried again every time.
 
 It is rebuilt without a word when missing, corrupt or written by another schema version.
@@ -42,7 +44,7 @@ import sqlite3
 from collections import namedtuple
 
 from facilitator import cores
-from facilitator.listing import Listing, list_dir, listing_key  # noqa: F401 (listing_key: re-exported)
+from facilitator.listing import Listing, known_names, list_dir, listing_key  # noqa: F401 (listing_key: re-exported)
 
 # Not typing at run time (a warm CLI command imports this module; PEP 563 annotations).
 TYPE_CHECKING = False
@@ -512,7 +514,8 @@ class SessionIndex:
         processes (default: one per core the process may use) while this one writes the
         tables; see :func:`parsed_rows`.
         """
-        listing = self._list()
+        kept = self._kept_names()
+        listing = self._list(kept)  # not under the lock: the app's queries go on meanwhile
         with self._lock:
             if self._until_root and os.path.isdir(self.dir):
                 self.close()
@@ -520,6 +523,8 @@ class SessionIndex:
             try:
                 self._run(lambda conn: self._is_current(conn, listing.key)
                           or self._sync(conn, listing.on_disk, parse, progress, listing.key, workers, parallel_from))
+                if listing.stamp and (kept is None or kept[0] != listing.stamp):
+                    self._run(lambda conn: self._keep_names(conn, listing))
             except sqlite3.OperationalError as e:
                 if _is_corrupt(e):
                     raise
@@ -538,10 +543,30 @@ class SessionIndex:
         row = conn.execute("SELECT value FROM meta WHERE key = 'listing'").fetchone()
         return bool(listing) and row is not None and row[0] == listing
 
-    def _list(self) -> Listing:
+    def _list(self, kept: tuple[str, list[str]] | None = None) -> Listing:
         """The ``*.toml`` files with their stats, the ones that could not be stat-ed, and
         the listing key (see the module docstring and ``facilitator.listing``)."""
-        return list_dir(self.dir)
+        return list_dir(self.dir, kept)
+
+    def _kept_names(self) -> tuple[str, list[str]] | None:
+        """The directory stamp and names of the last listing kept (see ``facilitator.listing``):
+        a listdir of 10,000 names is ~4 ms, reading them back here under 1 ms."""
+        try:
+            row = self._run(lambda conn: conn.execute("SELECT value FROM meta WHERE key = 'names'").fetchone())
+        except sqlite3.Error:
+            return None
+        return known_names(row[0]) if row is not None else None
+
+    def _keep_names(self, conn: sqlite3.Connection, listing: Listing) -> None:
+        """Keep the listing's names under its directory stamp, if that costs no wait."""
+        if not self._begin_without_wait(conn):
+            return
+        try:
+            conn.execute("INSERT OR REPLACE INTO meta VALUES ('names', ?)", (listing.names_row(),))
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
 
     @staticmethod
     def _known(conn: sqlite3.Connection) -> dict[str, tuple[int, tuple[int, int, int], str | None]]:

@@ -9,6 +9,13 @@ names while it stats the other half: the same listing on two cores. Anything unu
 fork, a busy machine, a name that cannot be stat-ed, a child that fails) lists in one
 process, which gives the same names, stats and key.
 
+The names themselves need no ``listdir`` when the directory has not changed since a
+listing the index kept (:func:`list_dir`'s ``known``): adding, removing or renaming a
+file changes the directory's mtime, as git's untracked cache relies on. A directory
+stamp is kept only once it is older than :data:`RACY_NS` at the time of listing, so a
+change later in the same timestamp tick (or on a server whose clock runs a little
+behind) cannot leave the stamp unchanged.
+
 Nothing here imports sqlite3, pathlib or re.
 """
 
@@ -17,11 +24,15 @@ from __future__ import annotations
 import os
 from operator import attrgetter
 from stat import S_ISREG
+from time import time_ns
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+# A directory stamp younger than this when the listing began is not kept: a later change
+# might still get the same mtime (a coarse timestamp tick, a network server's clock).
+RACY_NS = 5_000_000_000
 # What a listing key covers of each file's stat: (mtime_ns, size, inode, mode).
 STAT_KEY = attrgetter("st_mtime_ns", "st_size", "st_ino", "st_mode")
 
@@ -54,10 +65,29 @@ class Listing:
         self.stats = stats
         self.unlisted = unlisted or []
         self.key = listing_key(names, stats) if exists else ""  # no directory: nothing to keep
+        # The directory's stamp (mtime_ns:inode:device) when these names may be reused
+        # while it is unchanged; "" when they may not (a recent change, no descriptor).
+        self.stamp = ""
+
+    def names_row(self) -> bytes:
+        """The stamp and the names, as kept by the index for the next :func:`list_dir`."""
+        return f"{self.stamp}\n{'/'.join(self.names)}".encode("utf-8", "surrogateescape")
 
     @property
     def on_disk(self) -> dict[str, tuple[int, int, int]]:
         return {name: st[:3] for name, st in zip(self.names, self.stats) if S_ISREG(st[3])}
+
+
+def known_names(row: bytes | None) -> tuple[str, list[str]] | None:
+    """(stamp, names) from a kept :meth:`Listing.names_row`, or None."""
+    if not row:
+        return None
+    stamp, _, names = bytes(row).decode("utf-8", "surrogateescape").partition("\n")
+    return stamp, names.split("/") if names else []
+
+
+def _stamp(st: os.stat_result) -> str:
+    return f"{st.st_mtime_ns}:{st.st_ino}:{st.st_dev}"
 
 
 def _by_fd() -> bool:
@@ -77,19 +107,29 @@ def _stats(names: list[str], fd: int) -> tuple[tuple[int, int, int, int], ...]:
     return tuple(map(STAT_KEY, map(partial(os.stat, dir_fd=fd), names)))
 
 
-def list_dir(root: str) -> Listing:
+def list_dir(root: str, known: tuple[str, list[str]] | None = None) -> Listing:
     """The directory's listing in this process: one listdir and one stat per name (see
-    the module docstring); entry by entry, saying which, when one cannot be stat-ed."""
+    the module docstring); entry by entry, saying which, when one cannot be stat-ed.
+
+    ``known``, (stamp, names) of an earlier listing: those names, without a listdir, if
+    the directory's stamp is still that one."""
     by_fd = _by_fd()
+    began = time_ns()
     try:
         where: Any = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)) if by_fd else root
     except FileNotFoundError:
         return Listing([], (), exists=False)
     try:
-        names = _names(where)
+        stamp = ""
+        if by_fd:
+            st = os.fstat(where)
+            stamp = _stamp(st) if st.st_mtime_ns < began - RACY_NS else ""
+        names = known[1] if stamp and known is not None and known[0] == stamp else _names(where)
         try:
             if by_fd:
-                return Listing(names, _stats(names, where))
+                listing = Listing(names, _stats(names, where))
+                listing.stamp = stamp
+                return listing
             return Listing(names, tuple(STAT_KEY(os.stat(os.path.join(root, n))) for n in names))
         except OSError:  # one vanished or cannot be stat-ed: entry by entry, saying which
             return _list_each(where)

@@ -3,6 +3,7 @@ warm reads' code that does without re and pathlib (each checked against what it 
 
 from __future__ import annotations
 
+import json
 import json.encoder
 import os
 import re
@@ -52,6 +53,124 @@ def test_a_name_that_cannot_be_stated_lists_entry_by_entry(sessions_dir: Path) -
     got = listing.list_dir(str(sessions_dir))
     assert sorted(got.names) == sorted(want.names)
     assert dict(zip(got.names, got.stats)) == dict(zip(want.names, want.stats))
+
+
+def _age(directory: Path, seconds: float = 3600) -> None:
+    """Move the directory's mtime back: a stamp old enough to be kept."""
+    st = directory.stat()
+    os.utime(directory, ns=(st.st_atime_ns, st.st_mtime_ns - int(seconds * 1e9)))
+
+
+def _entry(root: Path, *argv: str) -> subprocess.CompletedProcess:
+    """The ``facilitator`` command as installed (``cli.entry``), in a fresh interpreter."""
+    code = f"import sys; sys.argv = ['facilitator', '--sessions', {str(root)!r}, *{list(argv)!r}]\n" \
+           "from facilitator.cli import entry\nentry()\n"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, stdin=subprocess.DEVNULL)
+
+
+def test_an_unchanged_directory_reuses_the_kept_names(sessions_dir: Path, monkeypatch) -> None:
+    write_sessions(sessions_dir, 6, seeds=1)
+    _age(sessions_dir)
+    first = listing.list_dir(str(sessions_dir))
+    assert first.stamp
+    kept = listing.known_names(first.names_row())
+    assert kept == (first.stamp, first.names)
+
+    def no_listdir(*args):
+        raise AssertionError("listed again")
+
+    with monkeypatch.context() as m:
+        m.setattr(listing, "_names", no_listdir)
+        again = listing.list_dir(str(sessions_dir), kept)
+    assert (again.names, again.stats, again.key) == (first.names, first.stats, first.key)
+
+    # A file added changes the directory's mtime: the kept names are not used.
+    (sessions_dir / "2099-01-01.toml").write_bytes((sessions_dir / first.names[0]).read_bytes())
+    added = listing.list_dir(str(sessions_dir), kept)
+    assert "2099-01-01.toml" in added.names and added.key != first.key
+    assert not added.stamp  # changed just now: too young to be kept
+
+
+def test_a_young_directory_stamp_is_not_kept(sessions_dir: Path) -> None:
+    """A change later in the same timestamp tick would leave a young stamp as it is."""
+    write_sessions(sessions_dir, 3, seeds=1)
+    _age(sessions_dir, seconds=1)
+    got = listing.list_dir(str(sessions_dir))
+    assert got.stamp == ""
+    # and a kept row whose stamp matches is not trusted either while the stamp is young
+    st = sessions_dir.stat()
+    forged = (f"{st.st_mtime_ns}:{st.st_ino}:{st.st_dev}", ["gone.toml"])
+    assert listing.list_dir(str(sessions_dir), forged).names == got.names
+
+
+def test_the_index_keeps_the_names_and_sees_a_new_file(sessions_dir: Path) -> None:
+    write_sessions(sessions_dir, 5, seeds=1)
+    assert _entry(sessions_dir, "list").returncode == 0
+    _age(sessions_dir)
+    assert _entry(sessions_dir, "list").returncode == 0
+    import sqlite3
+
+    db = sqlite3.connect(sessions_dir / index.INDEX_NAME)
+    row = db.execute("SELECT value FROM meta WHERE key = 'names'").fetchone()
+    db.close()
+    stamp, names = listing.known_names(row[0])
+    assert stamp and sorted(names) == sorted(p.name for p in sessions_dir.glob("*.toml"))
+    # A session copied in: the directory changed, so it is listed and found.
+    source = sessions_dir / names[0]
+    text = source.read_text(encoding="utf-8")
+    (sessions_dir / "2098-05-05.toml").write_text(text.replace(source.stem, "2098-05-05"), encoding="utf-8")
+    got = _entry(sessions_dir, "list")
+    assert got.returncode == 0 and b"2098-05-05" in got.stdout
+    # and a file removed
+    (sessions_dir / "2098-05-05.toml").unlink()
+    got = _entry(sessions_dir, "list")
+    assert got.returncode == 0 and b"2098-05-05" not in got.stdout
+
+
+def test_a_read_command_exits_without_teardown_and_says_everything(sessions_dir: Path) -> None:
+    """After a read, the command leaves without the interpreter's teardown: its whole
+    output is there (more than a pipe holds), its exit status too, the index's log stays
+    (the directory's mtime with it), and the next run reuses the names it kept."""
+    write_sessions(sessions_dir, 200, seeds=2)
+    assert _entry(sessions_dir, "list").returncode == 0  # the index built
+    _age(sessions_dir)
+    mtime = sessions_dir.stat().st_mtime_ns
+    full = _entry(sessions_dir, "list", "--json")
+    assert full.returncode == 0 and full.stderr == b""
+    rows = json.loads(full.stdout)
+    assert len(rows) == 200 and len(full.stdout) > 65536
+    assert (sessions_dir / (index.INDEX_NAME + "-wal")).exists()
+    assert sessions_dir.stat().st_mtime_ns == mtime
+    import sqlite3
+
+    db = sqlite3.connect(sessions_dir / index.INDEX_NAME)
+    row = db.execute("SELECT value FROM meta WHERE key = 'names'").fetchone()
+    db.close()
+    assert listing.known_names(row[0])[0].startswith(f"{mtime}:")
+    # what the in-process command says, word for word
+    rc, out, _ = run_cli("--sessions", sessions_dir, "list", "--json")
+    index.forget(sessions_dir)
+    assert rc == 0 and json.loads(out) == rows
+    # a read that fails keeps its status and its message; a search with no hit too
+    missing = _entry(sessions_dir, "stats", "1999-01-01")
+    assert missing.returncode != 0 and b"1999-01-01" in missing.stderr
+    rc, _, _ = run_cli("--sessions", sessions_dir, "search", "nosuchwordanywhere")
+    index.forget(sessions_dir)
+    assert _entry(sessions_dir, "search", "nosuchwordanywhere").returncode == rc
+
+
+def test_a_read_into_a_closed_pipe_ends_quietly(sessions_dir: Path) -> None:
+    write_sessions(sessions_dir, 40, seeds=2)
+    code = f"import sys; sys.argv = ['facilitator', '--sessions', {str(sessions_dir)!r}, 'list', '--json']\n" \
+           "from facilitator.cli import entry\nentry()\n"
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(10)
+    proc.stdout.close()  # `facilitator list --json | head -c 10`
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 0
+    assert b"Traceback" not in err and b"Exception ignored" not in err
 
 
 def test_a_cli_read_sees_a_hand_edit(sessions_dir: Path) -> None:
