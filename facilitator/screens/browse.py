@@ -64,6 +64,7 @@ def _session_row(sid: str, date: str, heading: str, title: str, template: str, s
     cells = (date or "?", title, template, people, items, status, "yes" if archived_in else "no")
     if one is not None:
         cells = tuple(map(one, cells))
+        sid = one(sid)  # most ids are the date: the date cell's string
     return Row(sid, cells, haystack)
 
 
