@@ -13,7 +13,8 @@ listed as "unreadable: REASON" rows; opening one shows the reason and touches no
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from functools import partial
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -51,7 +52,7 @@ class Row:
 
 def _session_row(sid: str, date: str, heading: str, title: str, template: str, status: str,
                  attendees: int, agenda_items: int, archived_in: str, cancelled: str,
-                 one: Callable[[str], str] | None = None) -> Row:
+                 seen: dict[str, str] | None = None) -> Row:
     title = title or heading or ""
     haystack = session_haystack(sid, date, title, template, status, cancelled, archived_in)
     shown = id_suffix(sid, date)
@@ -61,11 +62,14 @@ def _session_row(sid: str, date: str, heading: str, title: str, template: str, s
     if status == "cancelled":  # not "0 people, 0 items": say why there were none
         people = items = ""
         status = "cancelled" + (f": {shorten(cancelled)}" if cancelled else "")
-    cells = (date or "?", title, template, people, items, status, "yes" if archived_in else "no")
-    if one is not None:
-        cells = tuple(map(one, cells))
-        sid = one(sid)  # most ids are the date: the date cell's string
-    return Row(sid, cells, haystack)
+    date = date or "?"
+    if seen is not None:  # the first string equal to each cell that rows share (see rows_of_index)
+        one = seen.setdefault
+        title, template, status = one(title, title), one(template, template), one(status, status)
+        people, items = one(people, people), one(items, items)
+        if sid == date:  # most ids are the date: one string for both
+            sid = date
+    return Row(sid, (date, title, template, people, items, status, "yes" if archived_in else "no"), haystack)
 
 
 def _broken_rows(broken: list[BrokenFile]) -> list[Row]:
@@ -78,33 +82,23 @@ def _broken_rows(broken: list[BrokenFile]) -> list[Row]:
 
 def rows_of(scan: ScanResult) -> list[Row]:
     """Table rows: sessions newest first, then the unreadable files."""
-    one = _one_copy()
+    seen: dict[str, str] = {}
     rows = [
         _session_row(s.id, s.date, s.heading, s.title, s.template, s.status, s.attendees,
-                     s.agenda_items, s.archived_in, s.cancelled, one)
+                     s.agenda_items, s.archived_in, s.cancelled, seen)
         for s in scan.sessions
     ]
     return rows + _broken_rows(scan.broken)
 
 
-def _one_copy() -> Callable[[str], str]:
-    """``one(text)``: the first string equal to ``text`` seen, so the cells the rows share
-    (a template, a status, a recurring meeting's title, a date) are one string each, not
-    one per row: SQLite hands out a new string per row and column."""
-    seen: dict[str, str] = {}
-
-    def one(text: str) -> str:
-        return seen.setdefault(text, text)
-
-    return one
-
-
 def rows_of_index(index: SessionIndex, broken: list[BrokenFile]) -> list[Row]:
     """:func:`rows_of` straight from the index (no summary objects: 10,000 of them, each
     with its Path, would cost memory the list never needs), each row built as SQLite reads
-    it (``SessionIndex.each_listed``: no list of every session's tuple beside the rows)."""
-    one = _one_copy()
-    rows = index.each_listed(lambda *r: _session_row(*r, one=one))
+    it (``SessionIndex.each_listed``: no list of every session's tuple beside the rows).
+    The cells the rows share (a template, a status, a recurring meeting's title) are one
+    string each, not one per row: SQLite hands out a new string per row and column."""
+    seen: dict[str, str] = {}
+    rows = index.each_listed(partial(_session_row, seen=seen))
     return rows + _broken_rows(broken)
 
 
