@@ -278,11 +278,17 @@ class FacilitatorApp(App[int]):
     def _set_past(self, names: list[str]) -> None:
         self.past_attendees = names
         self._past_loaded = True
-        from facilitator.screens.meeting import MeetingScreen
+        for screen in self.open_meetings():
+            screen.update_suggestions()
 
-        for screen in self.screen_stack:
-            if isinstance(screen, MeetingScreen):
-                screen.update_suggestions()
+    def open_meetings(self) -> list:
+        """The meeting screens on the stack, bottom first. None without importing the
+        meeting screen's module (engine, stage list...) if it was never imported: then no
+        meeting was ever open (home and the history screens do not need it)."""
+        meeting = sys.modules.get("facilitator.screens.meeting")
+        if meeting is None:
+            return []
+        return [s for s in self.screen_stack if isinstance(s, meeting.MeetingScreen)]
 
     # -- opening sessions ----------------------------------------------------------
     def open_session(self, session_id: str) -> bool:
@@ -347,14 +353,13 @@ class FacilitatorApp(App[int]):
 
     def action_search(self) -> None:
         """Search every session (ctrl+f from any screen, even while typing notes)."""
-        from facilitator.screens.meeting import MeetingScreen
         from facilitator.screens.search import SearchScreen
 
         # Back to a search already open (from a hit's session, say) rather than piling up
         # another one; never by closing a meeting on the way.
         stack = self.screen_stack
         at = next((n for n in range(len(stack) - 1, -1, -1) if isinstance(stack[n], SearchScreen)), None)
-        if at is not None and not any(isinstance(s, MeetingScreen) for s in stack[at + 1 :]):
+        if at is not None and not any(s in stack[at + 1 :] for s in self.open_meetings()):
             while self.screen is not stack[at]:
                 self.pop_screen()
             stack[at].action_focus_query()
@@ -386,10 +391,8 @@ class FacilitatorApp(App[int]):
 
     def _save_meetings(self) -> None:
         """History screens read the files: write what the open meetings hold first."""
-        from facilitator.screens.meeting import MeetingScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, MeetingScreen) and screen.engine.dirty:
+        for screen in self.open_meetings():
+            if screen.engine.dirty:
                 screen.save_now()
 
     async def action_quit(self) -> None:
@@ -398,11 +401,8 @@ class FacilitatorApp(App[int]):
         self.exit(self.exit_code)
 
     def save_all(self) -> None:
-        from facilitator.screens.meeting import MeetingScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, MeetingScreen):
-                screen.save_now()
+        for screen in self.open_meetings():
+            screen.save_now()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

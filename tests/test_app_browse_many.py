@@ -129,7 +129,7 @@ def test_rows_from_the_index_are_the_rows_from_a_scan(many: SessionStore) -> Non
 
     (many.root / "zz-bad.toml").write_text("= nope", encoding="utf-8")
     scan = many.scan()
-    assert rows_of_index(many.index().summaries(), scan.broken) == rows_of(scan)
+    assert rows_of_index(many.index(), scan.broken) == rows_of(scan)
     assert rows_of(scan)[-1].broken is not None
 
 
@@ -140,7 +140,7 @@ def test_filter_as_you_type_finds_what_the_index_finds(many_dir: Path) -> None:
     from facilitator.screens.browse import RowFilter, filter_rows, rows_of_index
 
     idx = SessionStore(many_dir).index()  # read only: the module's directory, its index built once
-    rows = rows_of_index(idx.summaries(), [])
+    rows = rows_of_index(idx, [])
     typed = RowFilter(rows)
     queries = [q[:k] for q in ("collab nov", "finished 2029-1") for k in range(1, len(q) + 1)]
     queries += ["collab no", "collab n", "", "NOV", "nov collab", "2029 hackmd", "zzz", "archived", "cafe 2030"]

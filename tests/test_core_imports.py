@@ -135,3 +135,32 @@ def test_the_meeting_screen_imports_its_overlays_on_first_use() -> None:
     """Presenter, finish and rooms screens are pushed by actions; importing them with the
     meeting screen only slowed ``open ID``'s first frame."""
     loads_none_of("import facilitator.screens.meeting", ("facilitator.screens.presenter", "facilitator.screens.finish", "facilitator.screens.rooms"))
+
+
+def test_home_and_the_history_list_do_not_import_the_meeting_screen(tmp_path: Path) -> None:
+    """Home and the history list never show a meeting: the app finds the open meetings
+    (to save them, to give them the check-in suggestions) without importing the meeting
+    screen's module, its engine and stage list (memory the history list held for nothing)."""
+    from tests.many_sessions import write_sessions
+
+    write_sessions(tmp_path / "s", 30)
+    setup = f"""
+import asyncio
+from pathlib import Path
+from facilitator.app import FacilitatorApp
+from facilitator.screens.browse import BrowseScreen
+from tests.test_app_history import settle, until
+
+async def main():
+    app = FacilitatorApp(Path({str(tmp_path / "s")!r}), today=lambda: "2026-11-23", blink=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app._past_loaded)  # the check-in suggestions handed out
+        await pilot.press("ctrl+b")
+        await until(pilot, lambda: isinstance(app.screen, BrowseScreen) and app.screen.loaded)
+        assert app.screen.query_one("#browse-table").row_count == 30
+        app.save_all()
+
+asyncio.run(main())
+"""
+    code = f"import sys\nsys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})\n{setup}"
+    loads_none_of(code, ("facilitator.screens.meeting", "facilitator.engine", "facilitator.widgets.stage_list"))

@@ -208,6 +208,14 @@ def test_completions_most_recent_line_most_frequent_first(seeded) -> None:
     assert len(comp) == len(set(comp))
 
 
+def test_completions_from_the_kept_people_are_those_of_every_person(seeded) -> None:
+    """``completions`` reads each person's last line from what the index keeps, without
+    building the people: the same lines, in the same order, as from :func:`attendance`."""
+    store, _ = seeded
+    for notes in (True, False):
+        assert people.completions(store, notes) == people._completions(people.attendance(store), notes)
+
+
 # -- next meeting ---------------------------------------------------------------------
 
 

@@ -13,6 +13,8 @@ listed as "unreadable: REASON" rows; opening one shows the reason and touches no
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -31,6 +33,9 @@ from facilitator.index import session_haystack
 from facilitator.store import BrokenFile, ScanResult, SessionStore, StoreError, id_suffix
 from facilitator.widgets.session_table import SessionTable
 
+if TYPE_CHECKING:
+    from facilitator.index import SessionIndex
+
 CSS = str(styles_dir() / "history.tcss")
 CANCELLED_NOTE_WIDTH = 32  # the Status column holds "cancelled: <note>", cut to this
 COLUMNS = ("Date", "Title", "Template", "People", "Items", "Status", "Archived")
@@ -46,7 +51,8 @@ class Row:
 
 
 def _session_row(sid: str, date: str, heading: str, title: str, template: str, status: str,
-                 attendees: int, agenda_items: int, archived_in: str, cancelled: str) -> Row:
+                 attendees: int, agenda_items: int, archived_in: str, cancelled: str,
+                 seen: dict[str, str] | None = None) -> Row:
     title = title or heading or ""
     haystack = session_haystack(sid, date, title, template, status, cancelled, archived_in)
     shown = id_suffix(sid, date)
@@ -56,8 +62,14 @@ def _session_row(sid: str, date: str, heading: str, title: str, template: str, s
     if status == "cancelled":  # not "0 people, 0 items": say why there were none
         people = items = ""
         status = "cancelled" + (f": {shorten(cancelled)}" if cancelled else "")
-    cells = (date or "?", title, template, people, items, status, "yes" if archived_in else "no")
-    return Row(sid, cells, haystack)
+    date = date or "?"
+    if seen is not None:  # the first string equal to each cell that rows share (see rows_of_index)
+        one = seen.setdefault
+        title, template, status = one(title, title), one(template, template), one(status, status)
+        people, items = one(people, people), one(items, items)
+        if sid == date:  # most ids are the date: one string for both
+            sid = date
+    return Row(sid, (date, title, template, people, items, status, "yes" if archived_in else "no"), haystack)
 
 
 def _broken_rows(broken: list[BrokenFile]) -> list[Row]:
@@ -70,18 +82,23 @@ def _broken_rows(broken: list[BrokenFile]) -> list[Row]:
 
 def rows_of(scan: ScanResult) -> list[Row]:
     """Table rows: sessions newest first, then the unreadable files."""
+    seen: dict[str, str] = {}
     rows = [
         _session_row(s.id, s.date, s.heading, s.title, s.template, s.status, s.attendees,
-                     s.agenda_items, s.archived_in, s.cancelled)
+                     s.agenda_items, s.archived_in, s.cancelled, seen)
         for s in scan.sessions
     ]
     return rows + _broken_rows(scan.broken)
 
 
-def rows_of_index(summaries: list[tuple], broken: list[BrokenFile]) -> list[Row]:
-    """:func:`rows_of` straight from ``SessionIndex.summaries()`` rows (no summary objects:
-    10,000 of them, each with its Path, would cost memory the list never needs)."""
-    rows = [_session_row(*r[1:11]) for r in summaries]
+def rows_of_index(index: SessionIndex, broken: list[BrokenFile]) -> list[Row]:
+    """:func:`rows_of` straight from the index (no summary objects: 10,000 of them, each
+    with its Path, would cost memory the list never needs), each row built as SQLite reads
+    it (``SessionIndex.each_listed``: no list of every session's tuple beside the rows).
+    The cells the rows share (a template, a status, a recurring meeting's title) are one
+    string each, not one per row: SQLite hands out a new string per row and column."""
+    seen: dict[str, str] = {}
+    rows = index.each_listed(partial(_session_row, seen=seen))
     return rows + _broken_rows(broken)
 
 
@@ -226,7 +243,7 @@ class BrowseScreen(SessionOps, Screen):
         try:
             index = self.store.index()
             broken = self.store.newest(0)[0].broken
-            rows = rows_of_index(index.summaries() if self.store.root.exists() else [], broken)
+            rows = rows_of_index(index, broken) if self.store.root.exists() else _broken_rows(broken)
         except StoreError as e:
             self.app.call_from_thread(self._scan_failed, str(e))
             return
