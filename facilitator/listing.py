@@ -79,10 +79,17 @@ class Listing:
 
 
 def known_names(row: bytes | None) -> tuple[str, list[str]] | None:
-    """(stamp, names) from a kept :meth:`Listing.names_row`, or None."""
-    if not row:
+    """(stamp, names) from a kept :meth:`Listing.names_row`, or None (nothing kept, or not
+    a row this module wrote: the directory is then listed)."""
+    if isinstance(row, str):
+        text = row
+    elif isinstance(row, (bytes, bytearray, memoryview)):
+        text = bytes(row).decode("utf-8", "surrogateescape")
+    else:
         return None
-    stamp, _, names = bytes(row).decode("utf-8", "surrogateescape").partition("\n")
+    stamp, newline, names = text.partition("\n")
+    if not newline or not stamp:
+        return None
     return stamp, names.split("/") if names else []
 
 

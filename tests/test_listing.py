@@ -91,6 +91,23 @@ def test_an_unchanged_directory_reuses_the_kept_names(sessions_dir: Path, monkey
     assert not added.stamp  # changed just now: too young to be kept
 
 
+def test_a_kept_row_that_is_not_ours_is_ignored(sessions_dir: Path) -> None:
+    write_sessions(sessions_dir, 3, seeds=1)
+    for row in (None, b"", 42, "no newline", b"\nnames/without/a/stamp"):
+        assert listing.known_names(row) is None
+    assert listing.known_names("1:2:3\na.toml/b.toml") == ("1:2:3", ["a.toml", "b.toml"])
+    # a damaged row in the index: the command lists the directory and answers
+    assert _entry(sessions_dir, "list").returncode == 0
+    import sqlite3
+
+    db = sqlite3.connect(sessions_dir / index.INDEX_NAME)
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('names', 12345)")
+    db.commit()
+    db.close()
+    got = _entry(sessions_dir, "list")
+    assert got.returncode == 0 and got.stdout.count(b"\n") == 3 and got.stderr == b""
+
+
 def test_a_young_directory_stamp_is_not_kept(sessions_dir: Path) -> None:
     """A change later in the same timestamp tick would leave a young stamp as it is."""
     write_sessions(sessions_dir, 3, seeds=1)
