@@ -944,6 +944,35 @@ def index_for(root: Path) -> SessionIndex:
         return idx
 
 
+def settle_logs() -> None:
+    """Fold each open index's write-ahead log back into its file and empty it, if this
+    process left anything in it; for a process about to leave without closing them (the
+    CLI's read commands, ``cli.entry``).
+
+    A log left full costs every later process that opens the index the reading of all of
+    it (~7 ms for a 9.5 MB log, against 0.5 ms for an empty one); emptied in place
+    (``TRUNCATE``), the file stays, so the directory is unchanged. Another process busy
+    with the index leaves the log to it: nothing here waits.
+    """
+    with _OPEN_LOCK:
+        indexes = list(_OPEN.values())
+    for idx in indexes:
+        with idx._lock:
+            conn = idx._conn
+            if conn is None or idx.in_memory:
+                continue
+            try:
+                if os.stat(f"{idx.file}-wal").st_size == 0:
+                    continue
+            except OSError:
+                continue
+            try:
+                conn.execute("PRAGMA busy_timeout = 0")
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            except sqlite3.Error:
+                pass
+
+
 def forget(root: Path) -> None:
     """Close the process's index of ``root`` (the next use opens the file again)."""
     with _OPEN_LOCK:
