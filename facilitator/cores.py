@@ -1,7 +1,8 @@
 """How many cores this process may use, and whether it may fork a helper of itself now.
 
 One answer for the places that spread work over cores: the index's cold build (worker
-processes) and the import's forked half of a big archive. Nothing here imports threading (the warm CLI path does not load it).
+processes) and the import's forked half of a big archive. Nothing here imports
+threading (the warm CLI path does not load it).
 """
 
 from __future__ import annotations

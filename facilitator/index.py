@@ -485,6 +485,23 @@ class SessionIndex:
             except OSError:
                 pass
 
+    def settle_log(self) -> None:
+        """Fold the write-ahead log back into the index file and empty it in place, if it
+        holds anything and no other process is busy with it (see :func:`settle_logs`)."""
+        with self._lock:
+            if self._conn is None or self.in_memory:
+                return
+            try:
+                if os.stat(f"{self.file}-wal").st_size == 0:
+                    return
+            except OSError:
+                return
+            try:
+                self._conn.execute("PRAGMA busy_timeout = 0")
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            except sqlite3.Error:
+                pass
+
     def close(self) -> None:
         with self._lock:
             if self._conn is not None:
@@ -877,16 +894,14 @@ def code_version(*files: str | Path) -> str:
 
 # -- a look at the index as it is, before anything else -----------------------------
 
-_SUMMARIES_SQL = (
-    "SELECT f.name, s.id, s.date, s.heading, s.title, s.template, s.status, s.attendees,"
-    " s.agenda_items, s.archived_in, s.cancelled, f.mtime_ns, s.breakout_rooms"
-    " FROM sessions s JOIN files f USING (fid) ORDER BY s.date DESC, s.id DESC"
-)
-_LISTED_SQL = (
-    "SELECT s.id, s.date, s.heading, s.title, s.template, s.status, s.attendees,"
+# What a session list row shows (each_listed), and what summaries() adds around it.
+_LISTED_COLUMNS = (
+    "s.id, s.date, s.heading, s.title, s.template, s.status, s.attendees,"
     " s.agenda_items, s.archived_in, s.cancelled"
-    " FROM sessions s JOIN files f USING (fid) ORDER BY s.date DESC, s.id DESC"
 )
+_NEWEST_FIRST = " FROM sessions s JOIN files f USING (fid) ORDER BY s.date DESC, s.id DESC"
+_SUMMARIES_SQL = f"SELECT f.name, {_LISTED_COLUMNS}, f.mtime_ns, s.breakout_rooms{_NEWEST_FIRST}"
+_LISTED_SQL = f"SELECT {_LISTED_COLUMNS}{_NEWEST_FIRST}"
 _BROKEN_SQL = "SELECT name, broken FROM files WHERE broken IS NOT NULL ORDER BY name"
 
 
@@ -957,20 +972,7 @@ def settle_logs() -> None:
     with _OPEN_LOCK:
         indexes = list(_OPEN.values())
     for idx in indexes:
-        with idx._lock:
-            conn = idx._conn
-            if conn is None or idx.in_memory:
-                continue
-            try:
-                if os.stat(f"{idx.file}-wal").st_size == 0:
-                    continue
-            except OSError:
-                continue
-            try:
-                conn.execute("PRAGMA busy_timeout = 0")
-                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-            except sqlite3.Error:
-                pass
+        idx.settle_log()
 
 
 def forget(root: Path) -> None:
