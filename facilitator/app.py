@@ -23,6 +23,7 @@ from facilitator.paths import styles_dir
 
 # Seconds after mount before the garbage collector is turned back on (see cli.cmd_app).
 GC_AFTER_START = 0.5
+CSS_SAVE_AFTER = 1.0  # seconds after start-up: the parsed stylesheets are kept (css_cache)
 PAST_AFTER_START = 0.6  # seconds after start-up: check-in suggestions load (a thread)
 
 HISTORY_COMMANDS = (
@@ -74,8 +75,17 @@ class FacilitatorApp(App[int]):
         keymap: Path | None = None,
         host: tuple | None = None,
         join: tuple[str, str] | None = None,
+        css_cache: Path | None = None,
     ) -> None:
         super().__init__()
+        # The stylesheets an earlier run parsed (``facilitator.css_cache``): run_app passes
+        # the user's cache file; tests and other callers parse as Textual does.
+        self._parsed_css = None
+        if css_cache is not None:
+            from facilitator.css_cache import ParsedCss
+
+            self._parsed_css = ParsedCss(css_cache)
+            self._parsed_css.preload(self.stylesheet)
         # ``facilitator host ID``: (HostPlan, bound socket, name) for the meeting open_id;
         # ``facilitator join URL``: (url, name).
         self.host_request = host
@@ -206,6 +216,8 @@ class FacilitatorApp(App[int]):
         else:
             self.set_timer(PAST_AFTER_START, self._start_past_worker)
         self.set_timer(GC_AFTER_START, self._enable_gc)
+        if self._parsed_css is not None:
+            self.set_timer(CSS_SAVE_AFTER, self._keep_parsed_css)
         self._watch_terminal()
 
     def _open_at_start(self) -> None:
@@ -261,6 +273,24 @@ class FacilitatorApp(App[int]):
 
         if isinstance(self.screen, _LaunchScreen):
             self.push_screen(HomeScreen())
+
+    def _keep_parsed_css(self) -> None:
+        """Write the parsed stylesheets for the next start, if this one parsed new ones:
+        collected here (Textual's cache is this thread's), written from a thread. Soon
+        after start, not only at exit: a run ended by a closed terminal or a kill counts."""
+        try:
+            data = self._parsed_css.collect(self.stylesheet)
+        except Exception:  # Textual's private parts changed (tests/test_css_cache.py says so)
+            return
+        if data is not None:
+            import threading
+
+            threading.Thread(target=self._parsed_css.write, args=(data,), name="css-cache").start()
+
+    def save_parsed_css(self) -> bool:
+        """At exit: the stylesheets parsed since (a screen shown for the first time); True
+        if the file was written."""
+        return self._parsed_css is not None and self._parsed_css.save(self.stylesheet)
 
     def _enable_gc(self) -> None:
         """Turn the collector back on once started, if the CLI turned it off (cli.cmd_app)."""
@@ -477,8 +507,15 @@ def run_app(
     join: tuple[str, str] | None = None,
 ) -> int:
     """Run the app until the user quits; the process exit code."""
-    app = FacilitatorApp(Path(sessions_dir), templates_dir, open_id, host=host, join=join)
-    result = app.run()
+    from facilitator.css_cache import FILE_NAME
+    from facilitator.paths import cache_dir
+
+    app = FacilitatorApp(Path(sessions_dir), templates_dir, open_id, host=host, join=join,
+                         css_cache=cache_dir() / FILE_NAME)
+    try:
+        result = app.run()
+    finally:
+        app.save_parsed_css()
     if app.return_code:
         return app.return_code
     return int(result or 0)

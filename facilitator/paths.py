@@ -49,6 +49,15 @@ def styles_dir() -> Path:
     return package.parent / "styles"
 
 
+def cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/facilitator``, else ``~/.cache/facilitator``: what can be thrown
+    away (``css_cache``'s parsed stylesheets). XDG, as for the templates: no platformdirs
+    import on the way to the first frame."""
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    return base / "facilitator"
+
+
 def user_templates_dir() -> Path:
     """``$FACILITATOR_TEMPLATES``, else ``$XDG_CONFIG_HOME/facilitator/templates``."""
     env = os.environ.get(TEMPLATES_ENV)

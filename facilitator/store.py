@@ -169,7 +169,13 @@ def write_target(path: Path) -> Path:
     return path
 
 
-def atomic_write_text(path: Path, text: str, *, sync_dir: bool = True) -> None:
+def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    """:func:`atomic_write_text` for bytes; ``mode`` for the new file instead of the
+    replaced one's (a private cache of the app's: ``css_cache``, 0o600)."""
+    atomic_write_text(path, data, mode=mode)
+
+
+def atomic_write_text(path: Path, text: str | bytes, *, sync_dir: bool = True, mode: int | None = None) -> None:
     """Replace ``path`` with ``text`` (UTF-8) so readers see the old or the new file, never half.
 
     A symlink is written through: its target is replaced and the link kept. A directory,
@@ -178,10 +184,11 @@ def atomic_write_text(path: Path, text: str, *, sync_dir: bool = True) -> None:
     anything fails; temp files left by a killed writer are removed here too. Errors name
     ``path`` as the user gave it, never the temp file. ``sync_dir=False`` leaves the
     directory's fsync to the caller (``sync_directory`` once after many files: an import).
+    ``mode``: the new file's permissions, rather than those of the file it replaces.
     """
     path = Path(path)
     try:
-        _atomic_write(path, write_target(path), text, sync_dir)
+        _atomic_write(path, write_target(path), text, sync_dir, mode)
     except OSError as e:
         if e.errno is not None and e.filename != str(path):
             raise type(e)(e.errno, e.strerror or os.strerror(e.errno), str(path)) from None
@@ -200,8 +207,11 @@ def _replaced_mode(path: Path, target: Path) -> int | None:
     return mode
 
 
-def _atomic_write(path: Path, target: Path, text: str, sync_dir: bool = True) -> None:
+def _atomic_write(path: Path, target: Path, text: str | bytes, sync_dir: bool = True,
+                  new_mode: int | None = None) -> None:
     mode = _replaced_mode(path, target)
+    if new_mode is not None:
+        mode = new_mode
     directory = target.parent
     _remove_stale_temps(directory, target.name)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
@@ -211,7 +221,8 @@ def _atomic_write(path: Path, target: Path, text: str, sync_dir: bool = True) ->
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # "being written" for _remove_stale_temps
             except OSError:
                 pass
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        with (os.fdopen(fd, "wb") if isinstance(text, bytes)
+              else os.fdopen(fd, "w", encoding="utf-8", newline="")) as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())

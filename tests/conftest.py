@@ -7,12 +7,15 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _no_user_templates(tmp_path: Path, monkeypatch) -> None:
-    """Every test sees only the built-in templates and no FACILITATOR_SESSIONS of the user's.
+    """Every test sees only the built-in templates, no FACILITATOR_SESSIONS of the user's,
+    and a cache directory of its own.
 
     A test that needs user templates or a sessions variable sets its own on top.
     """
     monkeypatch.setenv("FACILITATOR_TEMPLATES", str(tmp_path / "no-user-templates"))
     monkeypatch.delenv("FACILITATOR_SESSIONS", raising=False)
+    # The app run as a program keeps its parsed stylesheets there (facilitator.css_cache).
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
 @pytest.fixture
