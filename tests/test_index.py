@@ -322,6 +322,23 @@ def test_other_version_is_rebuilt(sessions_dir: Path, counted: list[str]) -> Non
     assert counted == ["2024-01-01.toml"]
 
 
+def test_an_index_of_this_version_without_a_later_index_gets_it_without_a_rebuild(
+        sessions_dir: Path, counted: list[str]) -> None:
+    s = SessionStore(sessions_dir)
+    s.save(make_session("2024-01-01", "2024-01-01"))
+    (sessions_dir / "broken.toml").write_text("not = [toml", encoding="utf-8")
+    expected = s.scan()
+    fresh_process(s)
+    with sqlite3.connect(s.index_path) as conn:  # as an index file written before files_broken
+        conn.execute("DROP INDEX files_broken")
+    counted.clear()
+    assert s.scan() == expected and [b.path.name for b in expected.broken] == ["broken.toml"]
+    assert counted == []  # nothing parsed again: no rebuild
+    with sqlite3.connect(s.index_path) as conn:
+        plan = " ".join(str(r) for r in conn.execute(f"EXPLAIN QUERY PLAN {index._BROKEN_SQL}"))
+    assert "files_broken" in plan
+
+
 def test_read_only_directory_still_lists_and_searches(sessions_dir: Path, monkeypatch) -> None:
     s = SessionStore(sessions_dir)
     s.save(make_session("2024-01-01", "2024-01-01"))
