@@ -14,6 +14,7 @@ from facilitator.store import SessionStore
 from tests.conftest import FakeClock
 from tests.test_app_meeting import make_app
 from tests.test_app_rename_delete import home_options, on_home, two_on_a_day  # noqa: F401 (fixture)
+from tests.test_app_history import until
 from tests.test_core_imports import loads_none_of
 
 
@@ -61,6 +62,37 @@ async def test_home_shows_the_indexed_rows_when_mounted(two_on_a_day: SessionSto
         assert home._sessions_shown
         assert type(home.session_rows[0]).__name__ == "SessionSummary"  # the store's rows from then on
         assert "2024-12-17-2 ·" in home_options(app)[0]
+
+
+async def test_the_first_frame_holds_the_rows_on_screen_and_the_rest_follow(sessions_dir: Path, tmp_path: Path,
+                                                                              monkeypatch) -> None:
+    """At 30 lines the list shows 13 rows (two lines each): the first frame has 16 of the
+    index's, not 100; the fresh rows bring the hundred, and the hint says 100 throughout."""
+    from tests.many_sessions import write_sessions
+
+    ids = write_sessions(sessions_dir, 120)
+    SessionStore(sessions_dir).newest(HOME_SESSIONS)  # the index, as an earlier run left it
+    seen: list[tuple[bool, list[str], str]] = []
+    original = HomeScreen._show_sessions
+
+    def spy(self, result, total, final=True):
+        original(self, result, total, final=final)
+        seen.append((final, [s.id for s in result.sessions], self._hints[0]))
+
+    monkeypatch.setattr(HomeScreen, "_show_sessions", spy)
+    monkeypatch.setattr(FacilitatorApp, "_start_past_worker", lambda self: None)
+    app = make_app(sessions_dir, FakeClock(), tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await on_home(pilot)
+        await until(pilot, lambda: len(seen) == 2)
+        home = app.screen
+        (early, early_ids, early_hint), (final, final_ids, final_hint) = seen
+        assert not early and early_ids == ids[:16]
+        assert final and final_ids == ids[:HOME_SESSIONS]
+        assert early_hint.startswith("The newest 100 of 120 ·") and final_hint == early_hint
+        assert len(home_options(app)) == HOME_SESSIONS and home.session_ids == ids[:HOME_SESSIONS]
+        lst = home.query_one("#sessions")
+        assert lst.size.height // 2 < 16  # the first frame's rows did fill the list
 
 
 def test_home_rows_need_no_data_layer(two_on_a_day: SessionStore, sessions_dir: Path) -> None:  # noqa: F811
