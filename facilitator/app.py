@@ -510,8 +510,12 @@ def run_app(
     from facilitator.css_cache import FILE_NAME
     from facilitator.paths import cache_dir
 
+    try:
+        css_cache: Path | None = cache_dir() / FILE_NAME
+    except RuntimeError:  # no home directory to be found (and no XDG_CACHE_HOME): no cache
+        css_cache = None
     app = FacilitatorApp(Path(sessions_dir), templates_dir, open_id, host=host, join=join,
-                         css_cache=cache_dir() / FILE_NAME)
+                         css_cache=css_cache)
     try:
         result = app.run()
     finally:

@@ -158,6 +158,29 @@ def test_a_missing_file_or_unwritable_dir_is_no_error(tmp_path: Path) -> None:
     assert ParsedCss(blocker / FILE_NAME).save(parsed()) is False
 
 
+def test_no_home_directory_means_no_cache_not_a_failed_start(monkeypatch) -> None:
+    import facilitator.app as app_module
+
+    made = []
+
+    class Recorder(FacilitatorApp):
+        def __init__(self, *args, **kwargs) -> None:
+            made.append(kwargs.get("css_cache", "absent"))
+            super().__init__(*args, **kwargs)
+
+        def run(self, *args, **kwargs):
+            return 0
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    monkeypatch.setattr(app_module, "FacilitatorApp", Recorder)
+    assert app_module.run_app(Path(".")) == 0
+    assert made == [None]
+
+
 def test_cache_dir_follows_xdg(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert cache_dir() == tmp_path / "xdg" / "facilitator"
