@@ -19,6 +19,27 @@ def _no_user_templates(tmp_path: Path, monkeypatch) -> None:
 
 
 @pytest.fixture
+def home_rows_shown(monkeypatch) -> list:
+    """Every time home shows its sessions list, as (lists loaded, final, sessions, wide
+    hint), recorded after the rows are set. The check-in suggestions' thread is kept off:
+    it refreshes the index too (0.6 s in), and on a slow run could come first."""
+    from facilitator.app import FacilitatorApp
+    from facilitator.screens.home import HomeScreen
+
+    shown: list = []
+    original = HomeScreen._show_sessions
+
+    def spy(self, result, total, final=True):
+        loaded = self._lists_loaded
+        original(self, result, total, final=final)
+        shown.append((loaded, final, list(result.sessions), self._hints[0] if self._hints else ""))
+
+    monkeypatch.setattr(HomeScreen, "_show_sessions", spy)
+    monkeypatch.setattr(FacilitatorApp, "_start_past_worker", lambda self: None)
+    return shown
+
+
+@pytest.fixture
 def fixtures_dir() -> Path:
     return Path(__file__).parent / "fixtures"
 

@@ -12,7 +12,6 @@ import pytest
 from textual.binding import Binding
 from textual.widgets import Input, OptionList
 
-from facilitator.app import FacilitatorApp
 from facilitator.model import Session
 from facilitator.screens.browse import BrowseScreen
 from facilitator.screens.dialogs import ConfirmDialog, TextPrompt
@@ -262,28 +261,18 @@ async def test_the_messages_name_the_keys_a_keymap_gave(two_on_a_day: SessionSto
 
 
 async def test_home_shows_the_indexed_rows_at_once_then_the_fresh_ones(
-        two_on_a_day: SessionStore, sessions_dir: Path, tmp_path: Path, monkeypatch) -> None:
+        two_on_a_day: SessionStore, sessions_dir: Path, tmp_path: Path, home_rows_shown: list) -> None:
     """Stale-while-revalidate: the first rows are the index's as it last saw the files; a
     file changed since (a hand edit) shows its new title a moment later, on the row the
     user was on."""
     two_on_a_day.newest(10)  # the index knows every file
     path = sessions_dir / "2024-11-19.toml"
     path.write_text(path.read_text(encoding="utf-8").replace("Collaboration Cafe", "Edited by hand"), encoding="utf-8")
-    shown: list[tuple[bool, list[str]]] = []
-    original = HomeScreen._show_sessions
-
-    def spy(self, result, total, final=True):
-        shown.append((final, [s.title for s in result.sessions]))
-        original(self, result, total, final=final)
-
-    monkeypatch.setattr(HomeScreen, "_show_sessions", spy)
-    # The check-in suggestions' thread refreshes the index too (0.6 s in): on a slow run
-    # it could come first and leave no stale rows to see.
-    monkeypatch.setattr(FacilitatorApp, "_start_past_worker", lambda self: None)
     app = make_app(sessions_dir, FakeClock(), tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await on_home(pilot)
-        await until(pilot, lambda: len(shown) == 2)
+        await until(pilot, lambda: len(home_rows_shown) == 2)
+        shown = [(final, [s.title for s in rows]) for _loaded, final, rows, _hint in home_rows_shown]
         assert shown[0] == (False, ["Collaboration Cafe"] * 3)
         assert shown[1] == (True, ["Collaboration Cafe", "Collaboration Cafe", "Edited by hand"])
         assert "Edited by hand" in home_options(app)[2]

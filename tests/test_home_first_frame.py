@@ -9,7 +9,7 @@ import pytest
 
 from facilitator.app import FacilitatorApp
 from facilitator.index import INDEX_NAME, peek_newest
-from facilitator.screens.home import HOME_SESSIONS, HomeScreen
+from facilitator.screens.home import HOME_SESSIONS
 from facilitator.store import SessionStore
 from tests.conftest import FakeClock
 from tests.test_app_meeting import make_app
@@ -40,24 +40,17 @@ def test_peek_never_writes_and_leaves_another_version_alone(two_on_a_day: Sessio
 
 
 async def test_home_shows_the_indexed_rows_when_mounted(two_on_a_day: SessionStore, sessions_dir: Path,  # noqa: F811
-                                                        tmp_path: Path, monkeypatch) -> None:
+                                                        tmp_path: Path, home_rows_shown: list) -> None:
     """The rows are set before the first refresh (on mount, before the lists load), so
     the first frame holds them; the fresh look at the files then finds them unchanged."""
     two_on_a_day.newest(10)
-    seen: list[tuple[bool, bool, list[str]]] = []
-    original = HomeScreen._show_sessions
-
-    def spy(self, result, total, final=True):
-        seen.append((self._lists_loaded, final, [s.id for s in result.sessions]))
-        original(self, result, total, final=final)
-
-    monkeypatch.setattr(HomeScreen, "_show_sessions", spy)
-    monkeypatch.setattr(FacilitatorApp, "_start_past_worker", lambda self: None)
+    seen = home_rows_shown
     app = make_app(sessions_dir, FakeClock(), tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         home = await on_home(pilot)
         await pilot.pause()
-        assert seen[0] == (False, False, ["2024-12-17-2", "2024-12-17", "2024-11-19"])
+        loaded, final, rows, _hint = seen[0]
+        assert (loaded, final, [s.id for s in rows]) == (False, False, ["2024-12-17-2", "2024-12-17", "2024-11-19"])
         assert len(seen) == 1  # unchanged files: the rows stay, nothing drawn again
         assert home._sessions_shown
         assert type(home.session_rows[0]).__name__ == "SessionSummary"  # the store's rows from then on
@@ -65,26 +58,18 @@ async def test_home_shows_the_indexed_rows_when_mounted(two_on_a_day: SessionSto
 
 
 async def test_the_first_frame_holds_the_rows_on_screen_and_the_rest_follow(sessions_dir: Path, tmp_path: Path,
-                                                                              monkeypatch) -> None:
+                                                                              home_rows_shown: list) -> None:
     """At 30 lines the list shows 13 rows (two lines each): the first frame has 16 of the
     index's, not 100; the fresh rows bring the hundred, and the hint says 100 throughout."""
     from tests.many_sessions import write_sessions
 
     ids = write_sessions(sessions_dir, 120)
     SessionStore(sessions_dir).newest(HOME_SESSIONS)  # the index, as an earlier run left it
-    seen: list[tuple[bool, list[str], str]] = []
-    original = HomeScreen._show_sessions
-
-    def spy(self, result, total, final=True):
-        original(self, result, total, final=final)
-        seen.append((final, [s.id for s in result.sessions], self._hints[0]))
-
-    monkeypatch.setattr(HomeScreen, "_show_sessions", spy)
-    monkeypatch.setattr(FacilitatorApp, "_start_past_worker", lambda self: None)
     app = make_app(sessions_dir, FakeClock(), tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await on_home(pilot)
-        await until(pilot, lambda: len(seen) == 2)
+        await until(pilot, lambda: len(home_rows_shown) == 2)
+        seen = [(final, [s.id for s in rows], hint) for _loaded, final, rows, hint in home_rows_shown]
         home = app.screen
         (early, early_ids, early_hint), (final, final_ids, final_hint) = seen
         assert not early and early_ids == ids[:16]
