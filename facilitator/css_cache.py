@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import stat
 import sys
 from pathlib import Path
 from typing import Any
@@ -65,9 +66,12 @@ class ParsedCss:
         self._entries: dict[tuple, tuple[tuple, list]] = {}
 
     def _read(self) -> Any:
-        fd = os.open(self.path, os.O_RDONLY)
+        # Non-blocking: a named pipe put there would otherwise hold the start until written to.
+        fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as fh:
             st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                return None  # a directory, pipe or device where the file should be
             if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
                 return None  # another user's, or writable by others: not unpickled
             return pickle.load(fh)

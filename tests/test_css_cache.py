@@ -151,6 +151,28 @@ def test_a_file_others_can_write_is_never_unpickled(tmp_path: Path) -> None:
     assert ParsedCss(path).preload(sheet()) == len(SOURCES)
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX named pipes")
+def test_a_pipe_or_directory_in_its_place_is_no_wait_and_no_error(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe" / FILE_NAME
+    pipe.parent.mkdir()
+    os.mkfifo(pipe, 0o600)
+    loaded: list[int] = []
+    reader = threading.Thread(target=lambda: loaded.append(ParsedCss(pipe).preload(sheet())), daemon=True)
+    reader.start()
+    reader.join(10)  # a blocking open would wait for a writer forever
+    if reader.is_alive():
+        with open(pipe, "wb"):  # let it go, so the test fails rather than hangs
+            pass
+        reader.join(10)
+        pytest.fail("reading the cache waited on a named pipe")
+    assert loaded == [0]
+    assert ParsedCss(pipe).save(parsed()) is False and pipe.is_fifo()
+    folder = tmp_path / "dir" / FILE_NAME
+    folder.mkdir(parents=True)
+    assert ParsedCss(folder).preload(sheet()) == 0
+    assert ParsedCss(folder).save(parsed()) is False and folder.is_dir()
+
+
 def test_a_missing_file_or_unwritable_dir_is_no_error(tmp_path: Path) -> None:
     assert ParsedCss(tmp_path / "none" / FILE_NAME).preload(sheet()) == 0
     blocker = tmp_path / "blocker"
