@@ -393,6 +393,12 @@ def print_frames(ft: dict[str, list[float]], n: int) -> None:
     print(line("home first frame vs bare app (demo sessions)", ft["home"], ft["bare"], 1.25))
     print(line("open ID first frame vs bare app", ft["open"], ft["bare"], 1.4))
     print(line(f"home, newest session on screen, at {n:,}", ft["home_n"], ft["bare"], 1.5))
+    # Not the verdict (that is the ratio of medians above): how much the minute moved. Each
+    # round's own ratio to the bare app run beside it, whose median and spread show the noise.
+    paired = {k: sorted(a / b for a, b in zip(ft[k], ft["bare"])) for k in ("home", "open", "home_n")}
+    print("  (each round against its own bare run: median and middle half of the ratios: "
+          + "; ".join(f"{k} {statistics.median(v):.2f}x, {v[len(v) // 4]:.2f}-{v[(3 * len(v)) // 4]:.2f}"
+                      for k, v in paired.items()) + ")")
 
 
 def main() -> int:
