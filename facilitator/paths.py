@@ -49,13 +49,18 @@ def styles_dir() -> Path:
     return package.parent / "styles"
 
 
+def _xdg_base(variable: str, default: str) -> Path:
+    """``$variable`` if it is an absolute path, else ``~/default`` (XDG says a relative
+    value is invalid and must be ignored). Not platformdirs: the cache is looked up on
+    the way to the first frame, where its import would cost."""
+    xdg = os.environ.get(variable)
+    return Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / default
+
+
 def cache_dir() -> Path:
     """``$XDG_CACHE_HOME/facilitator``, else ``~/.cache/facilitator``: what can be thrown
-    away (``css_cache``'s parsed stylesheets). XDG, as for the templates: no platformdirs
-    import on the way to the first frame."""
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
-    return base / "facilitator"
+    away (``css_cache``'s parsed stylesheets)."""
+    return _xdg_base("XDG_CACHE_HOME", ".cache") / "facilitator"
 
 
 def user_templates_dir() -> Path:
@@ -63,7 +68,4 @@ def user_templates_dir() -> Path:
     env = os.environ.get(TEMPLATES_ENV)
     if env:
         return Path(env).expanduser()
-    xdg = os.environ.get("XDG_CONFIG_HOME")
-    # XDG says a relative value is invalid and must be ignored.
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".config"
-    return base / "facilitator" / "templates"
+    return _xdg_base("XDG_CONFIG_HOME", ".config") / "facilitator" / "templates"

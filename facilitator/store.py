@@ -176,7 +176,8 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> N
 
 
 def atomic_write_text(path: Path, text: str | bytes, *, sync_dir: bool = True, mode: int | None = None) -> None:
-    """Replace ``path`` with ``text`` (UTF-8) so readers see the old or the new file, never half.
+    """Replace ``path`` with ``text`` (UTF-8; bytes as they are) so readers see the old or
+    the new file, never half.
 
     A symlink is written through: its target is replaced and the link kept. A directory,
     FIFO, socket or device is refused (NotARegularFile). The temp file sits beside the
