@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 
 from facilitator.ids import shown_id
 from facilitator.screens.session_ops import SessionOps
+from facilitator.screens.styled_once import StyledOnce
 from facilitator.widgets.notes import NotesArea
 
 
@@ -50,7 +51,7 @@ def browse_available() -> bool:
         return False
 
 
-class HomeScreen(SessionOps, Screen):
+class HomeScreen(SessionOps, StyledOnce, Screen):
     BINDINGS = [
         Binding("ctrl+s", "create", "Create", tooltip="Create meeting", priority=True, id="home.create"),
         Binding("ctrl+o", "open_selected", "Open", tooltip="Open session", priority=True, id="home.open_selected"),

@@ -24,6 +24,7 @@ from textual.widgets import ContentSwitcher, Input, OptionList, Static
 
 from facilitator.engine import Change, Meeting, Stage, StageKind, item_label
 from facilitator.model import AgendaItem, Section, Session
+from facilitator.screens.styled_once import StyledOnce
 from facilitator.widgets.footer import KeysFooter
 from facilitator.widgets.stage_list import StageList
 
@@ -70,7 +71,7 @@ def pane_id(kind: StageKind) -> str:
     return {StageKind.AGENDA: "pane-agenda", StageKind.ITEM: "pane-item", StageKind.ROOM: "pane-room"}.get(kind, "pane-raw")
 
 
-class MeetingScreen(Screen):
+class MeetingScreen(StyledOnce, Screen):
     """Run a meeting. Every control is a function or ctrl key, so it works while typing notes."""
 
     # Not priority bindings: the focused field runs them (``run_key_now``) in the order the

@@ -1,0 +1,84 @@
+"""Home and the meeting skip Textual's second styling pass when first shown, and lose nothing by it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual import events
+from textual.screen import Screen
+
+from facilitator.app import FacilitatorApp
+from facilitator.screens.home import HomeScreen
+from facilitator.screens.meeting import MeetingScreen
+from facilitator.store import SessionStore
+from tests.conftest import FakeClock, settled
+from tests.test_app_meeting import make_app
+from tests.test_app_rename_delete import on_home, two_on_a_day  # noqa: F401 (fixture)
+
+
+def _looks(screen: Screen) -> dict[int, tuple[str, frozenset]]:
+    """Every node's computed styles (rules and inline) and pseudo-classes."""
+    return {id(n): (n.styles.css, frozenset(n.get_pseudo_classes()) if hasattr(n, "get_pseudo_classes") else frozenset())
+            for n in screen.walk_children(with_self=True)}
+
+
+def _count_restyles(monkeypatch, cls: type[Screen]) -> list[Screen]:
+    calls: list[Screen] = []
+    original = Screen.update_node_styles
+
+    def spy(self, animate: bool = True) -> None:
+        if isinstance(self, cls):
+            calls.append(self)
+        original(self, animate)
+
+    monkeypatch.setattr(Screen, "update_node_styles", spy)
+    return calls
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_home_first_shown_is_styled_once_and_as_a_full_restyle_would(
+        two_on_a_day: SessionStore, sessions_dir: Path, tmp_path: Path, monkeypatch, size) -> None:  # noqa: F811
+    restyles = _count_restyles(monkeypatch, HomeScreen)
+    app = make_app(sessions_dir, FakeClock(), tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await on_home(pilot)
+        await settled(pilot)
+        if size == (120, 40):  # (at 80x24 home takes its -narrow/-short classes: a restyle of their own)
+            assert restyles == []  # Textual's pass on the first ScreenResume was skipped
+        looks, shot = _looks(app.screen), app.export_screenshot()
+        app.screen.update_node_styles(animate=False)  # what Textual would have done
+        await settled(pilot)
+        assert _looks(app.screen) == looks
+        assert app.export_screenshot() == shot
+
+
+async def test_home_shown_again_restyles_as_textual_does(
+        two_on_a_day: SessionStore, sessions_dir: Path, tmp_path: Path, monkeypatch) -> None:  # noqa: F811
+    restyles = _count_restyles(monkeypatch, HomeScreen)
+    app = make_app(sessions_dir, FakeClock(), tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await on_home(pilot)
+        home = app.screen
+        assert restyles == []
+        home.post_message(events.ScreenResume())  # as Textual sends when a screen is pushed again
+        await settled(pilot)
+        assert restyles == [home]
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_a_meeting_first_shown_is_styled_once_and_as_a_full_restyle_would(
+        two_on_a_day: SessionStore, sessions_dir: Path, tmp_path: Path, monkeypatch, size) -> None:  # noqa: F811
+    monkeypatch.setattr(FacilitatorApp, "_start_past_worker", lambda self: None)
+    restyles = _count_restyles(monkeypatch, MeetingScreen)
+    app = make_app(sessions_dir, FakeClock(), tmp_path, open_id="2024-12-17")
+    async with app.run_test(size=size) as pilot:
+        await settled(pilot)
+        assert isinstance(app.screen, MeetingScreen)
+        if size == (120, 40):  # (at 80x24 the meeting takes its -narrow class: a restyle of its own)
+            assert restyles == []
+        looks, shot = _looks(app.screen), app.export_screenshot()
+        app.screen.update_node_styles(animate=False)
+        await settled(pilot)
+        assert _looks(app.screen) == looks
+        assert app.export_screenshot() == shot
