@@ -51,8 +51,10 @@ class FacilitatorApp(App[int]):
     """
 
     TITLE = "facilitator"
-    # app.tcss: shared rules and home's; screens.tcss: every other screen's (see read_screens_css).
-    CSS_PATH = [styles_dir() / "app.tcss", styles_dir() / "screens.tcss"]
+    # app.tcss: shared rules and home's; screens.tcss: every other screen's; history.tcss:
+    # the past sessions' screens (see read_screens_css). Those screens name history.tcss as
+    # their CSS_PATH too, for use outside this app; here it is already read when they show.
+    CSS_PATH = [styles_dir() / "app.tcss", styles_dir() / "screens.tcss", styles_dir() / "history.tcss"]
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("f1", "help", "Help", priority=True, id="app.help"),
@@ -175,11 +177,13 @@ class FacilitatorApp(App[int]):
 
     # -- stylesheets: home's first frame parses only app.tcss --------------------------
     def _defer_screens_css(self) -> list[Path]:
-        """Starting on home, the other screens' stylesheet (screens.tcss, ~6 ms to parse)
-        is left out of the first frame and read right after it (:meth:`read_screens_css`).
+        """Starting on home, the other screens' stylesheets (screens.tcss and history.tcss,
+        ~6 ms to parse) are left out of the first frame and read right after it
+        (:meth:`read_screens_css`).
 
         Not a screen's own ``CSS_PATH``: Textual re-parses every source and restyles the
-        app when such a screen first shows (a 60-100 ms hitch, say on F4 in a meeting).
+        app when such a screen first shows (a 60-100 ms hitch, say on F4 in a meeting;
+        27-42 ms on the first ctrl+b to the history list while history.tcss was one).
         Reading one more file into the app's stylesheet parses just that file, and none
         of its rules match a widget of home, so nothing shown is restyled."""
         if self.open_id or self.join_request is not None:

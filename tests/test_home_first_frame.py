@@ -145,8 +145,8 @@ def _css_files(app) -> list[str]:
 
 async def test_the_other_screens_css_is_read_after_homes_first_frame_and_restyles_nothing_there(
         two_on_a_day: SessionStore, sessions_dir: Path, tmp_path: Path, monkeypatch) -> None:  # noqa: F811
-    """Home's first frame parses app.tcss only; screens.tcss follows, and not one of its
-    rules changes a widget of home (so reading it restyles nothing shown)."""
+    """Home's first frame parses app.tcss only; screens.tcss and history.tcss follow, and
+    not one of their rules changes a widget of home (so reading them restyles nothing shown)."""
     read = FacilitatorApp.read_screens_css
     monkeypatch.setattr(FacilitatorApp, "read_screens_css", lambda self: None)
     monkeypatch.setattr(FacilitatorApp, "_start_past_worker", lambda self: None)
@@ -156,7 +156,7 @@ async def test_the_other_screens_css_is_read_after_homes_first_frame_and_restyle
         assert _css_files(app) == ["app.tcss"]
         looks = {id(n): n.styles.base.css for n in app.screen.walk_children(with_self=True)}
         read(app)
-        assert _css_files(app) == ["app.tcss", "screens.tcss"]
+        assert _css_files(app) == ["app.tcss", "history.tcss", "screens.tcss"]
         app.stylesheet.update(app.screen)
         await pilot.pause()
         assert {id(n): n.styles.base.css for n in app.screen.walk_children(with_self=True)} == looks
@@ -174,12 +174,35 @@ async def test_a_screen_pushed_before_then_is_styled(two_on_a_day: SessionStore,
 
         app.push_screen(HelpScreen(app.screen))
         await pilot.pause()
-        assert _css_files(app) == ["app.tcss", "screens.tcss"]
+        assert _css_files(app) == ["app.tcss", "history.tcss", "screens.tcss"]
         box = app.screen.query_one("#help-box")
         assert box.styles.border_top[0] == "thick"  # screens.tcss: #help-box { border: thick $primary; }
 
 
+async def test_the_history_screens_first_show_parses_no_stylesheet_again(
+        two_on_a_day: SessionStore, sessions_dir: Path, tmp_path: Path, monkeypatch) -> None:  # noqa: F811
+    """history.tcss is read with the app's stylesheets, so the first ctrl+b does not make
+    Textual re-parse every source and restyle the app (27-42 ms when it was the screen's)."""
+    from textual.css.stylesheet import Stylesheet
+
+    from facilitator.screens.browse import BrowseScreen
+
+    reparses: list[int] = []
+    reparse = Stylesheet.reparse
+    monkeypatch.setattr(Stylesheet, "reparse", lambda self: (reparses.append(1), reparse(self))[1])
+    monkeypatch.setattr(FacilitatorApp, "_start_past_worker", lambda self: None)
+    app = make_app(sessions_dir, FakeClock(), tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await on_home(pilot)
+        await pilot.press("ctrl+b")
+        await until(pilot, lambda: isinstance(app.screen, BrowseScreen))
+        assert reparses == []
+        title = app.screen.query_one("#browse-title")
+        assert title.styles.text_style.bold  # history.tcss: #browse-title { text-style: bold; height: 1 }
+        assert title.styles.height.value == 1
+
+
 async def test_opening_a_meeting_at_start_reads_every_stylesheet_first(sessions_dir: Path, tmp_path: Path) -> None:
     app = make_app(sessions_dir, FakeClock(), tmp_path, open_id="2024-12-17")
-    assert [Path(p).name for p in app.css_path] == ["app.tcss", "screens.tcss"]
+    assert [Path(p).name for p in app.css_path] == ["app.tcss", "screens.tcss", "history.tcss"]
     assert not app._screens_css
