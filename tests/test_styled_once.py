@@ -1,4 +1,4 @@
-"""Home and the meeting are styled once when first shown (no second pass, no restyle for their size classes), and lose nothing by it."""
+"""Home, the meeting and the history screens are styled once when first shown (no second pass, no restyle for their size classes), and lose nothing by it."""
 
 from __future__ import annotations
 
@@ -83,4 +83,40 @@ async def test_a_meeting_first_shown_is_styled_once_and_as_a_full_restyle_would(
         app.screen.update_node_styles(animate=False)
         await settled(pilot)
         assert _looks(app.screen) == looks
+        assert app.export_screenshot() == shot
+
+
+def _history_screen(name: str, store: SessionStore) -> Screen:
+    from facilitator.screens.browse import BrowseScreen
+    from facilitator.screens.people import PeopleScreen
+    from facilitator.screens.review import ReviewScreen
+    from facilitator.screens.search import SearchScreen
+    from facilitator.screens.session_view import SessionView
+
+    return {
+        "browse": lambda: BrowseScreen(store),
+        "search": lambda: SearchScreen(store, "Collaboration"),
+        "people": lambda: PeopleScreen(store),
+        "session view": lambda: SessionView(store, "2024-11-19"),
+        "review": lambda: ReviewScreen(store, "2024-11-19"),
+    }[name]()
+
+
+@pytest.mark.parametrize("name", ["browse", "search", "people", "session view", "review"])
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_the_history_screens_first_shown_are_styled_as_a_full_restyle_would(
+        two_on_a_day: SessionStore, sessions_dir: Path, tmp_path: Path, monkeypatch, name, size) -> None:  # noqa: F811
+    monkeypatch.setattr(FacilitatorApp, "_start_past_worker", lambda self: None)
+    app = make_app(sessions_dir, FakeClock(), tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await on_home(pilot)
+        screen = _history_screen(name, app.store)
+        restyles = _count_restyles(monkeypatch, type(screen))
+        app.push_screen(screen)
+        await settled(pilot)
+        assert app.screen is screen and restyles == []
+        looks, shot = _looks(screen), app.export_screenshot()
+        screen.update_node_styles(animate=False)
+        await settled(pilot)
+        assert _looks(screen) == looks
         assert app.export_screenshot() == shot

@@ -27,6 +27,7 @@ from textual.widgets import Input, Label, ProgressBar, Static
 
 from facilitator.paths import styles_dir
 from facilitator.screens.session_ops import SessionOps
+from facilitator.screens.styled_once import StyledOnce
 from facilitator.widgets.footer import KeysFooter
 from facilitator.widgets.inputs import LineInput
 from facilitator.index import session_haystack
@@ -185,7 +186,7 @@ class BrokenFileScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class BrowseScreen(SessionOps, Screen):
+class BrowseScreen(SessionOps, StyledOnce, Screen):
     """All sessions. Keys: type to filter, ↓/Enter to the list, Enter opens."""
 
     CSS_PATH = CSS

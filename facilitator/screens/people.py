@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Input, Static
 
 from facilitator import people
 from facilitator.paths import styles_dir
+from facilitator.screens.styled_once import StyledOnce
 from facilitator.widgets.inputs import LineInput
 from facilitator.store import SessionStore
 
@@ -22,7 +23,7 @@ NAME_MAX = 24
 HANDLE_MAX = 20
 
 
-class PeopleScreen(Screen):
+class PeopleScreen(StyledOnce, Screen):
     CSS_PATH = CSS
     BINDINGS = [
         Binding("escape", "back", "Back", id="people.back"),

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Static
 from facilitator import stats
 from facilitator.model import Session
 from facilitator.paths import styles_dir
+from facilitator.screens.styled_once import StyledOnce
 from facilitator.store import SessionStore, StoreError
 from facilitator.widgets.footer import KeysFooter
 
@@ -24,7 +25,7 @@ CSS = str(styles_dir() / "history.tcss")
 BAR_WIDTH = 24
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(StyledOnce, Screen):
     CSS_PATH = CSS
     BINDINGS = [
         Binding("escape", "back", "Back", id="review.back"),

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from facilitator.paths import styles_dir
+from facilitator.screens.styled_once import StyledOnce
 from facilitator.widgets.footer import KeysFooter
 from facilitator.widgets.inputs import LineInput
 from facilitator.search import Hit
@@ -27,7 +28,7 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-class SearchScreen(Screen):
+class SearchScreen(StyledOnce, Screen):
     """Words → hits; Enter opens the meeting at the hit."""
 
     CSS_PATH = CSS

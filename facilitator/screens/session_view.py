@@ -27,6 +27,7 @@ from textual.widgets import (
 from facilitator import clipboard
 from facilitator.model import Attendee, Session
 from facilitator.paths import styles_dir
+from facilitator.screens.styled_once import StyledOnce
 from facilitator.widgets.footer import KeysFooter
 from facilitator.widgets.inputs import LineInput
 from facilitator.store import SessionStore, StoreError
@@ -174,7 +175,7 @@ class EditScreen(Screen[bool]):
         self.dismiss(False)
 
 
-class SessionView(Screen):
+class SessionView(StyledOnce, Screen):
     """A past (or live) session: Rendered / Markdown tabs, copy, export, archive, edit."""
 
     CSS_PATH = CSS
