@@ -128,7 +128,6 @@ class HomeScreen(SessionOps, StyledOnce, Screen):
         self._fit(event.size.width, event.size.height)
 
     def on_mount(self) -> None:
-        self._fit(self.app.size.width, self.app.size.height)
         self.query_one("#agenda-input", NotesArea).cursor_blink = self.app.blink
         self._show_indexed()
         self.call_after_refresh(self.load_lists)

@@ -248,7 +248,6 @@ class MeetingScreen(StyledOnce, Screen):
         self.query_one("#meeting-title", Static).update(title)
         self.show_stage(self.stage_index, save=False)
         self.set_interval(REFRESH_INTERVAL, self.tick)
-        self._apply_width(self.app.size.width)
         self.tick()
 
     def on_resize(self, event) -> None:
