@@ -187,9 +187,14 @@ async def test_the_history_screens_first_show_parses_no_stylesheet_again(
 
     from facilitator.screens.browse import BrowseScreen
 
-    reparses: list[int] = []
+    reparses: list[Stylesheet] = []
     reparse = Stylesheet.reparse
-    monkeypatch.setattr(Stylesheet, "reparse", lambda self: (reparses.append(1), reparse(self))[1])
+
+    def counted(self: Stylesheet) -> None:
+        reparses.append(self)
+        reparse(self)
+
+    monkeypatch.setattr(Stylesheet, "reparse", counted)
     monkeypatch.setattr(FacilitatorApp, "_start_past_worker", lambda self: None)
     app = make_app(sessions_dir, FakeClock(), tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -19,8 +19,7 @@ from tests.test_app_rename_delete import on_home, two_on_a_day  # noqa: F401 (fi
 
 def _looks(screen: Screen) -> dict[int, tuple[str, frozenset]]:
     """Every node's computed styles (rules and inline) and pseudo-classes."""
-    return {id(n): (n.styles.css, frozenset(n.get_pseudo_classes()) if hasattr(n, "get_pseudo_classes") else frozenset())
-            for n in screen.walk_children(with_self=True)}
+    return {id(n): (n.styles.css, frozenset(n.get_pseudo_classes())) for n in screen.walk_children(with_self=True)}
 
 
 def _count_restyles(monkeypatch, cls: type[Screen]) -> list[int]:
