@@ -143,7 +143,14 @@ class FacilitatorApp(App[int]):
         return self._templates
 
     def template_named(self, name: str):
-        return self.templates.resolve(name)
+        """The template a session names (``TemplateSet.resolve``). Before the full set is
+        wanted (``open ID``: no template list shown), only the built-in file it needs is
+        parsed."""
+        if self._templates is None:
+            from facilitator.templates import resolve_template
+
+            return resolve_template(name, self.templates_dir)
+        return self._templates.resolve(name)
 
     def load_past_attendees(self) -> list[str]:
         """Check-in completions: ``people.completions`` without that day's notes (runs in a thread)."""

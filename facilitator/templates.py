@@ -352,6 +352,14 @@ class TemplateSet:
 
 
 _BUILTINS: dict[str, Template] | None = None
+# Built-ins parsed one at a time (builtin_template), by file name; reused by the full set.
+_BUILTIN_FILES: dict[str, Template] = {}
+
+
+def _builtin_file(path: Path) -> Template:
+    if path.stem not in _BUILTIN_FILES:
+        _BUILTIN_FILES[path.stem] = load_template_file(path)
+    return _BUILTIN_FILES[path.stem]
 
 
 def builtin_templates() -> dict[str, Template]:
@@ -359,10 +367,32 @@ def builtin_templates() -> dict[str, Template]:
     if _BUILTINS is None:
         found = {}
         for path in sorted(BUILTIN_DIR.glob("*.toml")):
-            t = load_template_file(path)
+            t = _builtin_file(path)
             found[t.name] = t
         _BUILTINS = found
     return dict(_BUILTINS)
+
+
+def builtin_template(name: str) -> Template | None:
+    """The built-in template of this name, parsing only its file (each built-in's file is
+    named after it, as tests/test_templates.py checks); None if there is none."""
+    if _BUILTINS is not None:
+        return _BUILTINS.get(name)
+    # Only a name the directory lists: a session's template name is its file's data and
+    # must never become a path of its own.
+    if name not in {p.stem for p in BUILTIN_DIR.glob("*.toml")}:
+        return None
+    t = _builtin_file(BUILTIN_DIR / f"{name}.toml")
+    return t if t.name == name else builtin_templates().get(name)
+
+
+def resolve_template(name: str, user_dir: Path | None = None) -> Template:
+    """``load_templates(user_dir).resolve(name)``, reading the user's templates but only the
+    one built-in it needs: opening a meeting straight from the command line parses one
+    built-in file, not all of them."""
+    user = _user_templates(user_dir, TemplateSet(), {}) if user_dir is not None and user_dir.is_dir() else {}
+    found = user.get(name) or builtin_template(name) or user.get(DEFAULT_TEMPLATE) or builtin_template(DEFAULT_TEMPLATE)
+    return found or get_template(DEFAULT_TEMPLATE)
 
 
 def load_templates(user_dir: Path | None = None) -> TemplateSet:
@@ -370,28 +400,34 @@ def load_templates(user_dir: Path | None = None) -> TemplateSet:
     builtins = builtin_templates()
     result = TemplateSet(templates=dict(builtins))
     if user_dir is not None and user_dir.is_dir():
-        from_user: dict[str, Template] = {}
-        for path in sorted(user_dir.glob("*.toml")):
-            try:
-                t = load_template_file(path)
-            except TemplateError as exc:
-                result.errors.append(str(exc))
-                continue
-            except Exception as exc:  # noqa: BLE001 - one bad file never stops the others
-                result.errors.append(f"template {path}: cannot be used ({type(exc).__name__}: {exc})")
-                continue
-            result.warnings.extend(t.warnings)
-            if t.name in from_user:
-                result.warnings.append(
-                    f"template {path}: '{t.name}' is also defined in {from_user[t.name].path}; {path.name} wins"
-                )
-            elif t.name in builtins:
-                result.warnings.append(
-                    f"template {path}: '{t.name}' has the name of a built-in template; yours is used"
-                )
-            from_user[t.name] = t
-            result.templates[t.name] = t
+        result.templates.update(_user_templates(user_dir, result, builtins))
     return result
+
+
+def _user_templates(user_dir: Path, result: TemplateSet, builtins: dict[str, Template]) -> dict[str, Template]:
+    """The usable templates of the user's directory by name (a later file of the same name
+    wins); what cannot be used, or overrides a built-in, is told in ``result``."""
+    from_user: dict[str, Template] = {}
+    for path in sorted(user_dir.glob("*.toml")):
+        try:
+            t = load_template_file(path)
+        except TemplateError as exc:
+            result.errors.append(str(exc))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one bad file never stops the others
+            result.errors.append(f"template {path}: cannot be used ({type(exc).__name__}: {exc})")
+            continue
+        result.warnings.extend(t.warnings)
+        if t.name in from_user:
+            result.warnings.append(
+                f"template {path}: '{t.name}' is also defined in {from_user[t.name].path}; {path.name} wins"
+            )
+        elif t.name in builtins:
+            result.warnings.append(
+                f"template {path}: '{t.name}' has the name of a built-in template; yours is used"
+            )
+        from_user[t.name] = t
+    return from_user
 
 
 def get_template(name: str | None) -> Template:

@@ -411,3 +411,25 @@ async def test_agenda_edit_reorder_and_slot_warning(sessions_dir: Path, tmp_path
         assert m.query_one("#agenda-text", Input).has_focus
         await pilot.press(*" (all)", "enter")
         assert m.session.agenda_items[0].text == "**Yuvi (15m):** Hub dash (all)"
+
+
+async def test_opening_a_meeting_at_start_parses_only_its_templates_file(sessions_dir: Path, tmp_path: Path,
+                                                                         monkeypatch) -> None:
+    from facilitator import templates
+
+    tpl = get_template("2i2c")
+    SessionStore(sessions_dir).save(new_session(tpl, "2025-01-21", date="2025-01-21"))
+    monkeypatch.setattr(templates, "_BUILTINS", None)
+    monkeypatch.setattr(templates, "_BUILTIN_FILES", {})
+    read: list[str] = []
+    real = templates.load_template_file
+    monkeypatch.setattr(templates, "load_template_file", lambda path: read.append(path.stem) or real(path))
+    app = make_app(sessions_dir, FakeClock(), tmp_path, open_id="2025-01-21")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert type(app.screen).__name__ == "MeetingScreen"
+        assert app.screen.template == tpl
+        assert read == ["2i2c"]
+        # the whole set when something lists it (home, the next meeting), each file once
+        assert set(app.templates.templates) >= {"2i2c", "collab-cafe", "hackmd-2019"}
+        assert sorted(read) == sorted(p.stem for p in templates.BUILTIN_DIR.glob("*.toml"))

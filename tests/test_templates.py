@@ -141,3 +141,39 @@ def test_resolve_prefers_the_users_template_and_falls_back_to_the_default(tmp_pa
     assert tset.resolve("2i2c").name == "2i2c"
     assert tset.resolve("gone-from-this-machine").label == "Our cafe"  # the default name, as overridden
     assert load_templates(None).resolve("gone").name == DEFAULT_TEMPLATE
+
+
+def test_each_builtin_file_is_named_after_its_template() -> None:
+    # what lets resolve_template parse one built-in file by the name a session gives
+    for path in templates.BUILTIN_DIR.glob("*.toml"):
+        assert templates.load_template_file(path).name == path.stem
+
+
+@pytest.mark.parametrize("user", [False, True])
+def test_resolve_template_gives_what_the_full_set_resolves(tmp_path: Path, monkeypatch, user: bool) -> None:
+    user_dir = tmp_path / "mine"
+    if user:
+        user_dir.mkdir()
+        (user_dir / "cafe.toml").write_text('name = "collab-cafe"\nlabel = "Our cafe"\n', encoding="utf-8")
+        (user_dir / "ours.toml").write_text('name = "ours"\nlabel = "Our weekly"\n', encoding="utf-8")
+        (user_dir / "broken.toml").write_text("name = [", encoding="utf-8")
+    (tmp_path / "stray.toml").write_text('name = "stray"\nlabel = "Not a built-in"\n', encoding="utf-8")
+    full = load_templates(user_dir)
+    names = [*templates.builtin_templates(), "ours", "", "gone", "../stray", str(tmp_path / "stray"), "stray"]
+    for name in names:
+        monkeypatch.setattr(templates, "_BUILTINS", None)
+        monkeypatch.setattr(templates, "_BUILTIN_FILES", {})
+        assert templates.resolve_template(name, user_dir) == full.resolve(name), name
+
+
+def test_resolve_template_parses_only_the_builtin_it_needs(monkeypatch) -> None:
+    monkeypatch.setattr(templates, "_BUILTINS", None)
+    monkeypatch.setattr(templates, "_BUILTIN_FILES", {})
+    read: list[str] = []
+    real = templates.load_template_file
+    monkeypatch.setattr(templates, "load_template_file", lambda path: read.append(path.stem) or real(path))
+    assert templates.resolve_template("2i2c", None).name == "2i2c"
+    assert read == ["2i2c"]
+    # the full set later reuses that parse and reads each other file once
+    assert set(templates.builtin_templates()) >= BUILTINS
+    assert sorted(read) == sorted(p.stem for p in templates.BUILTIN_DIR.glob("*.toml"))
