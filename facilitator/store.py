@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
-import tomli_w
 
 try:
     import fcntl
@@ -534,6 +533,8 @@ def dumps_session(session: Session) -> str:
     need no escaping are written as tomli_w would write them, without its slow escaping
     loop; the text is the same either way.
     """
+    import tomli_w  # on the first save: opening a session only reads
+
     data = session.to_dict()
     if _has_crlf(data):
         return tomli_w.dumps(data, multiline_strings=False)
