@@ -12,13 +12,14 @@ the same run, interleaved, and prints ``ratio (n, min / median)``:
   against a bare Textual app (one Static): home on the demo sessions, ``open ID``,
   and home at N sessions with the newest session on screen (``FRAME_ROUNDS`` each, after
   a warm-up run that stays up long enough to leave the app's cache of parsed CSS);
-- warm CLI runs (index up to date) of ``search``, ``people``, ``list --json``, ``stats``
-  at N, against ``python -c "import sqlite3"`` (the least a process using the index does);
-  the directory last changed more than ``facilitator.listing.RACY_NS`` before, as a later
-  run finds it (the names the index keeps are used, no listdir); ``search`` right after
-  the directory changed (a file added and removed: the names listed again); and
-  ``people``, ``list --json``, ``stats`` right after one session file changed (what the
-  index keeps over every session is computed again then);
+- warm CLI runs (index up to date, ``WARM_ROUNDS`` each) of ``search``, ``people``,
+  ``list --json``, ``stats`` at N, against ``python -c "import sqlite3"`` (the least a
+  process using the index does); the directory last changed more than
+  ``facilitator.listing.RACY_NS`` before, as a later run finds it (the names the index
+  keeps are used, no listdir); ``search`` right after the directory changed (a file added
+  and removed: the names listed again); and ``people``, ``list --json``, ``stats`` right
+  after one session file changed (what the index keeps over every session is computed
+  again then);
 - cold ``list`` (no index) against reading every TOML file once with tomllib, in a
   fresh process each (wall time; the CPU time of all processes also printed: the index
   parses in worker processes above a few hundred files, the floor is one process);
@@ -67,6 +68,10 @@ INDEX_NAME = ".facilitator-index.sqlite3"
 DEMO = ROOT / "facilitator" / "demo"
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
 COLD_ROUNDS = 3
+# The warm commands are ~50-70 ms each: a stretch of a loaded minute moved seven rounds'
+# medians by 15-20 ms where their minima stayed put; fifteen rounds, spread over twice the
+# time, cost ~3 s more.
+WARM_ROUNDS = int(os.environ.get("BENCH_WARM_ROUNDS", "15"))
 # A first frame is ~0.3 s and its median moves most between runs (the floor's by ±20% from
 # one minute to the next here): more rounds, for a steadier median, cost seconds.
 FRAME_ROUNDS = int(os.environ.get("BENCH_FRAME_ROUNDS", "15"))
@@ -460,7 +465,7 @@ def main() -> int:
         time.sleep(max(0.0, RACY_NS / 1e9 + 0.2 - (time.time() - many.stat().st_mtime)))
         for argv in cli.values():  # warm the page cache and .pyc files
             run_time([ENTRY, "--sessions", str(many), *argv], tmp)
-        for _ in range(ROUNDS):
+        for _ in range(WARM_ROUNDS):
             sqlite_floor.append(run_time([PYTHON, "-c", "import sqlite3"], tmp))
             for k, argv in cli.items():
                 warm[k].append(run_time([ENTRY, "--sessions", str(many), *argv], tmp))
