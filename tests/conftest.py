@@ -131,14 +131,13 @@ async def settled(pilot, limit: float = 20.0) -> None:
 
 
 def footer_shown(screen) -> dict[str, bool]:
-    """The keys a screen's Footer renders ("F5 Start/Pause") -> whether fully on screen.
+    """The keys a screen's footer paints ("F5 Start/Pause") -> whether whole on screen.
 
-    Read from the rendered FooterKey widgets (CSS type query, ``render()``, ``region``),
-    so a key pushed past the right edge at 80 columns counts as not shown.
+    Read from what the footer painted (``KeysFooter.keys_shown``: each key's columns), so
+    a key cut at the right edge at 80 columns counts as not shown; the columns are
+    checked against the footer's width too.
     """
-    from textual.widgets import Footer
+    from facilitator.widgets.footer import KeysFooter
 
-    footer = screen.query_one(Footer)
-    right = footer.region.right
-    return {" ".join(str(k.render()).split()): 0 < k.region.width and k.region.right <= right
-            for k in footer.query("FooterKey")}
+    footer = screen.query_one(KeysFooter)
+    return {k.label: k.whole and 0 <= k.start < k.end <= footer.size.width for k in footer.keys_shown()}

@@ -224,7 +224,7 @@ class BrowseScreen(SessionOps, StyledOnce, Screen):
         # the Title is what a row is read by.
         yield SessionTable(list(zip(COLUMNS, WIDTHS)), flex=1, shrink=[(5, 10), (2, 11), (1, 14)], id="browse-table")
         yield Static("", id="browse-status")
-        yield KeysFooter(eager=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#browse-filter", Input).cursor_blink = False

@@ -202,13 +202,7 @@ class MeetingScreen(StyledOnce, Screen):
             shown = pane_id(self.stage.kind) if self.stages else "pane-entries"
             with ContentSwitcher(id="panes", initial=shown):
                 yield pane_class(shown)(id=shown)
-        footer = KeysFooter(drop=self.footer_drop)
-        # The screen's keys are known now (the stages are): the footer builds them when it
-        # is mounted, so they are on the first frame, instead of after a first paint of the
-        # screen without them and a rebuild (Textual's Footer waits to be told). A change of
-        # keys after that (focus, the stage shown) rebuilds it as before.
-        footer.bindings_changed(self)
-        yield footer
+        yield KeysFooter(drop=self.footer_drop)  # it paints the keys of the stage shown
 
     async def _mount_panes(self) -> None:
         """Mount the panes not on the first frame (hidden), then show a stage asked for meanwhile."""
@@ -236,8 +230,7 @@ class MeetingScreen(StyledOnce, Screen):
         return None
 
     def on_mount(self) -> None:
-        # Two refreshes on: the footer's keys (rebuilt after the first) are painted first.
-        self.call_after_refresh(self.call_after_refresh, self._mount_panes)
+        self.call_after_refresh(self._mount_panes)  # after the first frame
         if self._host_request is not None:
             self.start_hosting(*self._host_request)
             self._host_request = None

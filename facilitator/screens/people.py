@@ -42,7 +42,7 @@ class PeopleScreen(StyledOnce, Screen):
         yield LineInput(select_on_focus=True, placeholder="Filter by name, handle or affiliation", id="people-filter")
         yield DataTable(id="people-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="people-status")
-        yield KeysFooter(eager=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._set_columns([])

@@ -50,7 +50,7 @@ class SearchScreen(StyledOnce, Screen):
         yield LineInput(self.initial, select_on_focus=True, placeholder="Words to find (all must match; prefixes work) — Enter or ↓ to the results", id="search-query")
         yield DataTable(id="search-results", cursor_type="row", zebra_stripes=True)
         yield Static("", id="search-status")
-        yield KeysFooter(eager=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#search-results", DataTable)

@@ -1,4 +1,4 @@
-"""The footer of every screen: compact below 100 columns, so the first keys fit in 80.
+"""The footer of every screen: one line of keys, compact below 100 columns so the first fit in 80.
 
 Screens list their bindings most important first; at 80 columns the footer drops its
 padding and the command-palette key (F1 help lists every key, ctrl+p still works). A
@@ -6,111 +6,236 @@ screen with more keys than fit names, through ``drop``, the actions that leave t
 first when the keys would not fit whole (the keys still work; F1 help lists them), so
 no key is cut at the edge and the last ones (Rooms, F1 Help) stay in view.
 
-Textual's footer rebuilds its keys after the next refresh each time the screen's
-bindings change; a screen that opens changes them several times in a row (focus, the
-stage shown, ``refresh_bindings``), and each rebuild before the first paint delayed it.
-(Rebuilding ~15 key widgets on every focus change cost ~100 ms on a loaded 2-core
-machine: the first key typed into the history filter echoed that late.) Here a rebuild already waiting takes the later changes along (it reads the bindings when
-it runs), so one rebuild shows them all; and a rebuild that would show the same keys as
-shown (focus moved between widgets with no keys of their own in the footer) is skipped.
-
-A screen opened while the app runs (the history list, search, people) asks for its keys
-with its first frame (``eager``): built after it, they were the next frame's work (a
-layout and a repaint of the whole screen) and the first key typed echoed behind them.
-Each key is built in the footer's own compact state: a Textual footer key starts compact
-and is then bound to the footer's state, each switch a restyle of the key (two per key
-at 120 columns, ~2 ms each on a loaded machine).
+It looks and acts as Textual's ``Footer`` does (its theme colours, a key lit under the
+mouse with its tooltip, a click presses the key, a disabled key dim and a bell), but is
+one widget that paints its keys as one line of text, read from the screen's bindings
+each time it is painted. Textual's footer is a widget per key (each mounted, styled with
+its two parts, laid out and painted): ~25 ms of a meeting's first frame for its nine
+keys, and every change of keys (focus, the stage shown) rebuilt them all, ~100 ms on a
+loaded 2-core machine. Here a change of keys is a repaint of one line.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
 from textual import events
-from textual.app import ComposeResult
+from textual.reactive import reactive
 from textual.widget import Widget
-from textual.reactive import Reactive
-from textual.widgets import Footer
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
 NARROW = 100  # columns: below this the footer is compact
-PALETTE_WIDTH = 13  # "▏^p palette " at the right of a wide footer
+PALETTE_ROOM = 13  # "▏^p palette " at the right of a wide footer, and a column to spare
 
 
-def _action(widget: Widget) -> str | None:
-    """The action of a footer key (Textual's FooterKey keeps it public), else None."""
-    return getattr(widget, "action", None)
+class FooterEntry(NamedTuple):
+    """One key as the footer shows it (the first shown binding of its action)."""
+
+    key: str
+    display: str
+    description: str
+    action: str
+    enabled: bool
+    tooltip: str
 
 
-def _key_width(key: Widget, compact: bool) -> int:
-    """Columns a footer key takes: compact "F5 Timer" and a margin, else " F5 Timer " padded."""
-    display, description = getattr(key, "key_display", ""), getattr(key, "description", "")
+class ShownKey(NamedTuple):
+    """A key where it was painted: columns ``start`` to ``end`` of the footer."""
+
+    key: FooterEntry
+    start: int
+    end: int
+    whole: bool  # all of it on screen (not cut at the right edge)
+
+    @property
+    def label(self) -> str:
+        """What it reads as, one space between its parts: "F5 Timer"."""
+        return f"{self.key.display} {self.key.description}".strip()
+
+
+def _key_width(key: FooterEntry, compact: bool) -> int:
+    """Columns a key takes: compact "F5 Timer" and a margin, else " F5 Timer " padded."""
+    display, description = cell_len(key.display), cell_len(key.description)
     if compact:
-        return cell_len(display) + (cell_len(description) + 1 if description else 0) + 1
-    return cell_len(display) + 2 + (cell_len(description) + 1 if description else 0)
+        return display + (description + 1 if description else 0) + 1
+    return display + 2 + (description + 1 if description else 0)
 
 
-class KeysFooter(Footer):
-    _rebuild_waiting = False
-    _shown_keys: tuple | None = None  # what the keys shown were built from (None: none yet)
-    _composed: int | None = None  # the width the keys were last fitted to
-    _rebuilding = False  # a rebuild is under way (its keys not all mounted yet)
+class KeysFooter(Widget, can_focus=False):
+    """The screen's keys on one line at the bottom (see the module docstring)."""
 
-    def __init__(self, drop: Callable[[], tuple[str, ...]] | None = None, *, eager: bool = False) -> None:
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {
+        "keys-footer--item",
+        "keys-footer--key",
+        "keys-footer--description",
+        "keys-footer--hover",
+        "keys-footer--divider",
+    }
+
+    # Where it sits and its colours go with the widget (as Textual's footer's do), so
+    # every app and screen that shows it gets them: Textual's footer colour variables.
+    DEFAULT_CSS = """
+    KeysFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        & > .keys-footer--item { background: $footer-item-background; }
+        & > .keys-footer--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .keys-footer--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        & > .keys-footer--hover { background: $block-hover-background; }
+        & > .keys-footer--divider { color: $foreground 20%; }
+    }
+    """
+
+    compact = reactive(False, toggle_class="-compact")
+    show_command_palette = reactive(True)
+    hovered: reactive[int] = reactive(-1)  # the index of the key under the mouse, -1 none
+
+    def __init__(self, drop: Callable[[], tuple[str, ...]] | None = None) -> None:
         """``drop``: the screen's actions in the order they leave the footer when the keys
-        would not fit (asked at each recompose: the order may follow what is on screen).
-        ``eager``: the keys are in the screen's first frame, not built after it."""
+        would not fit (asked at each paint: the order may follow what is on screen)."""
         super().__init__()
         self.drop = drop
-        self._width = 0
-        # Footer composes no keys until its bindings are "ready" (a flag it sets when the
-        # screen's bindings first change, after the first frame): ready from the start.
-        ready = getattr(Footer, "_bindings_ready", None)
-        if eager and isinstance(ready, Reactive):
-            self.set_reactive(ready, True)
+        self._shown: list[ShownKey] = []
+        self._painted: tuple | None = None  # what the keys painted were built from
 
-    def _keys_now(self) -> tuple:
-        """What compose builds the keys from: each action's first shown binding (Textual's
-        footer shows one key per action), its state, the palette key, and the width and
-        drop order they are fitted to (when keys leave a narrow footer). A binding hidden by
-        the focused widget's own key (the filter's Delete over the list's f8,delete) leaves
-        the keys shown as they were: no rebuild."""
-        first: dict[str, tuple] = {}
-        for (_, b, enabled, tooltip) in self.screen.active_bindings.values():
+    # -- what is shown ---------------------------------------------------------------
+    def _footer_keys(self) -> tuple[list[FooterEntry], FooterEntry | None]:
+        """The keys to show (each action's first shown binding, as Textual's footer shows
+        one key per action) and the command-palette key (None: not shown)."""
+        first: dict[str, FooterEntry] = {}
+        app = self.app
+        palette_key = app.COMMAND_PALETTE_BINDING if app.ENABLE_COMMAND_PALETTE else None
+        palette = None
+        for key, (_, b, enabled, tooltip) in self.screen.active_bindings.items():
+            if key == palette_key:
+                if self.show_command_palette:
+                    palette = FooterEntry(b.key, app.get_key_display(b), b.description, b.action, enabled,
+                                        b.tooltip or b.description)
+                continue
             if b.show and b.action not in first:
-                first[b.action] = (b.key, self.app.get_key_display(b), b.action, b.description, b.group, enabled, tooltip)
-        bindings = tuple(first.values())
-        fit = ((self._width or self.app.size.width), tuple(self.drop())) if self.drop is not None else None
-        return bindings, bool(self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE), fit
+                first[b.action] = FooterEntry(b.key, app.get_key_display(b), b.description, b.action, enabled, tooltip)
+        return list(first.values()), palette
 
-    def bindings_changed(self, screen: Screen) -> None:
-        if self._rebuild_waiting and screen is self.screen:
-            return  # the rebuild already asked for reads the bindings when it runs
-        super().bindings_changed(screen)
-        self._rebuild_waiting = bool(screen.app.app_focus and self.is_attached and screen is self.screen)
+    def _fitted(self, width: int) -> tuple[list[FooterEntry], FooterEntry | None]:
+        """The keys that fit ``width`` whole, leaving out the screen's ``drop`` actions first."""
+        keys, palette = self._footer_keys()
+        if self.drop is not None:
+            room = width - (PALETTE_ROOM if palette is not None else 0)
+            used = sum(_key_width(k, self.compact) for k in keys) - self.compact
+            for action in self.drop():
+                if used <= room:
+                    break
+                for k in [k for k in keys if k.action == action]:
+                    keys.remove(k)
+                    used -= _key_width(k, self.compact)
+        return keys, palette
 
-    async def recompose(self) -> None:
-        self._rebuild_waiting = False
-        if self._shown_keys is not None and self.is_attached and self._keys_now() == self._shown_keys:
-            return  # the same keys as shown: nothing to rebuild
-        self._rebuilding = True
-        try:
-            await super().recompose()
-        finally:
-            self._rebuilding = False
+    @staticmethod
+    def _palette_width(palette: FooterEntry) -> int:
+        # "▏" and the key as Textual shows it (always compact), then a space of padding
+        return 1 + _key_width(palette, True) - 1 + 1
+
+    def keys_shown(self) -> list[ShownKey]:
+        """The keys as last painted, where they are (what a test reads)."""
+        return list(self._shown)
 
     def settled(self) -> bool:
-        """The keys shown are those of the screen's bindings now, none waiting to be built
-        or mounted (what a test waits for, rather than a number of frames)."""
-        return (not self._rebuild_waiting and not self._rebuilding and self.is_attached
-                and self._shown_keys is not None and self._shown_keys == self._keys_now())
+        """The keys painted are those of the screen's bindings now (what a test waits for,
+        rather than a number of frames)."""
+        return self.is_attached and self._painted is not None and self._painted == self._state()
 
+    def _state(self) -> tuple:
+        return (self._fitted(self.size.width or self.app.size.width), self.compact, self.size.width)
+
+    # -- painting --------------------------------------------------------------------
+    def render(self) -> Text:
+        width = self.size.width or self.app.size.width
+        keys, palette = self._fitted(width)
+        self._painted = ((keys, palette), self.compact, self.size.width)
+        base = self.rich_style
+        item = self.get_component_rich_style("keys-footer--item")
+        key_style = self.get_component_rich_style("keys-footer--key")
+        description_style = self.get_component_rich_style("keys-footer--description")
+        hover = self.get_component_rich_style("keys-footer--hover")
+        dim = Style(dim=True)
+
+        def part(key: FooterEntry, compact: bool, index: int) -> Text:
+            # As Textual's footer key: its parts' styles over the key's own (lit under the
+            # mouse: only the background changes; disabled: dim).
+            lit = Style(bgcolor=hover.bgcolor) if index == self.hovered else Style()
+            pad = "" if compact else " "
+            text = Text.assemble((f"{pad}{key.display}{pad}", item + lit + key_style + lit))
+            if key.description:
+                description = f" {key.description}" if compact else f"{key.description} "
+                text.append(description, item + lit + description_style + lit)
+            if not key.enabled:
+                text.stylize(dim)
+            return text
+
+        line = Text(no_wrap=True, overflow="crop", end="")
+        shown: list[ShownKey] = []
+        room = width - (self._palette_width(palette) if palette is not None else 0)
+        x = 0
+        for i, key in enumerate(keys):
+            if x >= room:
+                break
+            text = part(key, self.compact, i)
+            end = x + text.cell_len
+            whole = end <= room
+            line.append_text(text if whole else text[: room - x])
+            shown.append(ShownKey(key, x, min(end, room), whole))
+            x = min(end, room)
+            if self.compact and x < room:
+                line.append(" ", base)
+                x += 1
+        if x < room:
+            line.append(" " * (room - x), base)
+        if palette is not None:
+            divider = self.get_component_rich_style("keys-footer--divider")
+            start = max(room, 0)
+            line.append("▏", item + divider)
+            text = part(palette, True, len(keys))
+            line.append_text(text)
+            line.append(" ", item)
+            shown.append(ShownKey(palette, start, start + self._palette_width(palette), True))
+        self._shown = shown
+        return line
+
+    def _index_at(self, x: int) -> int:
+        """The index of the key painted at column ``x``, -1 if none."""
+        for i, shown in enumerate(self._shown):
+            if shown.start <= x < shown.end:
+                return i
+        return -1
+
+    # -- events ------------------------------------------------------------------------
     def on_mount(self) -> None:
         self._fit(self.app.size.width)
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def bindings_changed(self, screen: Screen) -> None:
+        """The screen's keys may have changed: paint again if what would show did."""
+        if self.is_attached and screen is self.screen and self._painted != self._state():
+            self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit(event.size.width)
@@ -119,35 +244,26 @@ class KeysFooter(Footer):
         narrow = width < NARROW
         self.compact = narrow
         self.show_command_palette = not narrow
-        if self.drop is not None and width != self._width:
-            self._width = width
-            if self._composed not in (None, width):  # built for another width: fit again
-                self.refresh(recompose=True)
 
-    def compose(self) -> ComposeResult:
-        if self._composed is None:  # fitted to the width before the first keys are built
-            self._fit(self.app.size.width)
-        keys = list(super().compose())
-        for key in keys:  # each key in its final state from the start: no restyle
-            compact = getattr(type(key), "compact", None)
-            if isinstance(compact, Reactive) and not key.is_attached:
-                # The palette key is not bound to the footer: Textual leaves it compact.
-                state = True if key.has_class("-command-palette") else self.compact
-                key.set_reactive(compact, state)
-                key.set_class(state, "-compact", update=False)
-        self._shown_keys = self._keys_now() if keys else None
-        width = self._width or self.app.size.width
-        self._composed = width
-        if self.drop is not None:
-            compact = width < NARROW
-            shown = [k for k in keys if _action(k) is not None and not k.has_class("-command-palette")]
-            if len(shown) < len(keys):  # the command-palette key, docked right with its border
-                width -= PALETTE_WIDTH
-            used = sum(_key_width(k, compact) for k in shown) - compact
-            for action in self.drop():
-                if used <= width:
-                    break
-                for k in [k for k in keys if _action(k) == action]:
-                    keys.remove(k)
-                    used -= _key_width(k, compact)
-        yield from keys
+    def watch_hovered(self) -> None:
+        index = self.hovered
+        over = 0 <= index < len(self._shown)
+        self.tooltip = (self._shown[index].key.tooltip or None) if over else None
+        self.styles.pointer = "pointer" if over else "default"  # as over a Textual footer key
+        self.refresh()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self.hovered = self._index_at(event.x)
+
+    def on_leave(self, event: events.Leave) -> None:
+        self.hovered = -1
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        index = self._index_at(event.x)
+        if index < 0:
+            return
+        key = self._shown[index].key
+        if key.enabled:
+            self.app.simulate_key(key.key)
+        else:
+            self.app.bell()
