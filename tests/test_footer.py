@@ -132,3 +132,26 @@ async def test_a_change_of_keys_is_a_repaint_and_the_footer_says_when_it_shows_t
         stop = footer.keys_shown()[1]
         assert stop.label == "F6 Stop" and not stop.key.enabled
         assert footer.render().get_style_at_offset(app.console, stop.start + 1).dim
+
+
+class CrowdedApp(FooterApp):
+    BINDINGS = [Binding(f"f{n}", f"count('k{n}')", f"Key number {n}", key_display=f"F{n}") for n in range(1, 13)]
+
+
+async def test_keys_cut_at_the_edge_leave_the_palette_whole_and_lit_on_its_own() -> None:
+    app = CrowdedApp()
+    async with app.run_test(size=(100, 10)) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(KeysFooter)
+        shown = footer.keys_shown()
+        palette = shown[-1]
+        assert palette.label == "^p palette" and palette.whole and palette.end == 100
+        assert not shown[-2].whole and shown[-2].end == palette.start  # cut where the palette starts
+        assert len(shown) < 13  # the keys past the edge are not painted at all
+        hover = footer.get_component_rich_style("keys-footer--hover").bgcolor
+        await pilot.hover(KeysFooter, offset=(palette.start + 2, 0))
+        await pilot.pause()
+        line = footer.render()
+        assert footer.hovered == len(shown) - 1
+        assert line.get_style_at_offset(app.console, palette.start + 2).bgcolor == hover
+        assert all(line.get_style_at_offset(app.console, c).bgcolor != hover for c in range(palette.start))

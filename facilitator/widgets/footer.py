@@ -148,8 +148,8 @@ class KeysFooter(Widget, can_focus=False):
 
     @staticmethod
     def _palette_width(palette: FooterEntry) -> int:
-        # "▏" and the key as Textual shows it (always compact), then a space of padding
-        return 1 + _key_width(palette, True) - 1 + 1
+        """"▏", the key as Textual shows it (always compact: "^p palette") and a space."""
+        return 1 + _key_width(palette, True)  # the compact key's margin is that space
 
     def keys_shown(self) -> list[ShownKey]:
         """The keys as last painted, where they are (what a test reads)."""
@@ -210,7 +210,7 @@ class KeysFooter(Widget, can_focus=False):
             divider = self.get_component_rich_style("keys-footer--divider")
             start = max(room, 0)
             line.append("▏", item + divider)
-            text = part(palette, True, len(keys))
+            text = part(palette, True, len(shown))  # its index among the keys painted
             line.append_text(text)
             line.append(" ", item)
             shown.append(ShownKey(palette, start, start + self._palette_width(palette), True))
