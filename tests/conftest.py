@@ -141,3 +141,26 @@ def footer_shown(screen) -> dict[str, bool]:
 
     footer = screen.query_one(KeysFooter)
     return {k.label: k.whole and 0 <= k.start < k.end <= footer.size.width for k in footer.keys_shown()}
+
+
+def screen_cells(app) -> list[list[tuple]]:
+    """What the terminal shows, cell by cell: (character, colour, background, bold, dim,
+    italic, underline, reverse, strike), the colour left out of a blank cell (no one sees
+    it). Two screens that look the same compare equal, however Textual cut them into
+    segments (an SVG screenshot differs then). Reads the screen's compositor, a private
+    name (as test_app_meeting.screen_text does): if an upgrade moves it, these tests fail."""
+    rows = []
+    for strip in app.screen._compositor.render_strips():
+        row = []
+        for seg in strip:
+            style = seg.style
+            for ch in seg.text:
+                if style is None:
+                    row.append((ch,) + (None,) * 8)
+                    continue
+                marks = (style.underline, style.reverse, style.strike)
+                colour = style.color.get_truecolor() if style.color and (ch.strip() or any(marks)) else None
+                back = style.bgcolor.get_truecolor() if style.bgcolor else None
+                row.append((ch, colour, back, style.bold, style.dim, style.italic, *marks))
+        rows.append(row)
+    return rows

@@ -11,7 +11,7 @@ from facilitator.app import FacilitatorApp
 from facilitator.index import INDEX_NAME, peek_newest
 from facilitator.screens.home import HOME_SESSIONS
 from facilitator.store import SessionStore
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, screen_cells
 from tests.test_app_meeting import make_app
 from tests.test_app_rename_delete import home_options, on_home, two_on_a_day  # noqa: F401 (fixture)
 from tests.test_app_history import until
@@ -88,6 +88,13 @@ def test_home_rows_need_no_data_layer(two_on_a_day: SessionStore, sessions_dir: 
         ("facilitator.store", "facilitator.model", "tomli_w", "tomllib"),
     )
     assert HOME_SESSIONS >= 3
+
+
+def test_home_needs_no_text_area_for_its_first_frame() -> None:
+    """Textual's TextArea (~12 ms of imports) is loaded once the agenda editor replaces its
+    stand-in, after the first frame: home's module and the app's do not load it."""
+    loads_none_of("import facilitator.app, facilitator.screens.home",
+                  ("textual.widgets._text_area", "textual.document._document", "facilitator.widgets.notes"))
 
 
 STYLE_PROPS = ("color", "background", "border_top", "border_bottom", "border_left", "border_right", "text_style",
@@ -211,3 +218,68 @@ async def test_opening_a_meeting_at_start_reads_every_stylesheet_first(sessions_
     app = make_app(sessions_dir, FakeClock(), tmp_path, open_id="2024-12-17")
     assert [Path(p).name for p in app.css_path] == ["app.tcss", "screens.tcss", "history.tcss"]
     assert not app._screens_css
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light", "ansi-dark"])
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_the_agenda_stand_in_draws_what_the_empty_editor_draws(
+        two_on_a_day: SessionStore, sessions_dir: Path, tmp_path: Path, monkeypatch,  # noqa: F811
+        theme: str, size: tuple[int, int]) -> None:
+    """The first frame's agenda box is a stand-in (the editor's imports and paint come
+    right after it): the screen is the same cell for cell once the editor replaces it, so
+    the swap is never seen (a Textual upgrade that restyles TextArea fails here)."""
+    from facilitator.screens.home import HomeScreen
+
+    mount_agenda = HomeScreen._mount_agenda
+    monkeypatch.setattr(HomeScreen, "_mount_agenda", lambda self: None)
+    monkeypatch.setattr(FacilitatorApp, "_start_past_worker", lambda self: None)
+    app = make_app(sessions_dir, FakeClock(), tmp_path)
+    async with app.run_test(size=size) as pilot:
+        home = await on_home(pilot)
+        app.theme = theme
+        await pilot.pause()
+        stand_in = home.query_one("#agenda-stand-in")
+        assert not home.query("#agenda-input") and stand_in.region.height >= 3
+        before, region = screen_cells(app), stand_in.region
+        mount_agenda(home)
+        await pilot.pause()
+        area = home.query_one("#agenda-input")
+        assert not home.query("#agenda-stand-in") and area.region == region and not area.has_focus
+        assert screen_cells(app) == before
+
+
+async def test_the_agenda_editor_comes_after_the_first_frame_once(
+        two_on_a_day: SessionStore, sessions_dir: Path, tmp_path: Path) -> None:  # noqa: F811
+    from facilitator.widgets.notes import NotesArea
+
+    app = make_app(sessions_dir, FakeClock(), tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        home = await on_home(pilot)
+        area = home.query_one("#agenda-input", NotesArea)
+        assert home._mount_agenda() is None  # a second call (a key that asked for it first) adds none
+        await pilot.pause()
+        assert list(home.query(NotesArea)) == [area]
+        await pilot.click("#agenda-input")
+        await pilot.press("x", "enter", "y")
+        assert area.text == "x\ny" and area.has_focus and home._agenda_text() == "x\ny"
+
+
+async def test_create_before_the_editor_is_mounted_makes_the_meeting(
+        two_on_a_day: SessionStore, sessions_dir: Path, tmp_path: Path, monkeypatch) -> None:  # noqa: F811
+    """ctrl+s typed ahead, before the editor replaced its stand-in: the agenda is empty and
+    the meeting is made; the editor, mounted late under the meeting, is there on home."""
+    from facilitator.screens.home import HomeScreen
+    from facilitator.widgets.notes import NotesArea
+
+    mount_agenda = HomeScreen._mount_agenda
+    monkeypatch.setattr(HomeScreen, "_mount_agenda", lambda self, text="": None)
+    app = make_app(sessions_dir, FakeClock(), tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        home = await on_home(pilot)
+        assert home.query("#agenda-stand-in") and home._agenda_text() == ""
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: type(app.screen).__name__ == "MeetingScreen")
+        assert app.screen.session.agenda_items == []
+        assert isinstance(mount_agenda(home), NotesArea)  # the call queued after the first frame
+        await pilot.pause()
+        assert home.query_one("#agenda-input", NotesArea).text == "" and not home.query("#agenda-stand-in")

@@ -6,6 +6,7 @@ import importlib.util
 import threading
 from collections import namedtuple
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -22,7 +23,9 @@ from textual.widgets.option_list import Option
 from facilitator.ids import shown_id
 from facilitator.screens.session_ops import SessionOps
 from facilitator.screens.styled_once import StyledOnce
-from facilitator.widgets.notes import NotesArea
+
+if TYPE_CHECKING:
+    from facilitator.widgets.notes import NotesArea
 
 
 HOME_SESSIONS = 100  # the newest sessions listed on home
@@ -113,7 +116,10 @@ class HomeScreen(SessionOps, StyledOnce, Screen):
                 )
                 yield Static(Text("One item a line: **Min (10m):** Topic", style="dim"),
                              classes="field-note -narrow-only")
-                yield NotesArea("", continue_bullets=False, id="agenda-input")
+                # The agenda editor (a TextArea: ~12 ms of imports, its mount and paint) comes
+                # right after the first frame, in place of a box drawn as it is when empty.
+                with Vertical(id="agenda-stand-in"):
+                    yield Static("", classes="cursor-line")
                 with Horizontal(classes="field"):
                     yield LineInput(placeholder=self._import_placeholder(narrow), id="import-path")
                     yield PlainButton(self._paste_label(narrow), id="paste")
@@ -128,9 +134,40 @@ class HomeScreen(SessionOps, StyledOnce, Screen):
         self._fit(event.size.width, event.size.height)
 
     def on_mount(self) -> None:
-        self.query_one("#agenda-input", NotesArea).cursor_blink = self.app.blink
         self._show_indexed()
+        self.call_after_refresh(self._mount_agenda)
         self.call_after_refresh(self.load_lists)
+
+    def _mount_agenda(self, text: str = "") -> NotesArea | None:
+        """Put the agenda editor (holding ``text``) where the first frame's stand-in is;
+        the editor, or None if it was there already."""
+        stand_ins = self.query("#agenda-stand-in")
+        if not stand_ins:
+            return None
+        from facilitator.widgets.notes import NotesArea
+
+        stand_in = stand_ins.first()
+        area = NotesArea(text, continue_bullets=False, id="agenda-input")
+        area.cursor_blink = self.app.blink
+        stand_in.parent.mount(area, after=stand_in)
+        stand_in.remove()
+        return area
+
+    def _agenda_text(self) -> str:
+        """What the agenda editor holds ("" before it replaced its stand-in: nothing typed)."""
+        for area in self.query("#agenda-input"):
+            return area.text
+        return ""
+
+    def _set_agenda_text(self, text: str) -> NotesArea:
+        """The agenda editor, now holding ``text`` (mounted with it if still a stand-in)."""
+        from facilitator.widgets.notes import NotesArea
+
+        area = self._mount_agenda(text)
+        if area is None:
+            area = self.query_one("#agenda-input", NotesArea)
+            area.load_text(text)
+        return area
 
     def _show_indexed(self) -> None:
         """The newest rows as the index file holds them, in the first frame: a few ms of
@@ -396,7 +433,8 @@ class HomeScreen(SessionOps, StyledOnce, Screen):
     @on(Input.Submitted, "#date")
     def date_done(self, event: Input.Submitted) -> None:
         event.stop()
-        self.query_one("#agenda-input", NotesArea).focus()
+        area = self._mount_agenda()
+        (area or self.query_one("#agenda-input")).focus()
 
     @on(Input.Submitted, "#import-path")
     def import_submitted(self, event: Input.Submitted) -> None:
@@ -413,7 +451,7 @@ class HomeScreen(SessionOps, StyledOnce, Screen):
             self.app.notify("The date must look like 2025-01-21.", severity="error", timeout=5)
             self.query_one("#date", Input).focus()
             return
-        text = self.query_one("#agenda-input", NotesArea).text
+        text = self._agenda_text()
         items = []
         if text.strip():
             from facilitator.agenda_input import read_agenda
@@ -425,7 +463,8 @@ class HomeScreen(SessionOps, StyledOnce, Screen):
         store = self.app.store
         session = new_session(tpl, store.make_id(date), date=date, agenda=items)
         if self.app.open_new_session(session):
-            self.query_one("#agenda-input", NotesArea).load_text("")
+            if self._agenda_text():
+                self._set_agenda_text("")
             warning = self.same_day_warning(session.id, date)
             if warning:
                 self.app.notify(warning, title="Two meetings on one day", severity="warning", timeout=12, markup=False)
@@ -445,9 +484,7 @@ class HomeScreen(SessionOps, StyledOnce, Screen):
         self._set_agenda(text, f"Imported {path.name}")
 
     def _set_agenda(self, text: str, message: str) -> None:
-        area = self.query_one("#agenda-input", NotesArea)
-        area.load_text(text.replace("\r\n", "\n"))
-        area.focus()
+        self._set_agenda_text(text.replace("\r\n", "\n")).focus()
         self.app.notify(message, timeout=3, markup=False)
 
     def action_paste(self) -> None:
