@@ -277,9 +277,12 @@ async def test_create_before_the_editor_is_mounted_makes_the_meeting(
     async with app.run_test(size=(120, 40)) as pilot:
         home = await on_home(pilot)
         assert home.query("#agenda-stand-in") and home._agenda_text() == ""
+        assert not home.query("#agenda-input")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: type(app.screen).__name__ == "MeetingScreen")
         assert app.screen.session.agenda_items == []
-        assert isinstance(mount_agenda(home), NotesArea)  # the call queued after the first frame
+        # The call queued after the first frame, and at once a key's (before the removal is done).
+        assert isinstance(mount_agenda(home), NotesArea) and mount_agenda(home) is None
         await pilot.pause()
+        assert len(home.query(NotesArea)) == 1
         assert home.query_one("#agenda-input", NotesArea).text == "" and not home.query("#agenda-stand-in")

@@ -98,6 +98,7 @@ class HomeScreen(SessionOps, StyledOnce, Screen):
         self._early_rows = False  # the rows shown are the index's, before its look at the files
         self._indexed: tuple[IndexedScan, int] | None = None  # the first frame's rows (peek_newest)
         self._left = False  # another screen was pushed over home since it was last shown
+        self._agenda_mounted = False  # the agenda editor has replaced the first frame's stand-in
 
     def compose(self) -> ComposeResult:
         # The size classes before any child is styled: set from on_mount each restyled
@@ -140,13 +141,14 @@ class HomeScreen(SessionOps, StyledOnce, Screen):
 
     def _mount_agenda(self, text: str = "") -> NotesArea | None:
         """Put the agenda editor (holding ``text``) where the first frame's stand-in is;
-        the editor, or None if it was there already."""
-        stand_ins = self.query("#agenda-stand-in")
-        if not stand_ins:
+        the editor, or None if it was there already (a flag, not a query: the stand-in's
+        removal is only done at the next turn of the loop)."""
+        if self._agenda_mounted:
             return None
+        self._agenda_mounted = True
         from facilitator.widgets.notes import NotesArea
 
-        stand_in = stand_ins.first()
+        stand_in = self.query_one("#agenda-stand-in")
         area = NotesArea(text, continue_bullets=False, id="agenda-input")
         area.cursor_blink = self.app.blink
         stand_in.parent.mount(area, after=stand_in)
