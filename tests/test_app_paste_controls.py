@@ -50,6 +50,28 @@ async def test_paste_into_notes_and_line_fields_is_cleaned() -> None:
         assert forbidden(painted(app)) == []
 
 
+async def test_a_terminal_paste_keeps_its_lines() -> None:
+    """Terminals send a paste's line breaks as CR (xterm, VTE, tmux's paste-buffer): each
+    is a new line in the notes (never a visible ␍ in one long line), the first line's end
+    in a one-line field; the other controls still show as stand-ins."""
+    app = Fields()
+    async with app.run_test(size=(120, 20)) as pilot:
+        notes = app.query_one("#notes", NotesArea)
+        line = app.query_one("#line", LineInput)
+        notes.focus()
+        await pilot.pause()
+        app.post_message(events.Paste("**Min (5m):** one\rtwo\r\rthree\x1b[2J\r\n- four"))
+        await pilot.pause()
+        assert notes.text == "**Min (5m):** one\ntwo\n\nthree\u241b[2J\n- four"
+        assert notes.cursor_location == (4, 6)
+        line.focus()
+        await pilot.pause()
+        app.post_message(events.Paste("Ada / @ada\rBob / @bob"))
+        await pilot.pause()
+        assert line.value == "Ada / @ada"
+        assert forbidden(notes.text + line.value) == [] and forbidden(painted(app)) == []
+
+
 async def test_load_text_is_cleaned() -> None:
     app = Fields()
     async with app.run_test(size=(120, 20)):
@@ -94,6 +116,8 @@ async def test_home_paste_says_why_in_one_line_and_cleans_what_it_pastes(session
 
 # Every control character the policy replaces, each after a letter (a CR not before a LF).
 EVERY_CONTROL = "a" + "".join(f"{ch}b" for ch in CONTROLS)
+# What a paste can hold in one line: in a paste, a CR is a line break (terminals send them so).
+EVERY_CONTROL_IN_A_LINE = "a" + "".join(f"{ch}b" for ch in CONTROLS if ch != "\r")
 
 
 def _textual_layer_sources():
@@ -171,12 +195,12 @@ async def test_a_paste_of_every_control_into_every_filter_and_search_field_shows
                 field.value = ""
                 field.focus()
                 await pilot.pause()
-                app.post_message(events.Paste(EVERY_CONTROL + "\nsecond line"))
+                app.post_message(events.Paste(EVERY_CONTROL_IN_A_LINE + "\nsecond line"))
                 await settle(pilot)
                 value = field.value
                 assert value.startswith("a") and value.endswith("b"), (name, field.id, value)
                 assert forbidden(value) == [], (name, field.id)
-                assert len(value) == len(EVERY_CONTROL) and "\u241b" in value and "\ufffd" in value
+                assert len(value) == len(EVERY_CONTROL_IN_A_LINE) and "\u241b" in value and "\ufffd" in value
                 # set by the program (a saved query, a file's name): the same policy
                 field.value = "x\x1b]0;title\x07y\x9b"
                 assert field.value == "x\u241b]0;title\u2407y\ufffd"
@@ -201,7 +225,12 @@ async def test_a_paste_into_the_home_fields_shows_no_control(sessions_dir, tmp_p
             field.value = ""
             field.focus()
             await pilot.pause()
-            app.post_message(events.Paste(EVERY_CONTROL))
+            app.post_message(events.Paste(EVERY_CONTROL_IN_A_LINE))
             await pilot.pause()
-            assert forbidden(field.value) == [] and len(field.value) == len(EVERY_CONTROL), field.id
+            assert forbidden(field.value) == [] and len(field.value) == len(EVERY_CONTROL_IN_A_LINE), field.id
+            field.value = ""
+            app.post_message(events.Paste(EVERY_CONTROL))  # its CR ends the first line
+            await pilot.pause()
+            before_cr = EVERY_CONTROL.split("\r")[0]
+            assert forbidden(field.value) == [] and len(field.value) == len(before_cr) and "\r" not in before_cr
         assert forbidden(painted(app)) == []

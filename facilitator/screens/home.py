@@ -486,7 +486,9 @@ class HomeScreen(SessionOps, StyledOnce, Screen):
         self._set_agenda(text, f"Imported {path.name}")
 
     def _set_agenda(self, text: str, message: str) -> None:
-        self._set_agenda_text(text.replace("\r\n", "\n")).focus()
+        from facilitator.text_offsets import normalise_newlines
+
+        self._set_agenda_text(normalise_newlines(text)).focus()
         self.app.notify(message, timeout=3, markup=False)
 
     def action_paste(self) -> None:

@@ -39,13 +39,16 @@ class LineInput(Input):
         return clean(value)
 
     def _on_paste(self, event: events.Paste) -> None:
-        """A paste's control characters (ESC, OSC, C1) become visible stand-ins (facilitator.sanitize)."""
+        """A paste's first line, its control characters (ESC, OSC, C1) as visible stand-ins
+        (facilitator.sanitize)."""
         from facilitator.sanitize import clean, has_controls
+        from facilitator.text_offsets import normalise_newlines
 
-        # Input keeps the first line; split at newlines only (splitlines would also split
-        # at \x0b, \x0c, \x1c-\x1e and \x85, hiding them instead of showing them).
-        first = event.text.replace("\r\n", "\n").split("\n")[0] if event.text else ""
-        if has_controls(first):
+        # Input keeps the first line; split at line breaks only (splitlines would also split
+        # at \x0b, \x0c, \x1c-\x1e and \x85, hiding them instead of showing them). A
+        # terminal sends a paste's line breaks as \r: a lone \r ends the line too.
+        first = normalise_newlines(event.text).split("\n")[0] if event.text else ""
+        if first != event.text or has_controls(first):
             event.prevent_default()  # Input's own handler would insert the raw text
             event.stop()
             selection = self.selection

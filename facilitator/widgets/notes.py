@@ -220,24 +220,18 @@ class NotesArea(TextArea, inherit_bindings=False):
         self.replace("\n" + m.group("indent") + marker + " ", self.cursor_location, self.cursor_location)
 
     async def _on_paste(self, event: events.Paste) -> None:
-        """A paste's control characters (ESC, OSC, C1) become visible stand-ins (facilitator.sanitize).
+        """A paste's line breaks are kept, its control characters (ESC, OSC, C1) become
+        visible stand-ins (facilitator.sanitize).
 
-        Only when there are any: otherwise TextArea's own handler pastes as usual.
+        Terminals send a paste's line breaks as ``\r`` (xterm, VTE, tmux's paste-buffer):
+        each lone ``\r``, and each ``\r\n``, is a new line here, not a ``␍`` in one long
+        line. A paste that needs neither goes to TextArea's own handler.
         """
         from facilitator.sanitize import clean, has_controls
+        from facilitator.text_offsets import normalise_newlines
 
-        text = event.text.replace("\r\n", "\n")
-        if self._link is not None:  # shared: a lone \r is a line break too, on every machine
-            from facilitator.text_offsets import normalise_newlines
-
-            text = normalise_newlines(text)
-            if not has_controls(text) and text != event.text:
-                event.prevent_default()
-                event.stop()
-                if not self.read_only:
-                    self.move_cursor(self.replace(text, *self.selection).end_location)
-                return
-        if not has_controls(text):
+        text = normalise_newlines(event.text)
+        if text == event.text and not has_controls(text):
             return
         event.prevent_default()  # TextArea's handler would insert the raw text
         event.stop()
