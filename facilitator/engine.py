@@ -530,8 +530,15 @@ class Meeting:
 
     def add_entry(self, section: Section, text: str) -> int:
         """Add a line; a check-in line starts the meeting's clock. Its index."""
+        return self.add_entries(section, [text])
+
+    def add_entries(self, section: Section, new: list[str]) -> int:
+        """Add lines at the end (a pasted block: one change, one save); the index of the
+        last one. A check-in line starts the meeting's clock."""
         texts = self.entries(section)
-        texts.append(text)
+        if not new:
+            return len(texts) - 1
+        texts.extend(new)
         if section.kind == SectionKind.CHECKIN:
             self.meeting_begins()
         self._set_entries(section, texts)

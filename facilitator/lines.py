@@ -218,6 +218,30 @@ def _is_placeholder(line: str) -> bool:
     return hits >= 3 and "@" not in low and len(low) < 80
 
 
+def pasted_lines(text: str) -> list[str]:
+    """The lines of a block pasted into a list (check-in, celebrations), one entry each: a
+    list marker (``- ``, ``1. ``, ``- [ ] ``) dropped; blank lines, headings (``### Check-in``,
+    pasted with the section) and the pad's prompt lines (``Name / @github / Institution``)
+    left out. Every kind of line break counts
+    (``\r\n``, and a lone ``\r`` as terminals send them)."""
+    out = []
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = _LIST_MARKER.sub("", raw.strip(), count=1).strip()
+        if line and not line.startswith("#") and not _is_placeholder(line) and not _is_prompt(line):
+            out.append(line)
+    return out
+
+
+_PROMPT_WORDS = frozenset(_PLACEHOLDER_WORDS) | {"note", "notes", "pronouns", "location", "optional", "username"}
+
+
+def _is_prompt(line: str) -> bool:
+    """A pad's sign-in prompt as typed, every word one of its field names
+    (``Name / @github / Institution (note)``): no one is called that."""
+    words = re.findall(r"[a-z]+", line.lower())
+    return len(words) >= 2 and all(w in _PROMPT_WORDS for w in words)
+
+
 @lru_cache(maxsize=8192)
 def parse_checkin(text: str) -> CheckinLine:
     """Name, handle, affiliation, pronouns, note and extra fields of a check-in line."""

@@ -9,6 +9,7 @@ from textual.widgets import Input, OptionList
 
 from facilitator.app import FacilitatorApp
 from facilitator.clipboard import CopyResult
+from facilitator.engine import Meeting
 from facilitator.model import Attendee
 from facilitator.store import SessionStore
 from facilitator.templates import get_template, new_session
@@ -433,3 +434,29 @@ async def test_opening_a_meeting_at_start_parses_only_its_templates_file(session
         # the whole set when something lists it (home, the next meeting), each file once
         assert set(app.templates.templates) >= {"2i2c", "collab-cafe", "hackmd-2019"}
         assert sorted(read) == sorted(p.stem for p in templates.BUILTIN_DIR.glob("*.toml"))
+
+
+async def test_a_block_pasted_at_check_in_adds_everyone(sessions_dir: Path, tmp_path: Path) -> None:
+    """The pad's check-in pasted into the box (a terminal's CR line breaks, bullets, the
+    prompt line): one person a line, in order, saved; a one-line paste is only typed."""
+    from textual import events
+
+    app = make_app(sessions_dir, FakeClock(), tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await create_meeting(pilot, [])
+        screen = app.screen
+        box = screen.query_one("#entry-input", Input)
+        assert box.has_focus
+        app.post_message(events.Paste("Name / @github / Institution\r- Ada / @ada / Uni\r- [b]Bob[/] / @bob\r"))
+        await pilot.pause()
+        await pilot.pause()
+        checkin = screen.stage.section
+        assert screen.engine.entries(checkin) == ["Ada / @ada / Uni", "[b]Bob[/] / @bob"]
+        assert box.value == "" and "[b]Bob[/] / @bob" in await shown(pilot)
+        app.post_message(events.Paste("Cy / @cy"))
+        await pilot.pause()
+        assert box.value == "Cy / @cy" and len(screen.engine.entries(checkin)) == 2
+        assert screen.save_now()
+        saved = SessionStore(sessions_dir).load(screen.session.id)
+    assert Meeting.entries(next(s for s in saved.sections if s.kind == "checkin")) == ["Ada / @ada / Uni",
+                                                                                        "[b]Bob[/] / @bob"]

@@ -179,3 +179,16 @@ def test_checkin_prompt_line_is_the_lists_prompt_not_an_attendee(fixtures_dir) -
     assert sec.attendees[0].text == prompt  # still the top line, as the archive writes it
     assert prompt in render_session(old, tpl)
     assert len(old.attendees) == len(im.entries(sec))
+
+
+def test_a_pasted_block_is_one_change() -> None:
+    """add_entries: the lines at the end in order, as one change of the list, the clock
+    started by the check-in; an empty block adds and changes nothing."""
+    m, clock, changes, saved = cafe()
+    checkin = section(m, SectionKind.CHECKIN)
+    before = m.entries(checkin)
+    assert m.add_entries(checkin, []) == len(before) - 1 and changes == [] and m.entries(checkin) == before
+    assert m.add_entries(checkin, ["Bob / @bob", "Cy / @cy"]) == len(before) + 1
+    assert m.entries(checkin) == before + ["Bob / @bob", "Cy / @cy"]
+    assert changes.count(Change.STRUCTURE) == 1 and m.session.clock.meeting_started_at == clock.wall()
+    assert m.session.status == SessionStatus.LIVE

@@ -167,3 +167,15 @@ def test_roles_and_headings() -> None:
 def test_parse_typed_agenda(typed: str, expected: tuple[str, str, str]) -> None:
     got = lines.parse_typed_agenda(typed)
     assert (got.owner, got.timebox, got.title) == expected
+
+
+def test_a_pasted_block_is_one_entry_a_line() -> None:
+    """A pad's check-in pasted whole (a terminal's CR line breaks, CRLF, list markers,
+    a task box, blank lines, the section's heading, the prompt in every form): the people,
+    in order."""
+    block = ("### Check-in\r\r- Ada Lovelace / @ada / Uni\r- Bob / @bob\r\n\r\n  1. Cy / @cy / Org\n- [ ] Dee\n"
+             "*Name / @github / Institution*\nName / GitHub handle / Institution\n"
+             "Name / @github / Institution (note)\n- Niels / Institution\n")
+    assert lines.pasted_lines(block) == ["Ada Lovelace / @ada / Uni", "Bob / @bob", "Cy / @cy / Org", "Dee",
+                                         "Niels / Institution"]
+    assert lines.pasted_lines("\r\n \n") == []

@@ -23,6 +23,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import ContentSwitcher, Input, OptionList, Static
 
 from facilitator.engine import Change, Meeting, Stage, StageKind, item_label
+from facilitator.lines import pasted_lines
 from facilitator.model import AgendaItem, Section, Session
 from facilitator.screens.styled_once import StyledOnce
 from facilitator.widgets.footer import KeysFooter
@@ -649,6 +650,14 @@ class MeetingScreen(StyledOnce, Screen):
             idx = event.index
         self._refresh_entries(event.section, idx)
 
+    def entry_pasted(self, event: EntryPane.Pasted) -> None:
+        event.stop()
+        new = pasted_lines(event.text)
+        last = self.engine.add_entries(event.section, new)
+        self._refresh_entries(event.section, last)
+        if new:
+            self.app.notify(f"Added {len(new)} lines." if len(new) != 1 else "Added 1 line.", timeout=3)
+
     def entry_question(self, event: EntryPane.QuestionSet) -> None:
         event.stop()
         self.engine.set_intro(event.section, event.text)
@@ -695,6 +704,7 @@ class MeetingScreen(StyledOnce, Screen):
     on_notes_edited = notes_edited
     on_entry_pane_submitted = entry_submitted
     on_entry_pane_question_set = entry_question
+    on_entry_pane_pasted = entry_pasted
     on_entry_pane_removed = entry_removed
     on_entry_pane_late_toggled = entry_late
     on_agenda_pane_submitted = agenda_submitted

@@ -45,6 +45,13 @@ class EntryPane(Vertical):
         text: str
 
     @dataclass
+    class Pasted(Message):
+        """Several lines pasted into the input: each its own new line of the list."""
+
+        section: Section
+        text: str
+
+    @dataclass
     class QuestionSet(Message):
         """The typed line is the list's question (the ice breaker's, under its heading)."""
 
@@ -110,8 +117,11 @@ class EntryPane(Vertical):
         self.engine = engine
         self.suggestions = suggestions
         self.editing = None
-        inp = self.query_one("#entry-input", Input)
+        inp = self.query_one("#entry-input", FormInput)
         inp.value = ""
+        # A pasted block (the pad's check-in, a chat's names) is read whole, a line each;
+        # a role takes one person, so its box keeps a paste's first line.
+        inp.takes_lines = stage.kind != "roles"
         if stage.kind == "checkin":
             # Short enough for the box at 80 columns; the keys are in the hint below it.
             inp.placeholder = "Name / @github / Institution (note)"
@@ -246,6 +256,16 @@ class EntryPane(Vertical):
             inp.value = text
         inp.focus()
         inp.cursor_position = len(inp.value)
+
+    @on(FormInput.LinesPasted)
+    def lines_pasted(self, event: FormInput.LinesPasted) -> None:
+        event.stop()
+        if self.stage is None or self.stage.section is None:
+            return
+        if self.editing is not None:
+            self.app.notify("Several lines pasted while editing one: added as new lines.", timeout=4)
+            self.action_cancel()
+        self.post_message(self.Pasted(self.stage.section, event.text))
 
     def action_cancel(self) -> None:
         if self.editing is not None:
