@@ -8,8 +8,8 @@ rewrites only that part of the line.
 
 from __future__ import annotations
 
+import os
 import re
-import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Iterator
@@ -55,8 +55,10 @@ SECTION_KINDS = tuple(SectionKind)
 
 
 def new_id() -> str:
-    """A short random id for agenda items (stable across reorders)."""
-    return uuid.uuid4().hex[:10]
+    """A short random id for agenda items (stable across reorders): 40 random bits as 10
+    hex digits, as ``uuid4().hex[:10]`` gave, without importing uuid (and platform): ~2 ms
+    before ``open ID``'s first frame."""
+    return os.urandom(5).hex()
 
 
 @dataclass

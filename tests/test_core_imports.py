@@ -165,3 +165,13 @@ asyncio.run(main())
 """
     code = f"import sys\nsys.path.insert(0, {str(Path(__file__).resolve().parent.parent)!r})\n{setup}"
     loads_none_of(code, ("facilitator.screens.meeting", "facilitator.engine", "facilitator.widgets.stage_list"))
+
+
+def test_the_data_layer_loads_neither_uuid_nor_platform() -> None:
+    """``open ID`` loads the store and the model before its first frame: uuid (which loads
+    platform) was ~2 ms of it for the agenda items' ids, now ``os.urandom``'s."""
+    loads_none_of("import facilitator.store, facilitator.templates, facilitator.engine", ("uuid", "platform"))
+    from facilitator.model import new_id
+
+    ids = {new_id() for _ in range(1000)}
+    assert len(ids) == 1000 and all(len(i) == 10 and int(i, 16) >= 0 and i == i.lower() for i in ids)
