@@ -234,3 +234,32 @@ async def test_a_paste_into_the_home_fields_shows_no_control(sessions_dir, tmp_p
             before_cr = EVERY_CONTROL.split("\r")[0]
             assert forbidden(field.value) == [] and len(field.value) == len(before_cr) and "\r" not in before_cr
         assert forbidden(painted(app)) == []
+
+
+async def test_a_block_pasted_into_a_meeting_list_or_the_agenda_form_shows_no_control(sessions_dir, tmp_path) -> None:
+    """Several lines pasted into the check-in box or the agenda form go to the meeting
+    whole (one entry or item a line): each control character becomes its stand-in there,
+    as in a field, so none is saved or reaches the terminal (an OSC 52 in a pasted agenda
+    went to the screen as it was)."""
+    from tests.conftest import FakeClock
+    from tests.test_app_meeting import create_meeting, make_app
+
+    app = make_app(sessions_dir, FakeClock(), tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await create_meeting(pilot, [])
+        screen = app.screen
+        app.post_message(events.Paste("Ada " + HOSTILE + " / @ada\rBob\x9b / @bob"))
+        await pilot.pause()
+        await pilot.pause()
+        people = screen.engine.entries(screen.stage.section)
+        assert len(people) == 2 and people[0].startswith("Ada a") and "\u241b" in people[0]
+        assert forbidden("".join(people)) == [] and forbidden(painted(app)) == []
+        screen.show_stage(next(i for i, st in enumerate(screen.stages) if st.kind == "agenda"))
+        await pilot.pause()
+        await pilot.pause()
+        app.post_message(events.Paste("**Min (5m):** Plan " + HOSTILE + "\r**Ada (5m):** B\x9b"))
+        await pilot.pause()
+        await pilot.pause()
+        items = [item.text for item in screen.session.agenda_items]
+        assert len(items) == 2 and items[0].startswith("**Min (5m):** Plan a") and "\u241b" in items[0]
+        assert forbidden("".join(items)) == [] and forbidden(painted(app)) == []

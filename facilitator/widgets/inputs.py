@@ -120,11 +120,16 @@ class FormInput(LineInput):
     takes_lines: bool = False
 
     def on_paste(self, event: events.Paste) -> None:
-        """A paste of several lines goes to the form whole, not cut to its first line."""
+        """A paste of several lines goes to the form whole, not cut to its first line: its
+        line breaks as ``\n`` (a terminal sends them as ``\r``), its other control
+        characters as visible stand-ins (facilitator.sanitize), as in the field itself."""
         if self.takes_lines and len([ln for ln in event.text.splitlines() if ln.strip()]) > 1:
+            from facilitator.sanitize import clean
+            from facilitator.text_offsets import normalise_newlines
+
             event.prevent_default()  # Input's own handler keeps only the first line
             event.stop()
-            self.post_message(self.LinesPasted(self, event.text))
+            self.post_message(self.LinesPasted(self, clean(normalise_newlines(event.text))))
 
     async def _on_key(self, event: events.Key) -> None:
         if follow_focus(self, event) or await screen_key_now(self, event):
