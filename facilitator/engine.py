@@ -7,6 +7,11 @@ layer renders it and subscribes to its changes; tests drive it with an injected 
 
 Times come from ``now()`` (monotonic) deadlines, never from counted ticks; the session
 file keeps wall-clock epochs (``sync``) so a reopened meeting carries on.
+
+Every line of text it is given (an entry, an agenda item, a list's question) has its
+control characters shown as stand-ins (``facilitator.sanitize``), whichever way it came:
+the screens clean what they send too, and no path may put one on a terminal. (Notes and
+bodies, cleaned by their pane on every edit, are not checked again on each keystroke.)
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import Callable
 from facilitator import lines, rooms
 from facilitator.clock import ItemTimer, MeetingClock, TimerSnapshot, format_clock, format_hhmm
 from facilitator.model import AgendaItem, Attendee, ItemStatus, Section, SectionKind, Session, SessionStatus
+from facilitator.sanitize import clean
 
 
 class StageKind(StrEnum):
@@ -408,6 +414,7 @@ class Meeting:
         return next((sec for sec in self.session.sections if item in sec.items), None)
 
     def add_item(self, text: str, notes: str = "") -> AgendaItem:
+        text, notes = clean(text), clean(notes)
         item = AgendaItem(text=text, notes=notes)
         s = self.session
         tpl = self.template
@@ -441,6 +448,7 @@ class Meeting:
         return added, read.messages
 
     def edit_item(self, item: AgendaItem, text: str) -> None:
+        text = clean(text)
         item.text = text
         sec = self.section_of(item)
         if sec is not None and sec.kind == SectionKind.TOPIC:
@@ -538,13 +546,14 @@ class Meeting:
         texts = self.entries(section)
         if not new:
             return len(texts) - 1
-        texts.extend(new)
+        texts.extend(map(clean, new))
         if section.kind == SectionKind.CHECKIN:
             self.meeting_begins()
         self._set_entries(section, texts)
         return len(texts) - 1
 
     def edit_entry(self, section: Section, index: int, text: str) -> None:
+        text = clean(text)
         texts = self.entries(section)
         if section.kind == SectionKind.ROLES:
             role = lines.parse_role(texts[index])
@@ -584,7 +593,7 @@ class Meeting:
 
     def set_intro(self, section: Section, text: str) -> None:
         """The line under a list's heading: the ice breaker's question."""
-        section.intro = " ".join(text.split())
+        section.intro = clean(" ".join(text.split()))
         self.changed(Change.CONTENT)
 
     def people(self) -> list[str]:

@@ -192,3 +192,27 @@ def test_a_pasted_block_is_one_change() -> None:
     assert m.entries(checkin) == before + ["Bob / @bob", "Cy / @cy"]
     assert changes.count(Change.STRUCTURE) == 1 and m.session.clock.meeting_started_at == clock.wall()
     assert m.session.status == SessionStatus.LIVE
+
+
+def test_every_line_of_text_the_engine_takes_is_cleaned() -> None:
+    """Whatever a screen sends (a paste, a form, a future path), an entry, an item or a
+    question never holds a control character: each shows as its stand-in, one for one."""
+    from tests.test_controls import CONTROLS, forbidden
+
+    hostile = "x" + "".join(CONTROLS) + " \x1b]52;c;ZXZpbA==\x07 zq"
+    m, clock, changes, saved = cafe()
+    checkin = section(m, SectionKind.CHECKIN)
+    celebrations = section(m, SectionKind.CELEBRATIONS)
+    m.add_entry(checkin, "Ada " + hostile)
+    m.add_entries(checkin, ["Bob " + hostile, "Cy"])
+    m.edit_entry(celebrations, m.add_entry(celebrations, "first"), "Shipped " + hostile)
+    m.set_intro(celebrations, "Question " + hostile)
+    item = m.add_item("**Min (5m):** " + hostile, notes="- " + hostile)
+    m.edit_item(m.add_item("later"), "**Ada (5m):** " + hostile)
+    added, _ = m.add_agenda_text("**Sam (5m):** " + hostile + "\n  - a note " + hostile)
+    texts = [*m.entries(checkin), *m.entries(celebrations), celebrations.intro, item.notes,
+             *(i.text for i in m.session.agenda_items), *(i.notes for i in added)]
+    assert forbidden("".join(texts)) == []
+    marked = [t for t in texts if "zq" in t]
+    assert len(marked) == 9 and all("\u241b" in t for t in marked)
+    assert m.entries(checkin)[-1] == "Cy" and "x" in m.entries(checkin)[0]
