@@ -224,8 +224,10 @@ def pasted_lines(text: str) -> list[str]:
     pasted with the section) and the pad's prompt lines (``Name / @github / Institution``)
     left out. Every kind of line break counts
     (``\r\n``, and a lone ``\r`` as terminals send them)."""
+    from facilitator.text_offsets import normalise_newlines
+
     out = []
-    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    for raw in normalise_newlines(text).split("\n"):
         line = _LIST_MARKER.sub("", raw.strip(), count=1).strip()
         if line and not line.startswith("#") and not _is_placeholder(line) and not _is_prompt(line):
             out.append(line)
