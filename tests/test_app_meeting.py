@@ -456,6 +456,12 @@ async def test_a_block_pasted_at_check_in_adds_everyone(sessions_dir: Path, tmp_
         app.post_message(events.Paste("Cy / @cy"))
         await pilot.pause()
         assert box.value == "Cy / @cy" and len(screen.engine.entries(checkin)) == 2
+        box.value = ""
+        app.post_message(events.Paste("### Check-in\r\r*Name / @github / Institution*\r"))
+        await pilot.pause()
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert said[-1].startswith("Nothing added:") and len(screen.engine.entries(checkin)) == 2
         assert screen.save_now()
         saved = SessionStore(sessions_dir).load(screen.session.id)
     assert Meeting.entries(next(s for s in saved.sections if s.kind == "checkin")) == ["Ada / @ada / Uni",

@@ -23,29 +23,28 @@ def painted(app: App) -> str:
     return "\n".join("".join(seg.text for seg in strip) for strip in strips)
 
 
+async def paste_into(pilot, widget, text: str) -> None:
+    """Focus ``widget`` and paste ``text`` as a terminal does, then let it land."""
+    widget.focus()
+    await pilot.pause()
+    pilot.app.post_message(events.Paste(text))
+    await pilot.pause()
+
+
 async def test_paste_into_notes_and_line_fields_is_cleaned() -> None:
     app = Fields()
     async with app.run_test(size=(200, 30)) as pilot:
         notes = app.query_one("#notes", NotesArea)
         line = app.query_one("#line", LineInput)
-        notes.focus()
-        await pilot.pause()
-        app.post_message(events.Paste("first\n" + HOSTILE + "\nlast"))
-        await pilot.pause()
+        await paste_into(pilot, notes, "first\n" + HOSTILE + "\nlast")
         assert notes.text.startswith("first\na") and notes.text.endswith(" end\nlast")
         assert forbidden(notes.text) == [] and "\u241b" in notes.text
-        line.focus()
-        await pilot.pause()
-        app.post_message(events.Paste(HOSTILE))
-        await pilot.pause()
+        await paste_into(pilot, line, HOSTILE)
         assert line.value.startswith("a") and line.value.endswith(" end")
         assert forbidden(line.value) == [] and "\u241b" in line.value
         # a plain paste is unchanged (and CRLF line ends come in as lines)
         notes.load_text("")
-        notes.focus()
-        await pilot.pause()
-        app.post_message(events.Paste("one\r\ntwo\tthree"))
-        await pilot.pause()
+        await paste_into(pilot, notes, "one\r\ntwo\tthree")
         assert notes.text == "one\ntwo\tthree"
         assert forbidden(painted(app)) == []
 
@@ -58,16 +57,10 @@ async def test_a_terminal_paste_keeps_its_lines() -> None:
     async with app.run_test(size=(120, 20)) as pilot:
         notes = app.query_one("#notes", NotesArea)
         line = app.query_one("#line", LineInput)
-        notes.focus()
-        await pilot.pause()
-        app.post_message(events.Paste("**Min (5m):** one\rtwo\r\rthree\x1b[2J\r\n- four"))
-        await pilot.pause()
+        await paste_into(pilot, notes, "**Min (5m):** one\rtwo\r\rthree\x1b[2J\r\n- four")
         assert notes.text == "**Min (5m):** one\ntwo\n\nthree\u241b[2J\n- four"
         assert notes.cursor_location == (4, 6)
-        line.focus()
-        await pilot.pause()
-        app.post_message(events.Paste("Ada / @ada\rBob / @bob"))
-        await pilot.pause()
+        await paste_into(pilot, line, "Ada / @ada\rBob / @bob")
         assert line.value == "Ada / @ada"
         assert forbidden(notes.text + line.value) == [] and forbidden(painted(app)) == []
 

@@ -657,6 +657,9 @@ class MeetingScreen(StyledOnce, Screen):
         self._refresh_entries(event.section, last)
         if new:
             self.app.notify(f"Added {len(new)} lines." if len(new) != 1 else "Added 1 line.", timeout=3)
+        else:
+            self.app.notify("Nothing added: the pasted lines were blank, headings or the sign-in prompt.",
+                            timeout=5)
 
     def entry_question(self, event: EntryPane.QuestionSet) -> None:
         event.stop()
