@@ -20,12 +20,15 @@ import re
 import time
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from facilitator import lines, rooms
+from facilitator import lines
 from facilitator.clock import ItemTimer, MeetingClock, TimerSnapshot, format_clock, format_hhmm
 from facilitator.model import AgendaItem, Attendee, ItemStatus, Section, SectionKind, Session, SessionStatus
 from facilitator.sanitize import clean
+
+if TYPE_CHECKING:  # breakout rooms: imported when rooms are planned, not for the first frame
+    from facilitator.rooms import RoomPlan
 
 
 class StageKind(StrEnum):
@@ -625,14 +628,18 @@ class Meeting:
         people = [a.name for a in self.session.attendees if a.name]
         secs = [s for s in self.session.sections_of(SectionKind.AGENDA) if "breakout" in s.heading.lower()]
         items = [i for s in secs for i in s.items] or self.session.agenda_items
-        return [(i, rooms.suggestion_names(i.notes, people)) for i in items]
+        from facilitator.rooms import suggestion_names
 
-    def open_rooms(self, plans: list[rooms.RoomPlan], minutes: int) -> list[Section]:
+        return [(i, suggestion_names(i.notes, people)) for i in items]
+
+    def open_rooms(self, plans: list[RoomPlan], minutes: int) -> list[Section]:
         """Open the rooms (after the suggestions, or at the end) and start their shared timer."""
         if not self.controls_meeting:
             return []
         if not plans:
             return []
+        from facilitator import rooms
+
         tpl = self.template
         shape = getattr(tpl, "room_heading", rooms.DEFAULT_ROOM_HEADING)
         main_shape = getattr(tpl, "main_room_heading", rooms.DEFAULT_MAIN_ROOM_HEADING)

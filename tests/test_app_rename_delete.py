@@ -16,7 +16,7 @@ from facilitator.model import Session
 from facilitator.screens.browse import BrowseScreen
 from facilitator.screens.dialogs import ConfirmDialog, TextPrompt
 from facilitator.screens.home import HomeScreen
-from facilitator.screens.session_ops import TrashScreen
+from facilitator.screens.trash import TrashScreen
 from facilitator.store import SessionStore
 from facilitator.widgets.session_table import SessionTable
 from tests.test_app_history import HostApp, settle, until

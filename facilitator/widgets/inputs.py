@@ -12,7 +12,6 @@ tests/test_textual_private.py, which fails loudly if a Textual upgrade moves the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from textual import events
 from textual.message import Message
@@ -109,12 +108,13 @@ class FormInput(LineInput):
     it after the focus moved on is passed to the widget that has the focus now, in order.
     """
 
-    @dataclass
     class LinesPasted(Message):
         """Several lines pasted into a field that takes them (``takes_lines``) as a whole."""
 
-        field: "FormInput"
-        text: str
+        def __init__(self, field: "FormInput", text: str) -> None:
+            super().__init__()
+            self.field = field
+            self.text = text
 
     #: A form that reads a pasted block (the agenda) sets this; others keep the first line.
     takes_lines: bool = False

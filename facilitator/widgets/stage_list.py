@@ -12,7 +12,6 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from facilitator.engine import Meeting, Stage, StageKind, item_label
-from facilitator.rooms import room_label
 from facilitator.widgets.inputs import follow_focus, screen_key_now
 
 # An agenda item's state (Meeting.item_state) as a mark and a style.
@@ -45,6 +44,8 @@ def stage_label(st: Stage, state: Meeting) -> Text:
         return t
     sec = st.section
     if st.kind == StageKind.ROOM and sec is not None:
+        from facilitator.rooms import room_label  # only a meeting with rooms needs it
+
         t = Text("  ⇉ ", style="bold" if state.rooms_open else "dim", no_wrap=True, overflow="ellipsis")
         t.append(room_label(sec))
         return t

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
@@ -33,22 +32,25 @@ class AgendaPane(Vertical):
         Binding("escape", "cancel", "Cancel edit", show=False, id="agenda.cancel"),
     ]
 
-    @dataclass
     class Submitted(Message):
         """An item typed: new (``editing`` None) or the new lead line of ``editing``."""
 
-        editing: AgendaItem | None
-        text: str
+        def __init__(self, editing: AgendaItem | None, text: str) -> None:
+            super().__init__()
+            self.editing = editing
+            self.text = text
 
-    @dataclass
     class Pasted(Message):
         """Several agenda lines pasted into the form: the screen adds them all."""
 
-        text: str
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
 
-    @dataclass
     class RemoveRequested(Message):
-        item: AgendaItem
+        def __init__(self, item: AgendaItem) -> None:
+            super().__init__()
+            self.item = item
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)

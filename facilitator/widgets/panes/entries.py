@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
@@ -36,37 +35,42 @@ class EntryPane(Vertical):
         Binding("ctrl+l", "question", "Set question", show=False, id="entry.question"),
     ]
 
-    @dataclass
     class Submitted(Message):
         """A line typed: a new one (``index`` None) or the edit of line ``index``."""
 
-        section: Section
-        index: int | None
-        text: str
+        def __init__(self, section: Section, index: int | None, text: str) -> None:
+            super().__init__()
+            self.section = section
+            self.index = index
+            self.text = text
 
-    @dataclass
     class Pasted(Message):
         """Several lines pasted into the input: each its own new line of the list."""
 
-        section: Section
-        text: str
+        def __init__(self, section: Section, text: str) -> None:
+            super().__init__()
+            self.section = section
+            self.text = text
 
-    @dataclass
     class QuestionSet(Message):
         """The typed line is the list's question (the ice breaker's, under its heading)."""
 
-        section: Section
-        text: str
+        def __init__(self, section: Section, text: str) -> None:
+            super().__init__()
+            self.section = section
+            self.text = text
 
-    @dataclass
     class Removed(Message):
-        section: Section
-        index: int
+        def __init__(self, section: Section, index: int) -> None:
+            super().__init__()
+            self.section = section
+            self.index = index
 
-    @dataclass
     class LateToggled(Message):
-        section: Section
-        index: int
+        def __init__(self, section: Section, index: int) -> None:
+            super().__init__()
+            self.section = section
+            self.index = index
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)

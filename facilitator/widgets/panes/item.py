@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
@@ -18,12 +17,13 @@ from facilitator.widgets.notes import NotesArea
 from facilitator.widgets.timer import TimerDisplay
 
 
-@dataclass
 class NotesEdited(Message):
     """The notes of an item (or the text of a section: a room, a raw section) were edited."""
 
-    target: AgendaItem | Section
-    text: str
+    def __init__(self, target: AgendaItem | Section, text: str) -> None:
+        super().__init__()
+        self.target = target
+        self.text = text
 
 
 class ItemPane(Vertical):
