@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from facilitator import store
     from facilitator.model import Session
     from facilitator.store import SessionStore
+    from facilitator.summaries import SessionSummary
     from facilitator.templates import Template, TemplateSet
 
 # The data layer (store, templates, model, tomllib, tomli_w, json) is imported by the
@@ -351,7 +352,7 @@ def cmd_import(args: argparse.Namespace, st: SessionStore) -> int:
     return 0
 
 
-def _summary_dict(s: store.SessionSummary) -> dict[str, Any]:
+def _summary_dict(s: SessionSummary) -> dict[str, Any]:
     return {
         "id": s.id,
         "date": s.date,

@@ -6,7 +6,7 @@ so a refresh parses only the files that changed, and each changed file exactly o
 list, search, people, stats and next all read the same tables. It holds:
 
 - ``files``: every ``*.toml`` seen, with its key, or why it cannot be read;
-- ``sessions``: what a session list shows (``store.SessionSummary``) and a filter haystack;
+- ``sessions``: what a session list shows (``summaries.SessionSummary``) and a filter haystack;
 - ``attendees``: the check-in lines (people, check-in completions);
 - ``items``: agenda items with planned and actual seconds (time review);
 - ``units``: an FTS5 table of the searchable units (an item with its notes, a section's

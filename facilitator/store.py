@@ -18,7 +18,6 @@ import tempfile
 import threading
 import time
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
@@ -38,6 +37,7 @@ from facilitator.sanitize import clean_data, toml_may_hold_controls
 
 if TYPE_CHECKING:
     from facilitator.index import SessionIndex
+    from facilitator.summaries import BrokenFile, ScanResult, SessionSummary, TrashedSession
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,80}$")
 
@@ -555,57 +555,6 @@ def dumps_session(session: Session) -> str:
 # -- scanning -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SessionSummary:
-    """What a session list shows, without holding the whole session."""
-
-    id: str
-    date: str
-    heading: str
-    title: str
-    template: str
-    status: str
-    attendees: int
-    agenda_items: int
-    archived_in: str
-    path: Path
-    mtime: float
-    cancelled: str = ""  # the one-line note of a meeting that did not happen
-    breakout_rooms: int = 0  # how many breakout rooms' notes the meeting holds
-
-    @classmethod
-    def of(cls, session: Session, path: Path, mtime: float) -> SessionSummary:
-        return cls(
-            id=session.id,
-            date=session.date,
-            heading=session.heading,
-            title=session.title,
-            template=session.template,
-            status=session.status,
-            attendees=len(session.attendees),
-            agenda_items=len(session.agenda_items),
-            archived_in=session.archived_in,
-            path=path,
-            mtime=mtime,
-            cancelled=" ".join(session.cancelled.split())[:200],
-            breakout_rooms=len(session.rooms),
-        )
-
-
-@dataclass(frozen=True)
-class BrokenFile:
-    """A file in the sessions directory that could not be read, and why."""
-
-    path: Path
-    reason: str
-
-
-@dataclass
-class ScanResult:
-    sessions: list[SessionSummary]
-    broken: list[BrokenFile]
-
-
 # -- locking --------------------------------------------------------------------------
 
 
@@ -929,15 +878,6 @@ def file_lock(target: Path, timeout: float | None = None, what: str | None = Non
 # -- the store ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class TrashedSession:
-    """A deleted session in ``.trash/``: the newest copy of its id and when it was deleted."""
-
-    session_id: str
-    path: Path
-    deleted: float  # epoch seconds (the file's mtime: set when it went to the trash)
-
-
 class SessionStore:
     """The sessions directory. Created on first save, not before (listing creates nothing)."""
 
@@ -1088,6 +1028,8 @@ class SessionStore:
             files = [p for p in trash.iterdir() if p.suffix == ".toml"]
         except OSError:
             return []
+        from facilitator.summaries import TrashedSession
+
         out: dict[str, TrashedSession] = {}
         for p in files:
             sid = p.stem.split("~", 1)[0]
@@ -1127,6 +1069,7 @@ class SessionStore:
 
     def _refreshed(self, progress: Callable[[int, int], None] | None = None) -> tuple[SessionIndex, list[BrokenFile]]:
         from facilitator.index import index_for
+        from facilitator.summaries import BrokenFile
 
         if not self.root.is_dir():
             if self.root.exists():
@@ -1157,6 +1100,8 @@ class SessionStore:
 
     def newest(self, limit: int | None) -> tuple[ScanResult, int]:
         """:meth:`scan` cut to the newest ``limit`` sessions (all with None), and how many there are."""
+        from facilitator.summaries import ScanResult
+
         idx, broken = self._refreshed()
         if not self.root.exists():
             return ScanResult([], []), 0
@@ -1181,6 +1126,8 @@ class SessionStore:
             return None  # the fresh read reports what is wrong
 
     def _rows(self, idx, limit: int | None, broken: list[BrokenFile]) -> tuple[ScanResult, int]:
+        from facilitator.summaries import BrokenFile, ScanResult, SessionSummary
+
         root = self.root
         sessions = [
             SessionSummary(sid, date, heading, title, template, status, attendees, agenda_items,

@@ -31,7 +31,8 @@ from facilitator.screens.styled_once import StyledOnce
 from facilitator.widgets.footer import KeysFooter
 from facilitator.widgets.inputs import LineInput
 from facilitator.index import session_haystack
-from facilitator.store import BrokenFile, ScanResult, SessionStore, StoreError, id_suffix
+from facilitator.store import SessionStore, StoreError, id_suffix
+from facilitator.summaries import BrokenFile, ScanResult
 from facilitator.widgets.session_table import SessionTable
 
 if TYPE_CHECKING:

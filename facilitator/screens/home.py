@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 HOME_SESSIONS = 100  # the newest sessions listed on home
 
 # The rows of the first frame, read from the index file as it is (``index.peek_newest``)
-# without the data layer: the fields of ``store.SessionSummary``, ``BrokenFile`` and
+# without the data layer: the fields of ``summaries.SessionSummary``, ``BrokenFile`` and
 # ``ScanResult``, in their order, so the rows compare with the fresh ones that follow.
 IndexedRow = namedtuple("IndexedRow", "id date heading title template status attendees agenda_items "
                                       "archived_in path mtime cancelled breakout_rooms")

@@ -19,7 +19,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
-    from facilitator.store import SessionStore, TrashedSession
+    from facilitator.store import SessionStore
+    from facilitator.summaries import TrashedSession
 
 TRASH_SHOWN = 200  # the most recently deleted sessions the trash list shows
 
