@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import threading
 from collections import namedtuple
 from pathlib import Path
@@ -45,13 +44,6 @@ def first_frame_rows(height: int) -> int:
     as the list can show (two lines each), not all HOME_SESSIONS. A hundred options were
     ~8 ms of that frame at 10,000 sessions; the others come with the fresh rows after it."""
     return max(1, min(HOME_SESSIONS, height // 2 + 1))
-
-
-def browse_available() -> bool:
-    try:
-        return importlib.util.find_spec("facilitator.screens.browse") is not None
-    except (ImportError, ValueError):
-        return False
 
 
 class HomeScreen(SessionOps, StyledOnce, Screen):
@@ -111,12 +103,7 @@ class HomeScreen(SessionOps, StyledOnce, Screen):
                 with Horizontal(classes="field"):
                     yield Static("Date", classes="field-label")
                     yield LineInput(self.app.today(), id="date")
-                yield Static(
-                    Text("Agenda (optional): one item a line, e.g. **Min (10m):** Binder federation", style="dim"),
-                    classes="field-note -wide-only",
-                )
-                yield Static(Text("One item a line: **Min (10m):** Topic", style="dim"),
-                             classes="field-note -narrow-only")
+                yield Static(self._agenda_note(narrow), id="agenda-note", classes="field-note")
                 # The agenda editor (a TextArea: ~12 ms of imports, its mount and paint) comes
                 # right after the first frame, in place of a box drawn as it is when empty.
                 with Vertical(id="agenda-stand-in"):
@@ -198,6 +185,7 @@ class HomeScreen(SessionOps, StyledOnce, Screen):
         narrow = self._fit_classes(width, height)
         self.query_one("#import-path", Input).placeholder = self._import_placeholder(narrow)
         self.query_one("#paste", Button).label = self._paste_label(narrow)
+        self.query_one("#agenda-note", Static).update(self._agenda_note(narrow))
         self._show_hint()
 
     def _fit_classes(self, width: int, height: int) -> bool:
@@ -210,6 +198,13 @@ class HomeScreen(SessionOps, StyledOnce, Screen):
     @staticmethod
     def _import_placeholder(narrow: bool) -> str:
         return "…or a .md file (ctrl+l)" if narrow else "…or a Markdown file (ctrl+l)"
+
+    @staticmethod
+    def _agenda_note(narrow: bool) -> Text:
+        """The line over the agenda box, short below 100 columns so it does not wrap."""
+        if narrow:
+            return Text("One item a line: **Min (10m):** Topic", style="dim")
+        return Text("Agenda (optional): one item a line, e.g. **Min (10m):** Binder federation", style="dim")
 
     @staticmethod
     def _paste_label(narrow: bool) -> str:
@@ -229,11 +224,6 @@ class HomeScreen(SessionOps, StyledOnce, Screen):
         if self._lists_loaded and self._left:
             self._left = False
             self.load_sessions()
-
-    def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action == "browse":
-            return browse_available()
-        return True
 
     def load_lists(self) -> None:
         # The sessions first: their thread reads the index while the templates load here.
@@ -408,9 +398,8 @@ class HomeScreen(SessionOps, StyledOnce, Screen):
         if total > listed:
             hint = f"The newest {listed} of {total:,} · " + hint
             short = f"Newest {listed} of {total:,} · " + short
-        if browse_available():
-            hint += " · ctrl+b history · ctrl+f or / search"
-            short += " · / search"
+        hint += " · ctrl+b history · ctrl+f or / search"
+        short += " · / search"
         if result.broken:
             hint += f" · {len(result.broken)} unreadable file(s) listed in red, left untouched"
             short += f" · {len(result.broken)} unreadable (red)"
@@ -561,9 +550,6 @@ class HomeScreen(SessionOps, StyledOnce, Screen):
             self.app.push_screen(BrokenFileScreen(self.broken[index]))
 
     def action_browse(self) -> None:
-        if not browse_available():
-            self.app.notify("History browsing is not available in this build.", timeout=4)
-            return
         from facilitator.screens.browse import BrowseScreen
 
         def opened(result) -> None:
