@@ -657,6 +657,10 @@ class SessionIndex:
             else:
                 conn.execute("DELETE FROM meta WHERE key = 'listing'")
             conn.execute("COMMIT")
+            if not self.in_memory:  # home's kept rows may now show less than the index
+                from facilitator.first_rows import forget
+
+                forget(self.dir)
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")

@@ -1125,6 +1125,23 @@ class SessionStore:
         except (OSError, sqlite3.Error):
             return None  # the fresh read reports what is wrong
 
+    def keep_first_rows(self, scan: ScanResult, total: int) -> None:
+        """Keep the newest rows of ``scan`` for home's next first frame
+        (``facilitator.first_rows``), unless they are kept already; derived data, so a
+        directory that cannot take the file (read-only, gone) goes without it."""
+        from facilitator import first_rows
+
+        rows = [(s.path.name, s.id, s.date, s.heading, s.title, s.template, s.status, s.attendees,
+                 s.agenda_items, s.archived_in, s.mtime, s.cancelled, s.breakout_rooms)
+                for s in scan.sessions[:first_rows.MAX_ROWS]]
+        data = first_rows.encode(rows, total, [(b.path.name, b.reason) for b in scan.broken])
+        if not self.root.is_dir() or first_rows.unchanged(self.root, data):
+            return
+        try:
+            atomic_write_text(self.root / first_rows.FILE_NAME, data, sync_dir=False)
+        except OSError:
+            pass
+
     def _rows(self, idx, limit: int | None, broken: list[BrokenFile]) -> tuple[ScanResult, int]:
         from facilitator.summaries import BrokenFile, ScanResult, SessionSummary
 

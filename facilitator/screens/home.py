@@ -159,23 +159,33 @@ class HomeScreen(SessionOps, StyledOnce, Screen):
         return area
 
     def _show_indexed(self) -> None:
-        """The newest rows as the index file holds them, in the first frame: a few ms of
-        SQLite (no store, model or TOML import, no look at the files); the look at every
-        file follows in a thread and replaces them only if a file changed."""
-        from facilitator.index import peek_newest
+        """The newest rows as last seen, in the first frame: those home kept
+        (``facilitator.first_rows``, well under a millisecond), else the index file's (a
+        few ms of SQLite); no store, model or TOML import, no look at the files. The look
+        at every file follows in a thread and replaces them only if a file changed."""
+        from facilitator import first_rows
 
         root = self.app.sessions_dir
-        peek = peek_newest(root, first_frame_rows(self.app.size.height))
-        if peek is None:  # no index yet (or not of this version): the thread reads the files
-            return
-        rows, total, broken = peek
-        result = IndexedScan(
-            [IndexedRow(sid, date, heading, title, template, status, attendees, agenda_items,
-                        archived_in, root / name, mtime_ns / 1e9, cancelled, rooms)
-             for (name, sid, date, heading, title, template, status, attendees, agenda_items,
-                  archived_in, cancelled, mtime_ns, rooms) in rows],
-            [IndexedBroken(root / name, reason) for name, reason in broken],
-        )
+        limit = first_frame_rows(self.app.size.height)
+        kept = first_rows.read(root, limit)
+        if kept is not None:
+            rows, total, broken = kept
+            sessions = [IndexedRow(sid, date, heading, title, template, status, attendees, agenda_items,
+                                   archived_in, root / name, mtime, cancelled, rooms)
+                        for (name, sid, date, heading, title, template, status, attendees, agenda_items,
+                             archived_in, mtime, cancelled, rooms) in rows]
+        else:
+            from facilitator.index import peek_newest
+
+            peek = peek_newest(root, limit)
+            if peek is None:  # no index yet (or not of this version): the thread reads the files
+                return
+            rows, total, broken = peek
+            sessions = [IndexedRow(sid, date, heading, title, template, status, attendees, agenda_items,
+                                   archived_in, root / name, mtime_ns / 1e9, cancelled, rooms)
+                        for (name, sid, date, heading, title, template, status, attendees, agenda_items,
+                             archived_in, cancelled, mtime_ns, rooms) in rows]
+        result = IndexedScan(sessions, [IndexedBroken(root / name, reason) for name, reason in broken])
         self._indexed = (result, total)
         self._show_sessions(result, total, final=False)
 
@@ -286,6 +296,7 @@ class HomeScreen(SessionOps, StyledOnce, Screen):
             self.app.call_from_thread(self._show_sessions, *fresh)
         else:
             self.app.call_from_thread(self._sessions_fresh, fresh)
+        store.keep_first_rows(*fresh)  # for the next first frame (if they changed)
 
     def _show_early(self, early, painted) -> None:
         self._show_sessions(*early, final=False)
