@@ -267,11 +267,13 @@ class FacilitatorApp(App[int]):
 
     def apply_user_keymap(self) -> None:
         """The user's ``keymap.toml`` (``facilitator.keymap``) over every binding id."""
-        from facilitator.keymap import keymap_path, read_keymap
+        from facilitator.paths import keymap_path
 
         path = self.keymap_file if self.keymap_file is not None else keymap_path()
         if not path.exists():  # the usual case: nothing to import or check
             return
+        from facilitator.keymap import read_keymap
+
         result = read_keymap(path, binding_ids())
         if result.keys:
             self.set_keymap(result.keys)

@@ -9,21 +9,10 @@ and changes nothing.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-KEYMAP_ENV = "FACILITATOR_KEYMAP"
-
-
-def keymap_path() -> Path:
-    """``$FACILITATOR_KEYMAP``, else ``keymap.toml`` in the user config dir for "facilitator"."""
-    env = os.environ.get(KEYMAP_ENV)
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir("facilitator")) / "keymap.toml"
+from facilitator.paths import KEYMAP_ENV, keymap_path  # noqa: F401 (re-exported: where the file is)
 
 
 @dataclass

@@ -69,3 +69,17 @@ def user_templates_dir() -> Path:
     if env:
         return Path(env).expanduser()
     return _xdg_base("XDG_CONFIG_HOME", ".config") / "facilitator" / "templates"
+
+
+KEYMAP_ENV = "FACILITATOR_KEYMAP"
+
+
+def keymap_path() -> Path:
+    """``$FACILITATOR_KEYMAP``, else ``keymap.toml`` in the user config dir for "facilitator"
+    (``facilitator.keymap`` reads it; here, so a start without one never loads that module)."""
+    env = os.environ.get(KEYMAP_ENV)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("facilitator")) / "keymap.toml"

@@ -58,9 +58,20 @@ def test_core_modules_do_not_import_textual() -> None:
 def test_the_app_and_home_import_without_the_data_layer() -> None:
     """The first frame comes before the store, model and TOML writer are imported (app.py
     makes the store on first use); a screen module importing them at the top undoes that.
-    Nor tomllib: the keymap's path is looked up at every start, its file rarely exists."""
-    loads_none_of("import facilitator.app, facilitator.screens.home, facilitator.keymap; facilitator.keymap.keymap_path()",
-                  ("facilitator.store", "facilitator.model", "tomli_w", "tomllib"))
+    Nor tomllib, nor the keymap's reader: the keymap's path is looked up at every start,
+    its file rarely exists."""
+    loads_none_of("import facilitator.app, facilitator.screens.home, facilitator.paths; facilitator.paths.keymap_path()",
+                  ("facilitator.store", "facilitator.model", "tomli_w", "tomllib", "facilitator.keymap"))
+
+
+def test_a_start_without_a_keymap_file_never_loads_its_reader(tmp_path) -> None:
+    missing = tmp_path / "keymap.toml"
+    loads_none_of(
+        "import os, pathlib; from facilitator.app import FacilitatorApp; "
+        f"os.environ['FACILITATOR_KEYMAP'] = {str(missing)!r}; "
+        f"FacilitatorApp(pathlib.Path({str(tmp_path)!r})).apply_user_keymap()",
+        ("facilitator.keymap",),
+    )
 
 
 def test_starting_the_app_builds_no_other_commands_parsers() -> None:
