@@ -1134,12 +1134,11 @@ class SessionStore:
         rows = [(s.path.name, s.id, s.date, s.heading, s.title, s.template, s.status, s.attendees,
                  s.agenda_items, s.archived_in, s.mtime, s.cancelled, s.breakout_rooms)
                 for s in scan.sessions[:first_rows.MAX_ROWS]]
-        data = first_rows.encode(rows, total, [(b.path.name, b.reason) for b in scan.broken])
-        if not self.root.is_dir() or first_rows.unchanged(self.root, data):
-            return
         try:
-            atomic_write_text(self.root / first_rows.FILE_NAME, data, sync_dir=False)
-        except OSError:
+            data = first_rows.encode(rows, total, [(b.path.name, b.reason) for b in scan.broken])
+            if self.root.is_dir() and not first_rows.unchanged(self.root, data):
+                atomic_write_text(self.root / first_rows.FILE_NAME, data, sync_dir=False)
+        except (OSError, ValueError):  # ValueError: a value marshal cannot write (never ours)
             pass
 
     def _rows(self, idx, limit: int | None, broken: list[BrokenFile]) -> tuple[ScanResult, int]:

@@ -170,10 +170,6 @@ class HomeScreen(SessionOps, StyledOnce, Screen):
         kept = first_rows.read(root, limit)
         if kept is not None:
             rows, total, broken = kept
-            sessions = [IndexedRow(sid, date, heading, title, template, status, attendees, agenda_items,
-                                   archived_in, root / name, mtime, cancelled, rooms)
-                        for (name, sid, date, heading, title, template, status, attendees, agenda_items,
-                             archived_in, mtime, cancelled, rooms) in rows]
         else:
             from facilitator.index import peek_newest
 
@@ -181,11 +177,15 @@ class HomeScreen(SessionOps, StyledOnce, Screen):
             if peek is None:  # no index yet (or not of this version): the thread reads the files
                 return
             rows, total, broken = peek
-            sessions = [IndexedRow(sid, date, heading, title, template, status, attendees, agenda_items,
-                                   archived_in, root / name, mtime_ns / 1e9, cancelled, rooms)
-                        for (name, sid, date, heading, title, template, status, attendees, agenda_items,
-                             archived_in, cancelled, mtime_ns, rooms) in rows]
-        result = IndexedScan(sessions, [IndexedBroken(root / name, reason) for name, reason in broken])
+            # In the kept rows' order: the mtime, in seconds as the store gives it, before the note.
+            rows = [(*r[:10], r[11] / 1e9, r[10], r[12]) for r in rows]
+        result = IndexedScan(
+            [IndexedRow(sid, date, heading, title, template, status, attendees, agenda_items,
+                        archived_in, root / name, mtime, cancelled, rooms)
+             for (name, sid, date, heading, title, template, status, attendees, agenda_items,
+                  archived_in, mtime, cancelled, rooms) in rows],
+            [IndexedBroken(root / name, reason) for name, reason in broken],
+        )
         self._indexed = (result, total)
         self._show_sessions(result, total, final=False)
 
