@@ -51,24 +51,15 @@ def unchanged(root: str | Path, data: bytes) -> bool:
     """Whether the kept file holds what ``data`` (:func:`encode`) holds already: equal
     values, not bytes (marshal may write equal values differently)."""
     try:
-        with open(os.path.join(root, FILE_NAME), "rb") as f:
-            kept = f.read(MAX_BYTES + 1)
-        return len(kept) <= MAX_BYTES and marshal.loads(kept) == marshal.loads(data)
-    except (OSError, ValueError, EOFError, TypeError):
+        return _kept(root) == marshal.loads(data)
+    except (ValueError, EOFError, TypeError):
         return False
 
 
 def read(root: str | Path, limit: int) -> tuple[list[tuple], int, list[tuple[str, str]]] | None:
     """The newest ``limit`` rows, the count and the unreadable files, as home last
     kept them; None when there is no such file or it is not one this version wrote."""
-    try:
-        with open(os.path.join(root, FILE_NAME), "rb") as f:
-            data = f.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            return None
-        value = marshal.loads(data)
-    except (OSError, ValueError, EOFError, TypeError):
-        return None
+    value = _kept(root)
     if not (isinstance(value, tuple) and len(value) == 4 and value[0] == VERSION):
         return None
     _, rows, total, broken = value
@@ -87,6 +78,17 @@ def read(root: str | Path, limit: int) -> tuple[list[tuple], int, list[tuple[str
             r[i] = clean(r[i])
         shown.append(tuple(r))
     return shown, total, [(n, clean(reason)) for n, reason in broken]
+
+
+def _kept(root: str | Path) -> object:
+    """What the file holds, as marshal reads it; None when it is missing, too big or not
+    marshal at all (its shape is :func:`read`'s to check)."""
+    try:
+        with open(os.path.join(root, FILE_NAME), "rb") as f:
+            data = f.read(MAX_BYTES + 1)
+        return marshal.loads(data) if len(data) <= MAX_BYTES else None
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
 
 
 def forget(root: str | Path) -> None:
