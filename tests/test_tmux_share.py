@@ -107,7 +107,8 @@ def test_two_then_three_terminals_type_into_the_same_notes_at_once_and_end_ident
     # Both go to the first agenda item's notes (check-in, celebrations, agenda, item).
     for name in (host, ana):
         terminals.keys(name, "F3", "F3", "F3")
-    wait_for(lambda: all(notes_lines(n) == ["- started"] for n in (host, ana)), "both on the item's notes")
+    wait_for(lambda: all(notes_lines(n) == ["- started"] for n in (host, ana)), "both on the item's notes",
+             lambda: "".join(f"\n--- {n}\n" + tmux("capture-pane", "-p", "-t", n) for n in (host, ana)))
 
     def notes() -> str:
         return store.load("2024-11-19").find_item("item-a").notes

@@ -210,22 +210,30 @@ class MeetingScreen(StyledOnce, Screen):
         if not self.is_attached:  # closed before its first frames
             return
         switcher = self.query_one(ContentSwitcher)
-        missing = [pane_class(name)(id=name) for name in PANES if self._pane(name) is None]
+        missing = [pane_class(name)(id=name) for name in PANES if self._in_switcher(name) is None]
         for pane in missing:
             pane.display = False
         # In the switcher's order (the first frame's pane is already among them).
         for pane in missing:
             later = PANES[PANES.index(pane.id) + 1 :]
-            before = next((self._pane(p) for p in later if self._pane(p) is not None), None)
+            before = next((self._in_switcher(p) for p in later if self._in_switcher(p) is not None), None)
             await switcher.mount(pane, before=before)
         if self._stage_waiting:
             self._stage_waiting = False
             self.watch_stage_index(self.stage_index)
 
     def _pane(self, name: str):
-        """The pane with this id, or None until it is mounted (just after the first frame)."""
-        switcher = self.query_one(ContentSwitcher)
-        for child in switcher.children:
+        """The pane with this id, or None until it is mounted (just after the first frame).
+
+        A pane is in the switcher from ``mount`` on but holds its fields only once composed:
+        a key or a host's change in between waits for it (``_stage_waiting``).
+        """
+        pane = self._in_switcher(name)
+        return pane if pane is not None and pane.is_mounted else None
+
+    def _in_switcher(self, name: str):
+        """The pane with this id once ``mount`` has put it in the switcher, composed or not."""
+        for child in self.query_one(ContentSwitcher).children:
             if child.id == name:
                 return child
         return None
