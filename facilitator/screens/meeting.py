@@ -216,7 +216,7 @@ class MeetingScreen(StyledOnce, Screen):
         # In the switcher's order (the first frame's pane is already among them).
         for pane in missing:
             later = PANES[PANES.index(pane.id) + 1 :]
-            before = next((self._in_switcher(p) for p in later if self._in_switcher(p) is not None), None)
+            before = next((w for p in later if (w := self._in_switcher(p)) is not None), None)
             await switcher.mount(pane, before=before)
         if self._stage_waiting:
             self._stage_waiting = False
