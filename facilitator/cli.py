@@ -1089,7 +1089,7 @@ def _main(argv: Sequence[str] | None) -> int:
             share_cli.check(args)
             _require_terminal()
             return _run_app(args, root, **share_cli.prepare(args, root))
-        with _clean_output():
+        with _clean_output(), _without_gc(command in _READ_COMMANDS):
             st = IndexedDir(root)
             handler = COMMANDS.get(command)
             if handler is None and history is not None:
@@ -1165,6 +1165,33 @@ class _clean_output:
 
     def __exit__(self, *exc: object) -> None:
         sys.stdout, sys.stderr = self.old
+
+
+class _without_gc:
+    """A read command (``list``, ``search``, ``people``, ``stats``) runs without the cyclic
+    garbage collector, which is turned back on (if it was on) when the command ends.
+
+    A warm read at 10,000 sessions makes a tuple per file's stat and a row per session,
+    nearly all of it kept to the end: every 700 allocations the collector walked the
+    young objects, and once the kept ones outgrew a quarter of the old, every object of
+    every module imported. Without it a warm ``search`` or ``people`` at 10,000 was
+    4-7 ms quicker by medians (n=30, alternating). A read's rows and stats hold no
+    cycles; a cold build parses at most ``index.PARALLEL_FROM`` files in this process,
+    and more in child processes, whose collectors are their own.
+    """
+
+    def __init__(self, active: bool) -> None:
+        self.active = active
+        self.was_enabled = False
+
+    def __enter__(self) -> None:
+        if self.active:
+            self.was_enabled = gc.isenabled()
+            gc.disable()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.active and self.was_enabled:
+            gc.enable()
 
 
 def _data_errors() -> tuple[type[Exception], ...]:

@@ -164,6 +164,53 @@ def test_list_empty_and_missing_dir(tmp_path: Path) -> None:
     assert not (tmp_path / "nowhere").exists()
 
 
+def test_read_commands_run_without_the_collector_and_give_it_back(sessions_dir: Path, monkeypatch) -> None:
+    """A read command turns the cyclic collector off while it runs (see cli._without_gc);
+    after it, on or off, the collector is as it was, even when the command fails."""
+    import gc
+
+    _import_seed(sessions_dir)
+    seen: dict[str, bool] = {}
+    real_list = cli.COMMANDS["list"]
+
+    def spying_list(args, st):
+        seen["list"] = gc.isenabled()
+        return real_list(args, st)
+
+    def failing_list(args, st):
+        seen["failing"] = gc.isenabled()
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setitem(cli.COMMANDS, "list", spying_list)
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        rc, out, err = run_cli("--sessions", sessions_dir, "list")
+        assert rc == 0 and out.split() and err == ""
+        assert seen["list"] is False and gc.isenabled()
+        monkeypatch.setitem(cli.COMMANDS, "list", failing_list)
+        rc, out, err = run_cli("--sessions", sessions_dir, "list")
+        assert rc == 1 and "Input/output error" in err
+        assert seen["failing"] is False and gc.isenabled()
+        gc.disable()  # off before: stays off
+        monkeypatch.setitem(cli.COMMANDS, "list", spying_list)
+        assert run_cli("--sessions", sessions_dir, "list")[0] == 0
+        assert not gc.isenabled()
+        gc.enable()  # a command that is not a read leaves the collector alone
+        real_new = cli.COMMANDS["new"]
+
+        def spying_new(args, st):
+            seen["new"] = gc.isenabled()
+            return real_new(args, st)
+
+        monkeypatch.setitem(cli.COMMANDS, "new", spying_new)
+        rc, out, err = run_cli("--sessions", sessions_dir, "new", "--date", "2031-01-07")
+        assert rc == 0, err
+        assert seen["new"] is True and gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
 def test_sessions_dir_from_environment(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("FACILITATOR_SESSIONS", str(tmp_path / "env-sessions"))
     rc, out, err = run_cli("new", "--date", "2024-05-01")
