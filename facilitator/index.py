@@ -554,7 +554,7 @@ class SessionIndex:
             try:
                 self._run(lambda conn: self._is_current(conn, listing.key)
                           or self._sync(conn, listing.on_disk, parse, progress, listing.key, workers, parallel_from))
-                if listing.stamp and (kept is None or kept[0] != listing.stamp):
+                if listing.stamp and (kept is None or kept[0] != listing.stamp or not kept[2]):
                     self._run(lambda conn: self._keep_names(conn, listing))
             except sqlite3.OperationalError as e:
                 if _is_corrupt(e):
@@ -574,12 +574,12 @@ class SessionIndex:
         row = conn.execute("SELECT value FROM meta WHERE key = 'listing'").fetchone()
         return bool(listing) and row is not None and row[0] == listing
 
-    def _list(self, kept: tuple[str, list[str]] | None = None) -> Listing:
+    def _list(self, kept: tuple[str, list[str], str] | None = None) -> Listing:
         """The ``*.toml`` files with their stats, the ones that could not be stat-ed, and
         the listing key (see the module docstring and ``facilitator.listing``)."""
         return list_dir(self.dir, kept)
 
-    def _kept_names(self) -> tuple[str, list[str]] | None:
+    def _kept_names(self) -> tuple[str, list[str], str] | None:
         """The directory stamp and names of the last listing kept (see ``facilitator.listing``):
         a listdir of 10,000 names is ~4 ms, reading them back here under 1 ms."""
         try:

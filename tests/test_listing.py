@@ -74,15 +74,22 @@ def test_an_unchanged_directory_reuses_the_kept_names(sessions_dir: Path, monkey
     first = listing.list_dir(str(sessions_dir))
     assert first.stamp
     kept = listing.known_names(first.names_row())
-    assert kept == (first.stamp, first.names)
+    assert kept == (first.stamp, first.names, listing.names_digest(first.names))
 
-    def no_listdir(*args):
-        raise AssertionError("listed again")
+    def not_again(*args):
+        raise AssertionError("listed or digested again")
 
     with monkeypatch.context() as m:
-        m.setattr(listing, "_names", no_listdir)
+        m.setattr(listing, "_names", not_again)
+        m.setattr(listing, "names_digest", not_again)  # the kept digest is used
         again = listing.list_dir(str(sessions_dir), kept)
     assert (again.names, again.stats, again.key) == (first.names, first.stats, first.key)
+    # a row kept by an older version (no digest): the same key, the digest worked out
+    old_row = f"{first.stamp}\n{'/'.join(first.names)}"
+    assert listing.known_names(old_row) == (first.stamp, first.names, "")
+    with monkeypatch.context() as m:
+        m.setattr(listing, "_names", not_again)
+        assert listing.list_dir(str(sessions_dir), listing.known_names(old_row)).key == first.key
 
     # A file added changes the directory's mtime: the kept names are not used.
     (sessions_dir / "2099-01-01.toml").write_bytes((sessions_dir / first.names[0]).read_bytes())
@@ -93,9 +100,11 @@ def test_an_unchanged_directory_reuses_the_kept_names(sessions_dir: Path, monkey
 
 def test_a_kept_row_that_is_not_ours_is_ignored(sessions_dir: Path) -> None:
     write_sessions(sessions_dir, 3, seeds=1)
-    for row in (None, b"", 42, "no newline", b"\nnames/without/a/stamp"):
+    for row in (None, b"", 42, "no newline", b"\nnames/without/a/stamp", "1:2:3 not-hex!\na.toml",
+                "1:2:3 0123abc\na.toml", "1:2:3 0123ABCD\na.toml"):
         assert listing.known_names(row) is None
-    assert listing.known_names("1:2:3\na.toml/b.toml") == ("1:2:3", ["a.toml", "b.toml"])
+    assert listing.known_names("1:2:3\na.toml/b.toml") == ("1:2:3", ["a.toml", "b.toml"], "")
+    assert listing.known_names("1:2:3 0123abcd\na.toml") == ("1:2:3", ["a.toml"], "0123abcd")
     # a damaged row in the index: the command lists the directory and answers
     assert _entry(sessions_dir, "list").returncode == 0
     import sqlite3
@@ -108,6 +117,32 @@ def test_a_kept_row_that_is_not_ours_is_ignored(sessions_dir: Path) -> None:
     assert got.returncode == 0 and got.stdout.count(b"\n") == 3 and got.stderr == b""
 
 
+def test_names_kept_without_a_digest_are_kept_again_with_one(sessions_dir: Path) -> None:
+    """A row an older version kept (stamp and names, no digest) is written again with the
+    names' digest at the next read, so later reads skip working it out."""
+    write_sessions(sessions_dir, 4, seeds=1)
+    try:
+        assert run_cli("--sessions", sessions_dir, "list")[0] == 0  # built; the index stays open
+        _age(sessions_dir)
+        assert run_cli("--sessions", sessions_dir, "list")[0] == 0
+        idx = index.index_for(sessions_dir)
+
+        def kept_row() -> str:
+            row = idx._run(lambda conn: conn.execute("SELECT value FROM meta WHERE key = 'names'").fetchone())
+            return bytes(row[0]).decode()
+
+        stamp, names, digest = listing.known_names(kept_row())
+        assert digest == listing.names_digest(names)
+        idx._run(lambda conn: conn.execute("UPDATE meta SET value = ? WHERE key = 'names'",
+                                           (f"{stamp}\n{'/'.join(names)}".encode(),)))
+        assert listing.known_names(kept_row())[2] == ""
+        rc, out, err = run_cli("--sessions", sessions_dir, "list")
+        assert rc == 0 and len(out.splitlines()) == 4 and err == ""
+        assert listing.known_names(kept_row()) == (stamp, names, digest)
+    finally:
+        index.forget(sessions_dir)
+
+
 def test_a_young_directory_stamp_is_not_kept(sessions_dir: Path) -> None:
     """A change later in the same timestamp tick would leave a young stamp as it is."""
     write_sessions(sessions_dir, 3, seeds=1)
@@ -116,7 +151,7 @@ def test_a_young_directory_stamp_is_not_kept(sessions_dir: Path) -> None:
     assert got.stamp == ""
     # and a kept row whose stamp matches is not trusted either while the stamp is young
     st = sessions_dir.stat()
-    forged = (f"{st.st_mtime_ns}:{st.st_ino}:{st.st_dev}", ["gone.toml"])
+    forged = (f"{st.st_mtime_ns}:{st.st_ino}:{st.st_dev}", ["gone.toml"], "")
     assert listing.list_dir(str(sessions_dir), forged).names == got.names
 
 
@@ -130,8 +165,9 @@ def test_the_index_keeps_the_names_and_sees_a_new_file(sessions_dir: Path) -> No
     db = sqlite3.connect(sessions_dir / index.INDEX_NAME)
     row = db.execute("SELECT value FROM meta WHERE key = 'names'").fetchone()
     db.close()
-    stamp, names = listing.known_names(row[0])
+    stamp, names, digest = listing.known_names(row[0])
     assert stamp and sorted(names) == sorted(p.name for p in sessions_dir.glob("*.toml"))
+    assert digest == listing.names_digest(names)
     # A session copied in: the directory changed, so it is listed and found.
     source = sessions_dir / names[0]
     text = source.read_text(encoding="utf-8")
