@@ -70,9 +70,9 @@ class Listing:
         self.names = names
         self.stats = stats
         self.unlisted = unlisted or []
-        # ``digest``: the names' own (names_digest), when they come kept with it.
-        self.digest = digest
-        self.key = listing_key(names, stats, digest) if exists else ""  # no directory: nothing to keep
+        # The names' digest (names_digest): as kept with them, else worked out here.
+        self.digest = digest or (names_digest(names) if exists else "")
+        self.key = listing_key(names, stats, self.digest) if exists else ""  # no directory: nothing to keep
         # The directory's stamp (mtime_ns:inode:device) when these names may be reused
         # while it is unchanged; "" when they may not (a recent change, no descriptor).
         self.stamp = stamp
@@ -80,8 +80,7 @@ class Listing:
     def names_row(self) -> bytes:
         """The stamp, the names' digest and the names, as kept by the index for the next
         :func:`list_dir`: ``stamp digest`` on the first line, the names after it."""
-        digest = self.digest or names_digest(self.names)
-        return f"{self.stamp} {digest}\n{'/'.join(self.names)}".encode("utf-8", "surrogateescape")
+        return f"{self.stamp} {self.digest}\n{'/'.join(self.names)}".encode("utf-8", "surrogateescape")
 
     @property
     def on_disk(self) -> dict[str, tuple[int, int, int]]:
