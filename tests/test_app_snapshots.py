@@ -73,6 +73,16 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+async def clock_shown(pilot) -> None:
+    """The screen shows the injected clock's time now: its own refresh run once (what its
+    interval timer would run), not a wait for that timer, which a loaded machine delays
+    (the overrun toast once came after the test had cleared the notifications)."""
+    screen = pilot.app.screen
+    (screen.refresh_timer if hasattr(screen, "refresh_timer") else screen.tick)()
+    await pilot.pause()
+    await pilot.pause()
+
+
 async def to_item(pilot, n: int = 0) -> None:
     m = pilot.app.screen
     target = [i for i, st in enumerate(m.stages) if st.kind == "item"][n]
@@ -111,7 +121,7 @@ def test_running_item(snap_compare, sessions_dir, size):
         await to_item(pilot)
         await pilot.press("f5")
         clock.t += 3 * 60 + 25
-        await pilot.pause(0.35)
+        await clock_shown(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
@@ -128,7 +138,8 @@ def test_overrun_item(snap_compare, sessions_dir, size):
         await to_item(pilot)
         await pilot.press("f5")
         clock.t += 11 * 60 + 23
-        await pilot.pause(0.35)
+        await clock_shown(pilot)
+        assert "Time is up" in " ".join(str(n.message) for n in pilot.app._notifications)
         pilot.app.clear_notifications()
         await pilot.pause()
 
@@ -164,7 +175,7 @@ def test_presenter(snap_compare, sessions_dir, size):
         await pilot.press("f5")
         clock.t += 8 * 60 + 30  # in the last two minutes: warning colour
         await pilot.press("f4")
-        await pilot.pause(0.35)
+        await clock_shown(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
