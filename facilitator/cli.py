@@ -8,10 +8,11 @@ when it is started, so the scriptable commands start fast.
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from types import SimpleNamespace
+
+from facilitator import collector
 
 # typing, contextlib and importlib are not imported at run time: a warm command's
 # imports are a third of its time (the annotations are strings, PEP 563). Nor are re,
@@ -205,11 +206,9 @@ def _run_app(
     # Start-up allocates a lot and frees little: without the cyclic garbage collector
     # (which would walk every object of Textual, Rich and their imports several times)
     # the first frame comes ~20% sooner. The app turns it back on shortly after it has
-    # started (FacilitatorApp._enable_gc); so does the ``finally`` here, whatever happens.
+    # started (FacilitatorApp._enable_gc); so does leaving ``paused``, whatever happens.
     _require_terminal()
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused():
         try:
             from facilitator.app import run_app
         except ImportError as exc:
@@ -223,9 +222,6 @@ def _run_app(
             rc = run_app(sessions_dir, user_dir, open_id=open_id, **share)
         else:
             rc = run_app(sessions_dir, user_dir)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     return int(rc or 0)
 
 
@@ -1089,7 +1085,11 @@ def _main(argv: Sequence[str] | None) -> int:
             share_cli.check(args)
             _require_terminal()
             return _run_app(args, root, **share_cli.prepare(args, root))
-        with _clean_output(), _without_gc(command in _READ_COMMANDS):
+        # A read keeps a tuple per file's stat and a row per session to its end: without the
+        # collector walking them, a warm search or people at 10,000 was 4-7 ms quicker
+        # (medians, n=30). A cold build parses at most index.PARALLEL_FROM files here, more
+        # in child processes, whose collectors are their own.
+        with _clean_output(), collector.paused(command in _READ_COMMANDS):
             st = IndexedDir(root)
             handler = COMMANDS.get(command)
             if handler is None and history is not None:
@@ -1165,33 +1165,6 @@ class _clean_output:
 
     def __exit__(self, *exc: object) -> None:
         sys.stdout, sys.stderr = self.old
-
-
-class _without_gc:
-    """A read command (``list``, ``search``, ``people``, ``stats``) runs without the cyclic
-    garbage collector, which is turned back on (if it was on) when the command ends.
-
-    A warm read at 10,000 sessions makes a tuple per file's stat and a row per session,
-    nearly all of it kept to the end: every 700 allocations the collector walked the
-    young objects, and once the kept ones outgrew a quarter of the old, every object of
-    every module imported. Without it a warm ``search`` or ``people`` at 10,000 was
-    4-7 ms quicker by medians (n=30, alternating). A read's rows and stats hold no
-    cycles; a cold build parses at most ``index.PARALLEL_FROM`` files in this process,
-    and more in child processes, whose collectors are their own.
-    """
-
-    def __init__(self, active: bool) -> None:
-        self.active = active
-        self.was_enabled = False
-
-    def __enter__(self) -> None:
-        if self.active:
-            self.was_enabled = gc.isenabled()
-            gc.disable()
-
-    def __exit__(self, *exc: object) -> None:
-        if self.active and self.was_enabled:
-            gc.enable()
 
 
 def _data_errors() -> tuple[type[Exception], ...]:

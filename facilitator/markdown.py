@@ -9,14 +9,13 @@ structure stays as a raw block in place, so nothing a person wrote is dropped.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
 
-from facilitator import lines, rooms
+from facilitator import collector, lines, rooms
 from facilitator.model import AgendaItem, Attendee, Section, Session
 from facilitator.templates import Template, TemplateSet, builtin_templates, get_template
 
@@ -621,9 +620,7 @@ def parse_document(
         meetings, problems = _dated_meetings(text_lines, path, date_order)
     if _one_titled_meeting(meetings):
         meetings = []  # ``# 2020-12-16 Triage`` alone: the document's own title
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # token trees are short-lived; collecting mid-parse only costs time
-    try:
+    with collector.paused():  # token trees are short-lived; collecting mid-parse only costs time
         if not meetings:
             single = _parse_single(text_lines, tpl, name, source, path, front_matter, date_order, raw, final_newline)
             if not single.date:
@@ -661,9 +658,6 @@ def parse_document(
                 half.close()
         if tpl.document and len(doc.sessions) == 1 and any(ln.strip() for ln in text_lines[:head_end]):
             _as_document(doc.sessions[0], text_lines, raw, head_end, tpl)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     return doc
 
 

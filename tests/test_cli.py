@@ -165,7 +165,7 @@ def test_list_empty_and_missing_dir(tmp_path: Path) -> None:
 
 
 def test_read_commands_run_without_the_collector_and_give_it_back(sessions_dir: Path, monkeypatch) -> None:
-    """A read command turns the cyclic collector off while it runs (see cli._without_gc);
+    """A read command turns the cyclic collector off while it runs (collector.paused);
     after it, on or off, the collector is as it was, even when the command fails."""
     import gc
 
