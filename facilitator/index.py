@@ -44,7 +44,7 @@ import sqlite3
 from collections import namedtuple
 
 from facilitator import cores
-from facilitator.listing import Listing, known_names, list_dir, listing_key  # noqa: F401 (listing_key: re-exported)
+from facilitator.listing import Listing, known_names, list_dir
 
 # Not typing at run time (a warm CLI command imports this module; PEP 563 annotations).
 TYPE_CHECKING = False

@@ -43,17 +43,16 @@ def names_digest(names: list[str]) -> str:
     return f"{zlib.crc32('/'.join(names).encode('utf-8', 'surrogateescape')):08x}"
 
 
-def listing_key(names: list[str], stats: tuple[tuple[int, int, int, int], ...], digest: str = "") -> str:
+def listing_key(names: list[str], stats: tuple[tuple[int, int, int, int], ...], digest: str) -> str:
     """A digest of a directory listing: its names in order and each (mtime_ns, size, inode, mode).
 
     Equal keys mean equal listings (the names' order ties each name to its stat). Ints
-    hash the same in every process; the names go through :func:`names_digest`, or
-    ``digest`` when that is already known (names kept with theirs: no zlib import, no
-    joining 10,000 names, ~1 ms of a warm command). The key is only ever compared with
-    one written on this machine, so a Python version hashing tuples otherwise costs one
-    full refresh.
+    hash the same in every process; the names go in as ``digest``, their
+    :func:`names_digest` (kept with them in the index: no zlib import, no joining 10,000
+    names, ~1 ms of a warm command). The key is only ever compared with one written on
+    this machine, so a Python version hashing tuples otherwise costs one full refresh.
     """
-    return f"{len(names)}:{digest or names_digest(names)}:{hash(stats) & 0xFFFFFFFFFFFFFFFF:016x}"
+    return f"{len(names)}:{digest}:{hash(stats) & 0xFFFFFFFFFFFFFFFF:016x}"
 
 
 class Listing:
@@ -99,13 +98,11 @@ def known_names(row: bytes | None) -> tuple[str, list[str], str] | None:
         return None
     head, newline, names = text.partition("\n")
     stamp, _, digest = head.partition(" ")
-    if not newline or not stamp or not (digest == "" or (len(digest) == 8 and _is_hex(digest))):
+    if not newline or not stamp:
         return None
+    if digest and (len(digest) != 8 or digest.strip("0123456789abcdef")):
+        return None  # not a digest names_digest wrote
     return stamp, names.split("/") if names else [], digest
-
-
-def _is_hex(text: str) -> bool:
-    return all(c in "0123456789abcdef" for c in text)
 
 
 def _stamp(st: os.stat_result) -> str:
